@@ -1,0 +1,457 @@
+"""Human-edited configuration in the data folder: the publisher (`editeur.yaml`) and the purchasing
+policy (`politique.yaml`). Both are read with `yaml.safe_load` semantics and checked field by field;
+every problem names the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from achats_ouverts import vocabulary as v
+from achats_ouverts.report import Problem, error, warning
+
+PUBLISHER_FILE = "editeur.yaml"
+POLICY_FILE = "politique.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+SIRET_PATTERN = re.compile(r"^[0-9]{14}$")
+
+Path_ = tuple[str | int, ...]
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+@dataclass
+class LocatedYaml:
+    """A YAML document as plain values, with the line of every mapping key and sequence item."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int]
+
+    def line(self, path: Path_) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node)) if key_node.tag else key_node.value
+            child = (*path, str(key))
+            result[key] = _construct(value_node, child, lines)
+            lines[child] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*path, i), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, list[Problem]]:
+    """Parse a YAML file safely; a syntax error becomes a problem with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fix = "créer le fichier (voir le dossier data/ de la démonstration)"
+        return None, [error(display, None, None, "fichier-absent", "fichier introuvable", fix)]
+    except UnicodeDecodeError as exc:
+        return None, [
+            error(
+                display,
+                text_line_of_offset(path.read_bytes(), exc.start),
+                None,
+                "encodage-invalide",
+                "le fichier n'est pas en UTF-8",
+                "l'enregistrer en UTF-8",
+            )
+        ]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [
+            error(
+                display,
+                row,
+                None,
+                "yaml-invalide",
+                f"syntaxe YAML incorrecte : {problem}",
+                "vérifier l'indentation (espaces, pas de tabulation) et les deux-points",
+            )
+        ]
+    lines: dict[Path_, int] = {}
+    data = _construct(node, (), lines) if node is not None else None
+    return LocatedYaml(display, data, lines), []
+
+
+def text_line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+# --- Field readers ----------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads typed values out of a LocatedYaml, collecting problems instead of raising."""
+
+    def __init__(self, doc: LocatedYaml) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path_, code: str, message: str, fix: str, *, warn: bool = False) -> None:
+        name = ".".join(str(part) for part in path) or None
+        make = warning if warn else error
+        self.problems.append(make(self.doc.file, self.doc.line(path), name, code, message, fix))
+
+    def get(self, obj: Any, path: Path_) -> Any:
+        value = obj
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def text(self, path: Path_, *, required: bool = True, default: str = "") -> str:
+        value = self.get(self.doc.data, path)
+        if value is None:
+            if required:
+                self.problem(path, "champ-manquant", "champ obligatoire absent", "le renseigner")
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(path, "type-invalide", "un texte est attendu", "écrire une valeur simple")
+            return default
+        text = str(value).strip()
+        if required and not text:
+            self.problem(path, "champ-vide", "champ obligatoire vide", "le renseigner")
+        return text
+
+    def flag(self, path: Path_, default: bool) -> bool:
+        value = self.get(self.doc.data, path)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.problem(path, "type-invalide", "« true » ou « false » attendu", "écrire true ou false")
+            return default
+        return value
+
+    def integer(self, path: Path_, *, required: bool = True) -> int | None:
+        value = self.get(self.doc.data, path)
+        if value is None:
+            if required:
+                self.problem(path, "champ-manquant", "champ obligatoire absent", "le renseigner")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(path, "type-invalide", "un nombre entier est attendu", "écrire par ex. 2024")
+            return None
+        return value
+
+    def items(self, path: Path_, *, required: bool = True) -> list[Any]:
+        value = self.get(self.doc.data, path)
+        if value is None:
+            if required:
+                self.problem(path, "champ-manquant", "liste obligatoire absente", "la renseigner")
+            return []
+        if not isinstance(value, list):
+            self.problem(path, "type-invalide", "une liste est attendue", "écrire « - » par élément")
+            return []
+        return value
+
+    def choice(self, path: Path_, allowed: tuple[str, ...], *, required: bool = True) -> str:
+        value = self.text(path, required=required)
+        if value and value not in allowed:
+            listed = ", ".join(f"« {a} »" for a in allowed)
+            self.problem(path, "valeur-non-autorisee", f"« {value} » n'est pas autorisé", listed)
+        return value
+
+    def identifier(self, path: Path_) -> str:
+        value = self.text(path)
+        if value and not ID_PATTERN.match(value):
+            self.problem(
+                path,
+                "identifiant-invalide",
+                f"« {value} » n'est pas un identifiant valide",
+                "minuscules, chiffres et tirets seulement (ex. « part-pme »)",
+            )
+        return value
+
+
+# --- Publisher --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    etat: str = "non conforme"
+    taux: str = ""
+    date_audit: str = ""
+    non_conformites: tuple[str, ...] = ()
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    nom: str
+    siret: str
+    region_code: str
+    region_nom: str
+    departements: tuple[str, ...]
+    url_site: str
+    email: str
+    adresse: str = ""
+    demo: bool = False
+    directeur_publication: str = ""
+    hebergeur: str = ""
+    nomenclature_cpv: str = ""
+    ocid_prefixe: str = ""
+    accessibilite: Accessibility = field(default_factory=Accessibility)
+
+
+ACCESSIBILITY_STATES = ("non conforme", "partiellement conforme", "totalement conforme")
+
+
+def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
+    r = _Reader(doc)
+    if not isinstance(doc.data, dict):
+        r.problem((), "type-invalide", "le fichier doit contenir des champs « nom: valeur »", "")
+        return None, r.problems
+    siret = r.text(("siret",))
+    if siret and not SIRET_PATTERN.match(siret):
+        r.problem(("siret",), "siret-invalide", f"« {siret} » n'a pas 14 chiffres", "14 chiffres")
+    url = r.text(("url_site",))
+    if url and not re.match(r"^https?://[^\s<>\"']+/$", url):
+        r.problem(
+            ("url_site",),
+            "url-invalide",
+            f"« {url} » n'est pas une adresse http(s) terminée par « / »",
+            "écrire par ex. https://achats.example.fr/",
+        )
+    email = r.text(("contact", "email"))
+    if email and not EMAIL_PATTERN.match(email):
+        r.problem(("contact", "email"), "email-invalide", f"« {email} » invalide", "nom@domaine.fr")
+    departements = tuple(str(d) for d in r.items(("departements",)))
+    for i, dep in enumerate(departements):
+        if not re.match(r"^([0-9]{2}|2A|2B|97[1-8])$", dep):
+            r.problem(
+                ("departements", i),
+                "departement-invalide",
+                f"« {dep} » n'est pas un code de département",
+                "écrire le code entre guillemets, par ex. \"02\"",
+            )
+    region_code = r.text(("region", "code"))
+    if region_code and not re.match(r"^[0-9]{2}$", region_code):
+        r.problem(("region", "code"), "region-invalide", "2 chiffres attendus", 'ex. "32"')
+    etat = r.choice(("accessibilite", "etat"), ACCESSIBILITY_STATES, required=False)
+    a11y = Accessibility(
+        etat=etat or "non conforme",
+        taux=r.text(("accessibilite", "taux"), required=False),
+        date_audit=r.text(("accessibilite", "date_audit"), required=False),
+        non_conformites=tuple(
+            str(x) for x in r.items(("accessibilite", "non_conformites"), required=False)
+        ),
+        contact=r.text(("accessibilite", "contact"), required=False),
+    )
+    publisher = Publisher(
+        nom=r.text(("nom",)),
+        siret=siret,
+        region_code=region_code,
+        region_nom=r.text(("region", "nom")),
+        departements=departements,
+        url_site=url,
+        email=email,
+        adresse=r.text(("contact", "adresse"), required=False),
+        demo=r.flag(("demo",), False),
+        directeur_publication=r.text(("directeur_publication",), required=False),
+        hebergeur=r.text(("hebergeur",), required=False),
+        nomenclature_cpv=r.text(("nomenclature_cpv",), required=False),
+        ocid_prefixe=r.text(("ocid_prefixe",), required=False),
+        accessibilite=a11y,
+    )
+    return (None if r.problems else publisher), r.problems
+
+
+# --- Policy -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    titre: str
+    unite: str
+    sens: str
+    type: str
+    calcul: str
+    cibles: tuple[tuple[int, float], ...]
+    methode: str
+    description: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return self.type == "calculé"
+
+    def target(self, year: int) -> float | None:
+        return dict(self.cibles).get(year)
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    numero: str
+    titre: str
+    resume: str
+    indicateurs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Axis:
+    id: str
+    numero: int
+    titre: str
+    resume: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    titre: str
+    periode_debut: int
+    periode_fin: int
+    adoption: str
+    introduction: str
+    axes: tuple[Axis, ...]
+    indicateurs: tuple[Indicator, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicateurs:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def actions(self) -> Iterator[tuple[Axis, Action]]:
+        for axis in self.axes:
+            for action in axis.actions:
+                yield axis, action
+
+
+def _read_indicator(r: _Reader, i: int) -> Indicator:
+    base: Path_ = ("indicateurs", i)
+    kind = r.choice((*base, "type"), v.TYPES_INDICATEUR)
+    calcul = r.text((*base, "calcul"), required=kind == "calculé")
+    if kind == "déclaré" and calcul:
+        r.problem(
+            (*base, "calcul"),
+            "calcul-inattendu",
+            "un indicateur déclaré n'a pas de calcul",
+            "retirer « calcul » ou passer le type à « calculé »",
+        )
+    targets: list[tuple[int, float]] = []
+    raw_targets = r.get(r.doc.data, (*base, "cibles"))
+    if raw_targets is not None and not isinstance(raw_targets, dict):
+        r.problem((*base, "cibles"), "type-invalide", "des paires « année: valeur » attendues", "")
+    elif isinstance(raw_targets, dict):
+        for year, value in raw_targets.items():
+            path = (*base, "cibles", str(year))
+            number_ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not isinstance(year, int) or not number_ok:
+                r.problem(path, "cible-invalide", "année et valeur numériques attendues", "2027: 100")
+                continue
+            targets.append((year, float(value)))
+    return Indicator(
+        id=r.identifier((*base, "id")),
+        titre=r.text((*base, "titre")),
+        unite=r.choice((*base, "unite"), v.UNITES_INDICATEUR),
+        sens=r.choice((*base, "sens"), v.SENS_INDICATEUR),
+        type=kind,
+        calcul=calcul,
+        cibles=tuple(sorted(targets)),
+        methode=r.text((*base, "methode")),
+        description=r.text((*base, "description"), required=False),
+    )
+
+
+def read_policy(doc: LocatedYaml) -> tuple[Policy | None, list[Problem]]:
+    r = _Reader(doc)
+    if not isinstance(doc.data, dict):
+        r.problem((), "type-invalide", "le fichier doit contenir des champs « nom: valeur »", "")
+        return None, r.problems
+    indicators = tuple(_read_indicator(r, i) for i in range(len(r.items(("indicateurs",)))))
+    known = {ind.id for ind in indicators}
+    seen: set[str] = set()
+    for i, ind in enumerate(indicators):
+        if ind.id in seen:
+            r.problem(("indicateurs", i, "id"), "identifiant-duplique", f"« {ind.id} » en double", "")
+        seen.add(ind.id)
+    axes: list[Axis] = []
+    action_ids: set[str] = set()
+    for a, _ in enumerate(r.items(("axes",))):
+        actions: list[Action] = []
+        for b, _ in enumerate(r.items(("axes", a, "actions"))):
+            base: Path_ = ("axes", a, "actions", b)
+            refs = tuple(str(x) for x in r.items((*base, "indicateurs"), required=False))
+            for k, ref in enumerate(refs):
+                if ref not in known:
+                    r.problem(
+                        (*base, "indicateurs", k),
+                        "indicateur-inconnu",
+                        f"l'indicateur « {ref} » n'est pas défini",
+                        "l'ajouter sous « indicateurs: » ou corriger l'identifiant",
+                    )
+            action = Action(
+                id=r.identifier((*base, "id")),
+                numero=r.text((*base, "numero")),
+                titre=r.text((*base, "titre")),
+                resume=r.text((*base, "resume")),
+                indicateurs=refs,
+            )
+            if action.id in action_ids:
+                r.problem((*base, "id"), "identifiant-duplique", f"« {action.id} » en double", "")
+            action_ids.add(action.id)
+            actions.append(action)
+        axes.append(
+            Axis(
+                id=r.identifier(("axes", a, "id")),
+                numero=r.integer(("axes", a, "numero")) or a + 1,
+                titre=r.text(("axes", a, "titre")),
+                resume=r.text(("axes", a, "resume")),
+                actions=tuple(actions),
+            )
+        )
+    policy = Policy(
+        titre=r.text(("titre",)),
+        periode_debut=r.integer(("periode", "debut")) or 0,
+        periode_fin=r.integer(("periode", "fin")) or 0,
+        adoption=r.text(("adoption",), required=False),
+        introduction=r.text(("introduction",)),
+        axes=tuple(axes),
+        indicateurs=indicators,
+    )
+    return (None if r.problems else policy), r.problems
+
+
+def load_publisher(data_dir: Path) -> tuple[Publisher | None, list[Problem]]:
+    doc, problems = load_located_yaml(data_dir / PUBLISHER_FILE, PUBLISHER_FILE)
+    if doc is None:
+        return None, problems
+    return read_publisher(doc)
+
+
+def load_policy(data_dir: Path) -> tuple[Policy | None, list[Problem]]:
+    doc, problems = load_located_yaml(data_dir / POLICY_FILE, POLICY_FILE)
+    if doc is None:
+        return None, problems
+    return read_policy(doc)

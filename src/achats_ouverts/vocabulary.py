@@ -1,0 +1,82 @@
+"""Official DECP 2022 vocabulary and the project's own code lists.
+
+Values are copied from the enumerations of the DECP 2022 JSON Schema (arrêtés du 22 décembre 2022),
+so that every CSV column keeps the official wording.
+"""
+
+from __future__ import annotations
+
+MULTI_SEPARATOR = ", "
+"""Separator of multi-valued DECP fields in CSV cells, as in the national tabular files."""
+
+NATURES = ("Marché", "Marché de partenariat", "Marché de défense ou de sécurité")
+TECHNIQUES = (
+    "Accord-cadre",
+    "Concours",
+    "Système de qualification",
+    "Système d'acquisition dynamique",
+    "Catalogue électronique",
+    "Enchère électronique",
+    "Sans objet",
+)
+MODALITES_EXECUTION = ("Tranches", "Bons de commande", "Marchés subséquents", "Sans objet")
+CCAG = (
+    "Travaux",
+    "Maitrise d'œuvre",
+    "Fournitures courantes et services",
+    "Marchés industriels",
+    "Prestations intellectuelles",
+    "Techniques de l'information et de la communication",
+    "Pas de CCAG",
+)
+GROUPEMENTS = ("Conjoint", "Solidaire", "Pas de groupement")
+PROCEDURES = (
+    "Procédure adaptée",
+    "Appel d'offres ouvert",
+    "Appel d'offres restreint",
+    "Procédure avec négociation",
+    "Marché passé sans publicité ni mise en concurrence préalable",
+    "Dialogue compétitif",
+)
+TYPES_CODE_LIEU = (
+    "Code postal",
+    "Code commune",
+    "Code arrondissement",
+    "Code canton",
+    "Code département",
+    "Code région",
+    "Code pays",
+)
+TYPES_PRIX = ("Définitif ferme", "Définitif actualisable", "Définitif révisable", "Provisoire")
+FORMES_PRIX = ("Unitaire", "Forfaitaire", "Mixte")
+TYPES_IDENTIFIANT = ("SIRET", "TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE")
+
+PAS_DE_CONSIDERATION_SOCIALE = "Pas de considération sociale"
+PAS_DE_CONSIDERATION_ENVIRONNEMENTALE = "Pas de considération environnementale"
+CONSIDERATIONS_SOCIALES = (
+    "Clause sociale",
+    "Critère social",
+    "Marché réservé",
+    PAS_DE_CONSIDERATION_SOCIALE,
+)
+CONSIDERATIONS_ENVIRONNEMENTALES = (
+    "Clause environnementale",
+    "Critère environnemental",
+    PAS_DE_CONSIDERATION_ENVIRONNEMENTALE,
+)
+
+# The project's own lists (no national standard exists for them).
+CATEGORIES_ENTREPRISE = ("TPE", "PME", "ETI", "GE")
+CATEGORIES_PME = ("TPE", "PME")
+CATEGORIES_ACHAT = ("Travaux", "Fournitures", "Services")
+STATUTS_ACHAT = ("prévu", "lancé", "attribué", "reporté", "abandonné")
+UNITES_INDICATEUR = ("%", "€", "jours", "nombre", "heures", "offres")
+SENS_INDICATEUR = ("hausse", "baisse")
+TYPES_INDICATEUR = ("calculé", "déclaré")
+
+SEUIL_DECP_EUROS = 40_000
+"""Contracts of 40 000 € HT or more must be published as DECP."""
+DELAI_PUBLICATION_JOURS = 61
+"""Publication is due within 2 months of notification; 61 days covers every pair of months."""
+
+LA_POSTE_SIREN = "356000000"

@@ -1,0 +1,131 @@
+"""Writing the site into the staging area.
+
+Producers receive a BuildContext and write through it:
+- `page()`: a Markdown page for MkDocs (editorial pages and aggregates, a few hundred at most);
+- `file()` / `open_file()`: downloads, feeds and other files copied to the site root after MkDocs;
+- `direct()`: one of possibly thousands of detail pages (a contract, a supplier), rendered straight
+  into the built site inside a "shell": a page MkDocs built with placeholders, so detail pages share
+  the theme's look without being MkDocs pages (MkDocs cost grows quadratically with its navigation).
+
+Every path is checked to stay inside the staging area.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from achats_ouverts.errors import BuildError
+from achats_ouverts.loading import Data
+from achats_ouverts.rendering import markdown_page
+from achats_ouverts.report import Report
+
+SHELL_DIR = "_gabarit"
+TITLE_MARK = "AO-TITRE-A7F3C9"
+CONTENT_MARK = "<!--AO-CONTENU-A7F3C9-->"
+DESCRIPTION_MARK = "AO-DESCRIPTION-A7F3C9"
+SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,150}$")
+
+
+def path_segment(value: str) -> str:
+    """A URL- and file-system-safe segment for an identifier, stable and collision-free.
+
+    Identifiers made only of letters, digits, '_' and '-' are kept as they are; any other gets
+    its unsafe characters replaced and a short hash of the original appended.
+    """
+    clean = re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-_")[:100]
+    if clean == value and clean:
+        return clean
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+    return f"{clean}-{digest}" if clean else digest
+
+
+def check_relative_path(path: str) -> str:
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", ".."):
+        raise BuildError(f"chemin de sortie refusé : « {path} »")
+    return path
+
+
+@dataclass(frozen=True)
+class Shell:
+    """The HTML MkDocs built for a shell page, cut around the content placeholder."""
+
+    section: str
+    head: str
+    tail: str
+
+    def page(self, slug: str, title: str, body: str, description: str = "") -> str:
+        head = (
+            self.head.replace(TITLE_MARK, html.escape(title, quote=True))
+            .replace(DESCRIPTION_MARK, html.escape(description, quote=True))
+            .replace(f"{self.section}/{SHELL_DIR}/", f"{self.section}/{slug}/")
+        )
+        return head + body + self.tail
+
+
+def shell_markdown() -> str:
+    body = f'<div class="ao-detail">{CONTENT_MARK}</div>'
+    return markdown_page(TITLE_MARK, body, search=False, description=DESCRIPTION_MARK)
+
+
+def read_shell(site_dir: Path, section: str) -> Shell:
+    text = (site_dir / section / SHELL_DIR / "index.html").read_text(encoding="utf-8")
+    head, sep, tail = text.partition(CONTENT_MARK)
+    if not sep:
+        raise BuildError(f"gabarit de page introuvable pour la section « {section} »")
+    return Shell(section, head, tail)
+
+
+@dataclass
+class BuildContext:
+    data: Data
+    report: Report
+    docs_dir: Path
+    files_dir: Path
+    site_dir: Path
+    shells: dict[str, Shell] = field(default_factory=dict)
+    direct_pages: list[str] = field(default_factory=list)
+
+    def page(
+        self, path: str, title: str, body: str, *, search: bool = True, hide: tuple[str, ...] = ()
+    ) -> None:
+        """Write a Markdown page for MkDocs, e.g. `politique-achat/index.md`."""
+        target = self.docs_dir / check_relative_path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown_page(title, body, search=search, hide=hide), encoding="utf-8")
+
+    def file(self, path: str, data: bytes) -> None:
+        """Write a file copied to the site root after MkDocs, e.g. `donnees/marches.csv`."""
+        with self.open_file(path) as handle:
+            handle.write(data)
+
+    @contextmanager
+    def open_file(self, path: str) -> Iterator[BinaryIO]:
+        target = self.files_dir / check_relative_path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
+            yield handle
+
+    def file_path(self, path: str) -> Path:
+        return self.files_dir / check_relative_path(path)
+
+    def direct(self, section: str, slug: str, title: str, body: str, description: str = "") -> str:
+        """Write a detail page at `section/slug/`, inside the section's shell. Returns its path."""
+        if not SEGMENT.match(slug) or not SEGMENT.match(section):
+            raise BuildError(f"identifiant de page refusé : « {section}/{slug} »")
+        shell = self.shells.get(section)
+        if shell is None:
+            raise BuildError(f"aucun gabarit déclaré pour la section « {section} »")
+        target = self.site_dir / section / slug / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(shell.page(slug, title, body, description), encoding="utf-8")
+        path = f"{section}/{slug}/"
+        self.direct_pages.append(path)
+        return path

@@ -1,0 +1,160 @@
+"""Rendering page contexts to HTML with jinja2: autoescape on, undefined variables fail, French
+formats from Babel, and URLs from data limited to http(s) and mailto.
+
+This module never imports pandas: contexts hold plain values.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from markupsafe import Markup
+
+from achats_ouverts.settings import TEMPLATES_DIR
+
+LOCALE = "fr_FR"
+SAFE_SCHEMES = ("http", "https", "mailto")
+Number = int | float | Decimal
+
+
+def euros(value: Number | None, cents: bool = False) -> str:
+    """`1 234 567 €` (narrow no-break spaces, no-break space before the sign)."""
+    if value is None:
+        return "—"
+    if cents:
+        return str(format_currency(value, "EUR", locale=LOCALE))
+    return str(format_currency(round(value), "EUR", locale=LOCALE, format="#,##0\xa0¤", currency_digits=False))
+
+
+def number(value: Number | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, locale=LOCALE, format=pattern))
+
+
+def percent(value: Number | None, digits: int = 1) -> str:
+    """A value already in percent (12.5) as `12,5 %`."""
+    if value is None:
+        return "—"
+    return f"{number(value, digits)}\xa0%"
+
+
+def french_date(value: date | str | None) -> str:
+    """`12 mars 2024`, `1er mars 2024`."""
+    if value is None or value == "":
+        return "—"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    text = str(format_date(day, format="d MMMM y", locale=LOCALE))
+    return "1er" + text[1:] if day.day == 1 else text
+
+
+def time_tag(value: date | str | None) -> Markup:
+    """`<time datetime="2024-03-12">12 mars 2024</time>`."""
+    if value is None or value == "":
+        return Markup("—")
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), french_date(day))
+
+
+def safe_url(value: str | None) -> str:
+    """The URL if its scheme is http, https or mailto, or a relative path; else an inert '#'."""
+    if not value:
+        return "#"
+    text = value.strip()
+    if re.search(r"[\x00-\x20\"'<>\\`]", text):
+        return "#"
+    scheme = urlsplit(text).scheme.lower()
+    if scheme and scheme not in SAFE_SCHEMES:
+        return "#"
+    if not scheme and (text.startswith("//") or ":" in text.split("/", 1)[0]):
+        return "#"
+    return text
+
+
+def relative_url(from_page: str, to_path: str) -> str:
+    """Link from the page at `from_page` (e.g. 'marches/x/') to the site path `to_path`."""
+    base = posixpath.dirname(from_page.rstrip("/") + "/index.html") if from_page else ""
+    target = to_path or "./"
+    rel = posixpath.relpath(target, base or ".") if base else target
+    if to_path.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON safe inside `<script type="application/ld+json">`: no `<`, `>` or `&` can close it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def path_quote(value: str) -> str:
+    return quote(value, safe="")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        euros=euros,
+        nombre=number,
+        pourcent=percent,
+        date_fr=french_date,
+        time=time_tag,
+        url=safe_url,
+        json_script=json_for_script,
+    )
+    env.globals.update(relative_url=relative_url)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a template to HTML with no blank line, so that Markdown passes it through whole."""
+    text = environment().get_template(template).render(**context)
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def front_matter(
+    title: str, *, search: bool = True, hide: tuple[str, ...] = (), description: str = ""
+) -> str:
+    """YAML front matter for a MkDocs page. MkDocs renders it unescaped, so values are escaped."""
+    meta: dict[str, Any] = {"title": html.escape(title, quote=True)}
+    if description:
+        meta["description"] = html.escape(description, quote=True)
+    if not search:
+        meta["search"] = {"exclude": True}
+    if hide:
+        meta["hide"] = list(hide)
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def markdown_page(
+    title: str,
+    body: str,
+    *,
+    search: bool = True,
+    hide: tuple[str, ...] = (),
+    description: str = "",
+) -> str:
+    """A MkDocs page whose body is an HTML block rendered by jinja2 (already escaped)."""
+    return front_matter(title, search=search, hide=hide, description=description) + body + "\n"

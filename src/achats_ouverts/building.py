@@ -52,7 +52,9 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
     try:
         config: dict[str, Any] = yaml.safe_load(settings.mkdocs_file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"{settings.mkdocs_file} : configuration MkDocs illisible ({exc})") from exc
+        raise BuildError(
+            f"{settings.mkdocs_file} : configuration MkDocs illisible ({exc})"
+        ) from exc
     publisher = data.publisher
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
@@ -127,7 +129,11 @@ def source_date(data: Data) -> Iterator[None]:
 def copy_site_sources(source: Path, docs_dir: Path) -> None:
     """Hand-written pages and assets; theme overrides stay out (they are the theme's custom_dir)."""
     shutil.copytree(
-        source, docs_dir, symlinks=False, ignore=shutil.ignore_patterns("overrides"), dirs_exist_ok=True
+        source,
+        docs_dir,
+        symlinks=False,
+        ignore=shutil.ignore_patterns("overrides"),
+        dirs_exist_ok=True,
     )
 
 
@@ -139,7 +145,9 @@ def merge_tree(source: Path, target: Path) -> int:
             continue
         destination = target / path.relative_to(source)
         if destination.exists():
-            raise BuildError(f"deux producteurs écrivent le même fichier : {destination.relative_to(target)}")
+            raise BuildError(
+                f"deux producteurs écrivent le même fichier : {destination.relative_to(target)}"
+            )
         destination.parent.mkdir(parents=True, exist_ok=True)
         path.replace(destination)
         count += 1
@@ -159,7 +167,7 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
-    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    result: int = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
     return result == 0
 
 
@@ -223,7 +231,9 @@ def build(
             produce(ctx)
         config_file = work / "mkdocs.yml"
         config = mkdocs_config(settings, data, docs_dir, site_dir)
-        config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        config_file.write_text(
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         progress("MkDocs")
         with source_date(data):
             run_mkdocs(config_file)

@@ -19,7 +19,6 @@ from stdnum.fr import siret as stdnum_siret
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.config import Policy, Publisher
-from achats_ouverts.contracts import Field
 from achats_ouverts.reading import Table, suggest
 from achats_ouverts.report import Problem, Severity
 
@@ -90,6 +89,15 @@ def flag(
         yield Problem(table.file, int(row), field, code, text, fix, severity)
 
 
+def fixed(message: str, fix: str) -> Message:
+    """The same message and fix whatever the cell."""
+
+    def build(_value: str) -> tuple[str, str]:
+        return message, fix
+
+    return build
+
+
 # --- Cells of every table ---------------------------------------------------------------------
 
 
@@ -125,12 +133,7 @@ def check_cells(table: Table) -> Iterator[Problem]:
             ),
         )
         if table.dataset.field(name)["type"] == "string":
-            formula = (
-                nonempty
-                & col.str.match(FORMULA_START)
-                & ~col.str.match(PHONE_LIKE)
-                & ~errors
-            )
+            formula = nonempty & col.str.match(FORMULA_START) & ~col.str.match(PHONE_LIKE) & ~errors
             yield from flag(
                 table,
                 formula,
@@ -206,7 +209,8 @@ def _boolean_message(value: str) -> tuple[str, str]:
 def check_types(table: Table) -> Iterator[Problem]:
     assert table.frame is not None
     for field in table.dataset.fields:
-        name, kind = field["name"], field["type"]
+        name: str = field["name"]
+        kind: str = field["type"]
         col = table.frame[name]
         nonempty = col != ""
         if not nonempty.any():
@@ -216,11 +220,15 @@ def check_types(table: Table) -> Iterator[Problem]:
             strict = col.str.match(STRICT_NUMBER) if kind == "number" else col.str.match(r"^-?\d+$")
             bad = nonempty & ~strict
             known = (
-                col.str.match(FRENCH_NUMBER) | col.str.match(ENGLISH_GROUPED) | col.str.match(UNIT_SUFFIX)
+                col.str.match(FRENCH_NUMBER)
+                | col.str.match(ENGLISH_GROUPED)
+                | col.str.match(UNIT_SUFFIX)
             )
             yield from flag(table, bad & known, name, "type-error", _number_message(label))
         elif kind == "date":
-            parsed = pd.to_datetime(col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce")
+            parsed = pd.to_datetime(
+                col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
+            )
             yield from flag(table, nonempty & parsed.isna(), name, "type-error", _date_message)
         elif kind == "boolean":
             lowered = col.str.strip().str.lower()
@@ -269,8 +277,11 @@ def _siret_problems(table: Table, name: str, mask: pd.Series) -> Iterator[Proble
     bad = {value: d for value, d in diagnoses.items() if d is not None}
     if bad:
         yield from flag(
-            table, values.isin(bad).reindex(col.index, fill_value=False), name, "siret-invalide",
-            lambda x: bad[x],  # type: ignore[return-value]
+            table,
+            values.isin(bad).reindex(col.index, fill_value=False),
+            name,
+            "siret-invalide",
+            lambda x: bad[x],
         )
 
 
@@ -281,7 +292,9 @@ def check_sirets(table: Table) -> Iterator[Problem]:
     for name in SIRET_FIELDS & set(frame.columns):
         yield from _siret_problems(table, name, everything)
     if "titulaire_id" in frame.columns and "titulaire_typeIdentifiant" in frame.columns:
-        yield from _siret_problems(table, "titulaire_id", frame["titulaire_typeIdentifiant"] == "SIRET")
+        yield from _siret_problems(
+            table, "titulaire_id", frame["titulaire_typeIdentifiant"] == "SIRET"
+        )
 
 
 def cpv_diagnosis(value: str, nomenclature: cpv.Nomenclature) -> tuple[str, str, Severity] | None:
@@ -333,7 +346,7 @@ def check_cpv(table: Table, nomenclature: cpv.Nomenclature) -> Iterator[Problem]
             continue
         message, fix, severity = diagnosis
         code = "cpv-inconnu" if severity is Severity.WARNING else "cpv-invalide"
-        yield from flag(table, col == value, "codeCPV", code, lambda _x, m=message, f=fix: (m, f), severity)
+        yield from flag(table, col == value, "codeCPV", code, fixed(message, fix), severity)
 
 
 # --- Multi-valued fields ------------------------------------------------------------------------
@@ -364,7 +377,9 @@ def check_multi_values(table: Table) -> Iterator[Problem]:
         col = table.frame[name]
         nonempty = col != ""
         split = col[nonempty].str.split(v.MULTI_SEPARATOR, regex=False)
-        invalid = split.map(lambda items, a=allowed: any(i not in a for i in items) or len(set(items)) != len(items))
+        invalid = split.map(
+            lambda items, a=allowed: any(i not in a for i in items) or len(set(items)) != len(items)
+        )
         mask = invalid.reindex(col.index, fill_value=False).astype(bool)
         yield from flag(table, mask, name, "valeur-non-autorisee", _multi_message(allowed))
         none_value = NONE_VALUES.get(name)
@@ -379,9 +394,10 @@ def check_multi_values(table: Table) -> Iterator[Problem]:
                 combined & ~mask,
                 name,
                 "valeur-incoherente",
-                lambda x, n=none_value: (
-                    f"« {n} » ne peut pas être combiné avec une autre valeur",
-                    f"garder « {n} » seul, ou retirer cette mention si une considération existe",
+                fixed(
+                    f"« {none_value} » ne peut pas être combiné avec une autre valeur",
+                    f"garder « {none_value} » seul, ou retirer cette mention si une considération "
+                    "existe",
                 ),
             )
 
@@ -390,7 +406,9 @@ def check_multi_values(table: Table) -> Iterator[Problem]:
 
 
 def _dates(col: pd.Series) -> pd.Series:
-    return pd.to_datetime(col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce")
+    return pd.to_datetime(
+        col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
+    )
 
 
 def _numbers(col: pd.Series) -> pd.Series:
@@ -472,10 +490,14 @@ def check_contracts(table: Table) -> Iterator[Problem]:
         ),
     )
     expected_prefix = frame["acheteur_id"] + frame["id"]
-    mismatch = (frame["uid"] != "") & (frame["id"] != "") & ~pd.Series(
-        [u.startswith(p) for u, p in zip(frame["uid"], expected_prefix, strict=True)],
-        index=frame.index,
-        dtype=bool,
+    mismatch = (
+        (frame["uid"] != "")
+        & (frame["id"] != "")
+        & ~pd.Series(
+            [u.startswith(p) for u, p in zip(frame["uid"], expected_prefix, strict=True)],
+            index=frame.index,
+            dtype=bool,
+        )
     )
     yield from flag(
         table,
@@ -521,7 +543,9 @@ def check_suppliers(ctx: Context) -> Iterator[Problem]:
             [
                 (t, i) not in known
                 for t, i in zip(
-                    links.frame["titulaire_typeIdentifiant"], links.frame["titulaire_id"], strict=True
+                    links.frame["titulaire_typeIdentifiant"],
+                    links.frame["titulaire_id"],
+                    strict=True,
                 )
             ],
             index=links.frame.index,
@@ -574,7 +598,10 @@ def check_modifications(ctx: Context) -> Iterator[Problem]:
         ),
         Severity.WARNING,
     )
-    ids = pd.to_numeric(frame["modification_id"].where(frame["modification_id"].str.match(r"^\d+$")), errors="coerce")
+    ids = pd.to_numeric(
+        frame["modification_id"].where(frame["modification_id"].str.match(r"^\d+$")),
+        errors="coerce",
+    )
     amounts = frame.assign(_id=ids)[frame["montant"] != ""].dropna(subset=["_id"])
     if amounts.empty:
         return
@@ -708,7 +735,3 @@ def run(ctx: Context) -> list[Problem]:
     problems.extend(check_suppliers(ctx))
     problems.extend(check_modifications(ctx))
     return problems
-
-
-def describe_field(field: Field) -> str:
-    return str(field.get("description", ""))

@@ -232,7 +232,8 @@ def run(args: list[str] | None = None) -> int:
         if verbose:
             raise
         click.echo(
-            f"Erreur interne : {type(exc).__name__}: {exc} (relancer avec --verbose pour le détail)",
+            f"Erreur interne : {type(exc).__name__}: {exc} "
+            "(relancer avec --verbose pour le détail)",
             err=True,
         )
         return 1

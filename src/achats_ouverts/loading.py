@@ -64,10 +64,13 @@ def typed_frame(text: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     """Convert validated text cells to the types of the schema."""
     columns: dict[str, pd.Series] = {}
     for field in ds.fields:
-        name, kind = field["name"], field["type"]
-        col = text[name]
+        name: str = field["name"]
+        kind: str = field["type"]
+        col: pd.Series = text[name]
         if kind == "date":
-            columns[name] = pd.to_datetime(col.replace("", None), format="%Y-%m-%d", errors="coerce")
+            columns[name] = pd.to_datetime(
+                col.replace("", None), format="%Y-%m-%d", errors="coerce"
+            )
         elif kind == "number":
             columns[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("float64")
         elif kind == "integer":

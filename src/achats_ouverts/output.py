@@ -48,7 +48,11 @@ def path_segment(value: str) -> str:
 
 def check_relative_path(path: str) -> str:
     parts = path.split("/")
-    if path.startswith("/") or any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", ".."):
+    if (
+        path.startswith("/")
+        or any(p in ("", ".", "..") for p in parts[:-1])
+        or parts[-1] in (".", "..")
+    ):
         raise BuildError(f"chemin de sortie refusé : « {path} »")
     return path
 

@@ -58,7 +58,9 @@ def home_page(ctx: BuildContext) -> HomePage:
     data = ctx.data
     contracts_frame = data.contracts
     year = aggregates.latest_year(contracts_frame)
-    latest = contracts_frame[contracts_frame["annee"] == year] if year else contracts_frame.iloc[0:0]
+    latest = (
+        contracts_frame[contracts_frame["annee"] == year] if year else contracts_frame.iloc[0:0]
+    )
     totals = aggregates.yearly_totals(contracts_frame)
     return HomePage(
         site=SiteInfo.of(data.publisher),
@@ -71,8 +73,10 @@ def home_page(ctx: BuildContext) -> HomePage:
         titulaires=aggregates.distinct_suppliers(data.contract_suppliers, latest["uid"]),
         achats_a_venir=len(aggregates.open_upcoming(data.upcoming)),
         annees=tuple(
-            YearRow(int(r.annee), int(r.marches), float(r.montant))
-            for r in totals.itertuples(index=False)
+            YearRow(int(year), int(count), float(amount))
+            for year, count, amount in zip(
+                totals["annee"], totals["marches"], totals["montant"], strict=True
+            )
         ),
     )
 

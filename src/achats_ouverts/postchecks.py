@@ -73,7 +73,9 @@ def check_links(site: Path) -> Iterator[Finding]:
 
     def anchors(path: Path) -> set[str]:
         if path not in ids:
-            text = path.read_text(encoding="utf-8", errors="replace") if path.suffix == ".html" else ""
+            text = (
+                path.read_text(encoding="utf-8", errors="replace") if path.suffix == ".html" else ""
+            )
             ids[path] = set(ID_ATTR.findall(text))
         return ids[path]
 
@@ -90,10 +92,14 @@ def check_links(site: Path) -> Iterator[Finding]:
             resolved = resolve(target)
             where = _page_url(site, page)
             if resolved is None or not resolved.resolve().is_relative_to(site_resolved):
-                yield Finding(where, "lien-casse", f"le lien « {link} » ne mène à aucun fichier du site")
+                yield Finding(
+                    where, "lien-casse", f"le lien « {link} » ne mène à aucun fichier du site"
+                )
                 continue
             if fragment and fragment not in anchors(resolved) and fragment != "__search":
-                yield Finding(where, "ancre-cassee", f"l'ancre « #{fragment} » n'existe pas ({link})")
+                yield Finding(
+                    where, "ancre-cassee", f"l'ancre « #{fragment} » n'existe pas ({link})"
+                )
 
 
 def check_external_resources(site: Path) -> Iterator[Finding]:
@@ -119,12 +125,16 @@ def csv_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
-def check_row_counts(site: Path, expected: dict[str, int], folder: str = "donnees") -> Iterator[Finding]:
+def check_row_counts(
+    site: Path, expected: dict[str, int], folder: str = "donnees"
+) -> Iterator[Finding]:
     """Each published CSV holds exactly the rows that were validated."""
     for ds in contracts.DATASETS:
         path = site / folder / ds.path
         if not path.is_file():
-            yield Finding(f"{folder}/{ds.path}", "fichier-manquant", "fichier de données non publié")
+            yield Finding(
+                f"{folder}/{ds.path}", "fichier-manquant", "fichier de données non publié"
+            )
             continue
         rows = csv_rows(path)
         want = expected.get(ds.name, 0)

@@ -23,7 +23,9 @@ from achats_ouverts.settings import Limits
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
-UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf©¨§ª«®´¹º¼½¾¢£¤¥¦]|â€|Â[°«»\u00a0]")
 BOM = b"\xef\xbb\xbf"
 
@@ -81,7 +83,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
                         "encodage-mixte",
                         "le fichier mélange UTF-8 et un autre encodage (souvent une ligne "
                         "collée depuis un tableur en Windows-1252)",
-                        f"ré-enregistrer le fichier entier en UTF-8 après avoir corrigé la ligne {row}",
+                        "ré-enregistrer le fichier entier en UTF-8 après avoir corrigé la ligne "
+                        f"{row}",
                     )
                 ],
             )
@@ -253,7 +256,8 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
                         1,
                         name,
                         "colonne-ignoree",
-                        f"la colonne « {name} » n'est pas dans le schéma : elle ne sera pas publiée",
+                        f"la colonne « {name} » n'est pas dans le schéma : elle ne sera pas "
+                        "publiée",
                         "la supprimer ou la renommer selon le schéma",
                     )
                 )

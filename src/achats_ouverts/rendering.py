@@ -35,7 +35,11 @@ def euros(value: Number | None, cents: bool = False) -> str:
         return "—"
     if cents:
         return str(format_currency(value, "EUR", locale=LOCALE))
-    return str(format_currency(round(value), "EUR", locale=LOCALE, format="#,##0\xa0¤", currency_digits=False))
+    return str(
+        format_currency(
+            round(value), "EUR", locale=LOCALE, format="#,##0\xa0¤", currency_digits=False
+        )
+    )
 
 
 def number(value: Number | None, digits: int = 0) -> str:

@@ -32,7 +32,10 @@ HEADER_ERRORS = {
     "missing-header",
 }
 TYPE_LABELS = {
-    "number": ("un nombre", "écrire un nombre avec un point décimal, sans espace ni symbole (1234.56)"),
+    "number": (
+        "un nombre",
+        "écrire un nombre avec un point décimal, sans espace ni symbole (1234.56)",
+    ),
     "integer": ("un nombre entier", "écrire un nombre entier sans décimale ni espace (36)"),
     "boolean": ("une valeur logique", "écrire true ou false"),
     "date": ("une date au format AAAA-MM-JJ", "écrire la date au format AAAA-MM-JJ"),
@@ -212,6 +215,7 @@ def frictionless_package(data_dir: Path, tables: dict[str, Table]) -> frictionle
             continue
         table = tables[ds.name]
         schema = contracts.table_schema(ds)
+        schema["fieldsMatch"] = "partial"  # columns matched by name; the reader reports headers
         schema["foreignKeys"] = [
             fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in readable
         ]
@@ -230,7 +234,6 @@ def frictionless_package(data_dir: Path, tables: dict[str, Table]) -> frictionle
                     "schema": schema,
                 },
                 basepath=str(data_dir),
-                detector=frictionless.Detector(schema_sync=True),
             )
         )
     return frictionless.Package(resources=resources, basepath=str(data_dir))
@@ -315,12 +318,20 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
         )
     if kind == "extra-cell":
         return error(
-            file, row, None, kind, "la ligne a plus de cellules que l'en-tête",
+            file,
+            row,
+            None,
+            kind,
+            "la ligne a plus de cellules que l'en-tête",
             "vérifier les séparateurs et les guillemets de la ligne",
         )
     if kind == "missing-cell":
         return error(
-            file, row, field_name, kind, "la ligne a moins de cellules que l'en-tête",
+            file,
+            row,
+            field_name,
+            kind,
+            "la ligne a moins de cellules que l'en-tête",
             "compléter la ligne ou vérifier les séparateurs",
         )
     return error(file, row, field_name, kind, note or kind, "corriger la valeur")
@@ -330,7 +341,10 @@ def constraint_message(field: dict[str, Any], constraint: str, cell: str) -> tup
     constraints = field.get("constraints", {})
     example = field.get("example", "")
     if constraint == "required":
-        return "valeur obligatoire manquante", f"renseigner « {field['title']} » (ex. « {example} »)"
+        return (
+            "valeur obligatoire manquante",
+            f"renseigner « {field['title']} » (ex. « {example} »)",
+        )
     if constraint == "enum":
         allowed = [str(a) for a in constraints.get("enum", [])]
         guess = suggest(cell, allowed)

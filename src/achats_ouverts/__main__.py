@@ -1,0 +1,3 @@
+from achats_ouverts.cli import entry_point
+
+entry_point()

@@ -1,0 +1,219 @@
+"""Every check code, each with a tiny fixture asserting (file, row, field, code)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from achats_ouverts.validation import validate
+from tests.support import (
+    BUYER,
+    CONTRACT,
+    CONTRACT_SUPPLIER,
+    SUPPLIER_ROW,
+    contract,
+    make_data_dir,
+    reference_file,
+)
+
+UPCOMING = {
+    "id": "2027-lyc-001",
+    "objet": "Restructuration de la demi-pension",
+    "codeCPV": "45214200",
+    "categorie": "Travaux",
+    "service_id": "lycees",
+    "montantEstime": "850000",
+    "dateLancementPrevue": "2027-03-01",
+    "procedurePrevue": "Appel d'offres ouvert",
+    "statut": "prévu",
+}
+
+
+def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
+    return validate(make_data_dir(tmp_path / "d", **tables)).report.projection()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"codeCPV": "4521420"}, "codeCPV", "cpv-invalide"),
+        ({"codeCPV": "11000000"}, "codeCPV", "cpv-invalide"),
+        ({"codeCPV": "45214200-23"}, "codeCPV", "cpv-invalide"),
+        (
+            {"datePublicationDonnees": "2024-02-01"},
+            "datePublicationDonnees",
+            "notification-apres-publication",
+        ),
+        ({"datePublicationDonnees": "2024-05-02"}, "datePublicationDonnees", "publication-tardive"),
+        ({"montant": "39999.99"}, "montant", "montant-sous-seuil"),
+        ({"tauxAvance": "10"}, "tauxAvance", "taux-avance-hors-bornes"),
+        ({"attributionAvance": "false"}, "tauxAvance", "avance-incoherente"),
+        ({"origineUE": "0.5", "origineFrance": "0.6"}, "origineFrance", "origine-incoherente"),
+        (
+            {
+                "considerationsEnvironnementales": "Clause environnementale, "
+                "Pas de considération environnementale"
+            },
+            "considerationsEnvironnementales",
+            "valeur-incoherente",
+        ),
+        (
+            {"considerationsSociales": "Clause sociales"},
+            "considerationsSociales",
+            "valeur-non-autorisee",
+        ),
+        ({"techniques": "Accord-cadre, Accord-cadre"}, "techniques", "valeur-non-autorisee"),
+        ({"uid": "autre-uid"}, "uid", "uid-incoherent"),
+        ({"id": "12345678901234567", "uid": BUYER + "12345678901234567"}, "id", "id-trop-long"),
+        ({"procedure": "Appel d'offre ouvert"}, "procedure", "constraint-error"),
+        ({"objet": ""}, "objet", "constraint-error"),
+        ({"objet": "=SOMME(A1:A2)"}, "objet", "cellule-formule"),
+        ({"acheteur_service_id": "inconnu"}, "acheteur_service_id", "foreign-key"),
+        ({"offresRecues": "0"}, "offresRecues", "constraint-error"),
+    ],
+)
+def test_contract_checks(tmp_path: Path, changes: dict[str, str], field: str, code: str) -> None:
+    row = contract(**changes)
+    supplier = {**CONTRACT_SUPPLIER, "uid": row["uid"]}
+    assert ("marches.csv", 2, field, code) in found(
+        tmp_path, marches=[row], marches_titulaires=[supplier]
+    )
+
+
+def test_enum_error_suggests_the_closest_value(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d", marches=[contract(procedure="Appel d'offre ouvert")])
+    (problem,) = [p for p in validate(data).report.problems if p.field == "procedure"]
+    assert problem.fix.startswith("vouliez-vous dire « Appel d'offres ouvert » ?")
+
+
+def test_duplicate_uid(tmp_path: Path) -> None:
+    result = found(tmp_path, marches=[CONTRACT, CONTRACT])
+    assert ("marches.csv", 3, "uid", "unique-error") in result
+
+
+def test_supplier_checks(tmp_path: Path) -> None:
+    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": "35600000000048"}
+    orphan = {**CONTRACT_SUPPLIER, "uid": "inconnu"}
+    bad_siret = {**CONTRACT_SUPPLIER, "titulaire_id": "1234"}
+    vat = {**CONTRACT_SUPPLIER, "titulaire_typeIdentifiant": "TVA", "titulaire_id": "BE0123456789"}
+    result = found(
+        tmp_path,
+        marches=[CONTRACT, contract(id="20240002")],
+        marches_titulaires=[CONTRACT_SUPPLIER, unknown, orphan, bad_siret, vat],
+        titulaires=[SUPPLIER_ROW, {**SUPPLIER_ROW, "titulaire_id": "1234"}],
+    )
+    assert ("marches-titulaires.csv", 3, "titulaire_id", "titulaire-non-reference") in result
+    assert ("marches-titulaires.csv", 4, "uid", "foreign-key") in result
+    assert ("marches-titulaires.csv", 5, "titulaire_id", "siret-invalide") in result
+    assert ("titulaires.csv", 3, "titulaire_id", "siret-invalide") in result
+    assert ("marches.csv", 3, "uid", "marche-sans-titulaire") in result
+    assert not [r for r in result if r[1] == 6 and r[3] == "siret-invalide"]
+
+
+def test_modification_checks(tmp_path: Path) -> None:
+    early = {
+        "uid": CONTRACT["uid"],
+        "modification_id": "1",
+        "dateNotificationModification": "2024-01-01",
+        "montant": "150000",
+    }
+    result = found(tmp_path, modifications=[early])
+    assert (
+        "modifications.csv",
+        2,
+        "dateNotificationModification",
+        "modification-avant-notification",
+    ) in result
+    assert ("modifications.csv", 2, "montant", "montant-incoherent") in result
+
+
+def test_upcoming_checks(tmp_path: Path) -> None:
+    rows = [
+        {**UPCOMING, "id": "a", "montantEstime": ""},
+        {
+            **UPCOMING,
+            "id": "b",
+            "montantEstime": "",
+            "montantEstimeMin": "9",
+            "montantEstimeMax": "5",
+        },
+        {**UPCOMING, "id": "c", "dateLancementPrevue": ""},
+        {**UPCOMING, "id": "d", "statut": "lancé"},
+        {**UPCOMING, "id": "e", "statut": "attribué"},
+        {**UPCOMING, "id": "f", "statut": "en cours"},
+        {**UPCOMING, "id": "g", "urlConsultation": "javascript:alert(1)"},
+        {**UPCOMING, "id": "h", "uidMarche": "inexistant"},
+    ]
+    result = found(tmp_path, achats_a_venir=rows)
+    name = "achats-a-venir.csv"
+    assert (name, 2, "montantEstime", "montant-estime-manquant") in result
+    assert (name, 3, "montantEstimeMin", "fourchette-inversee") in result
+    assert (name, 4, "dateLancementPrevue", "date-lancement-manquante") in result
+    assert (name, 5, "urlConsultation", "consultation-sans-adresse") in result
+    assert (name, 6, "uidMarche", "attribution-sans-marche") in result
+    assert (name, 7, "statut", "constraint-error") in result
+    assert (name, 8, "urlConsultation", "constraint-error") in result
+    assert (name, 9, "uidMarche", "foreign-key") in result
+
+
+def test_declared_indicator_checks(tmp_path: Path) -> None:
+    rows = [
+        {"indicateur_id": "inconnu", "annee": "2024", "valeur": "1", "source": "s"},
+        {"indicateur_id": "part-pme-nombre", "annee": "2024", "valeur": "1", "source": "s"},
+        {"indicateur_id": "delai-paiement", "annee": "2024", "valeur": "28", "source": "s"},
+        {"indicateur_id": "delai-paiement", "annee": "2024", "valeur": "29", "source": "s"},
+    ]
+    result = found(tmp_path, indicateurs_declares=rows)
+    assert ("indicateurs-declares.csv", 2, "indicateur_id", "indicateur-inconnu") in result
+    assert ("indicateurs-declares.csv", 3, "indicateur_id", "indicateur-calcule") in result
+    assert ("indicateurs-declares.csv", 5, "indicateur_id, annee", "primary-key") in result
+
+
+def test_cpv_check_digit_and_unknown_codes_with_the_full_nomenclature(tmp_path: Path) -> None:
+    nomenclature = reference_file("cpv-2008_fr_avec-parent.csv")
+    rows = [
+        contract(id="1", codeCPV="45214200-2"),
+        contract(id="2", codeCPV="45214200-7"),
+        contract(id="3", codeCPV="45999999"),
+    ]
+    links = [{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows]
+    data = make_data_dir(tmp_path / "d", marches=rows, marches_titulaires=links)
+    result = validate(data, cpv_path=nomenclature).report.projection()
+    assert ("marches.csv", 2, "codeCPV", "cpv-invalide") not in result
+    assert ("marches.csv", 3, "codeCPV", "cpv-invalide") in result
+    assert ("marches.csv", 4, "codeCPV", "cpv-inconnu") in result
+
+
+def test_policy_errors_name_file_and_line(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d")
+    text = (data / "politique.yaml").read_text(encoding="utf-8")
+    text = text.replace("indicateurs: [part-sous-traitance]", "indicateurs: [part-sous-traitanse]")
+    text = text.replace(
+        "    unite: jours\n    sens: baisse\n    type: déclaré",
+        "    unite: jours\n    sens: bas\n    type: déclaré",
+        1,
+    )
+    (data / "politique.yaml").write_text(text, encoding="utf-8")
+    problems = [p for p in validate(data).report.problems if p.file == "politique.yaml"]
+    lines = text.splitlines()
+    by_code = {p.code: p for p in problems}
+    unknown = by_code["indicateur-inconnu"]
+    assert "part-sous-traitanse" in lines[unknown.row - 1]
+    wrong = by_code["valeur-non-autorisee"]
+    assert "sens: bas" in lines[wrong.row - 1]
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d")
+    (data / "editeur.yaml").write_text("nom: Région\nsiret: [\n", encoding="utf-8")
+    (problem,) = [p for p in validate(data).report.problems if p.file == "editeur.yaml"]
+    assert (problem.code, problem.row) == ("yaml-invalide", 3)
+
+
+def test_outdated_schema_copy_is_a_warning(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d")
+    (data / "schemas" / "marches.json").write_text("{}", encoding="utf-8")
+    report = validate(data).report
+    assert report.ok
+    assert ("schemas/marches.json", None, None, "schema-different") in report.projection()

@@ -112,7 +112,9 @@ class _Reader:
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def problem(self, path: Path_, code: str, message: str, fix: str, *, warn: bool = False) -> None:
+    def problem(
+        self, path: Path_, code: str, message: str, fix: str, *, warn: bool = False
+    ) -> None:
         name = ".".join(str(part) for part in path) or None
         make = warning if warn else error
         self.problems.append(make(self.doc.file, self.doc.line(path), name, code, message, fix))
@@ -120,8 +122,8 @@ class _Reader:
     def get(self, obj: Any, path: Path_) -> Any:
         value = obj
         for part in path:
-            if isinstance(value, dict) and part in value:
-                value = value[part]
+            if isinstance(value, dict):
+                value = value.get(part)
             elif isinstance(value, list) and isinstance(part, int) and part < len(value):
                 value = value[part]
             else:
@@ -147,7 +149,9 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.problem(path, "type-invalide", "« true » ou « false » attendu", "écrire true ou false")
+            self.problem(
+                path, "type-invalide", "« true » ou « false » attendu", "écrire true ou false"
+            )
             return default
         return value
 
@@ -158,7 +162,9 @@ class _Reader:
                 self.problem(path, "champ-manquant", "champ obligatoire absent", "le renseigner")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(path, "type-invalide", "un nombre entier est attendu", "écrire par ex. 2024")
+            self.problem(
+                path, "type-invalide", "un nombre entier est attendu", "écrire par ex. 2024"
+            )
             return None
         return value
 
@@ -169,7 +175,9 @@ class _Reader:
                 self.problem(path, "champ-manquant", "liste obligatoire absente", "la renseigner")
             return []
         if not isinstance(value, list):
-            self.problem(path, "type-invalide", "une liste est attendue", "écrire « - » par élément")
+            self.problem(
+                path, "type-invalide", "une liste est attendue", "écrire « - » par élément"
+            )
             return []
         return value
 
@@ -251,7 +259,7 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
                 ("departements", i),
                 "departement-invalide",
                 f"« {dep} » n'est pas un code de département",
-                "écrire le code entre guillemets, par ex. \"02\"",
+                'écrire le code entre guillemets, par ex. "02"',
             )
     region_code = r.text(("region", "code"))
     if region_code and not re.match(r"^[0-9]{2}$", region_code):
@@ -368,7 +376,9 @@ def _read_indicator(r: _Reader, i: int) -> Indicator:
             path = (*base, "cibles", str(year))
             number_ok = isinstance(value, int | float) and not isinstance(value, bool)
             if not isinstance(year, int) or not number_ok:
-                r.problem(path, "cible-invalide", "année et valeur numériques attendues", "2027: 100")
+                r.problem(
+                    path, "cible-invalide", "année et valeur numériques attendues", "2027: 100"
+                )
                 continue
             targets.append((year, float(value)))
     return Indicator(
@@ -394,7 +404,9 @@ def read_policy(doc: LocatedYaml) -> tuple[Policy | None, list[Problem]]:
     seen: set[str] = set()
     for i, ind in enumerate(indicators):
         if ind.id in seen:
-            r.problem(("indicateurs", i, "id"), "identifiant-duplique", f"« {ind.id} » en double", "")
+            r.problem(
+                ("indicateurs", i, "id"), "identifiant-duplique", f"« {ind.id} » en double", ""
+            )
         seen.add(ind.id)
     axes: list[Axis] = []
     action_ids: set[str] = set()

@@ -60,9 +60,7 @@ def multi_value_pattern(values: tuple[str, ...]) -> str:
     return f"^{one}({re.escape(v.MULTI_SEPARATOR)}{one})*$"
 
 
-def _multi(
-    name: str, title: str, description: str, values: tuple[str, ...], example: str
-) -> Field:
+def _multi(name: str, title: str, description: str, values: tuple[str, ...], example: str) -> Field:
     listed = " ; ".join(f"« {value} »" for value in values)
     text = (
         f"{description} Une ou plusieurs valeurs parmi : {listed}, "
@@ -359,7 +357,7 @@ MARCHES_TITULAIRES_FIELDS: list[Field] = [
         "string",
         "Identifiant du titulaire",
         "Identifiant du titulaire : pour un SIRET, 14 chiffres sans espace, écrit comme du texte.",
-        "59145318900024",
+        "59145318800029",
         required=True,
         maxLength=32,
     ),
@@ -423,9 +421,9 @@ MODIFICATIONS_FIELDS: list[Field] = [
         "string",
         "Nouvelle liste des titulaires",
         "Liste complète des titulaires après la modification, chacun écrit « TYPE:identifiant » "
-        f"(par exemple « SIRET:59145318900024 »), séparés par « {v.MULTI_SEPARATOR} ». Vide si "
+        f"(par exemple « SIRET:59145318800029 »), séparés par « {v.MULTI_SEPARATOR} ». Vide si "
         "les titulaires ne changent pas.",
-        "SIRET:59145318900024",
+        "SIRET:59145318800029",
         pattern=r"^[A-Z-]+:[^,\s]+(, [A-Z-]+:[^,\s]+)*$",
     ),
 ]
@@ -445,7 +443,7 @@ TITULAIRES_FIELDS: list[Field] = [
         "string",
         "Identifiant",
         "Identifiant de l'entreprise : pour un SIRET, 14 chiffres sans espace.",
-        "59145318900024",
+        "59145318800029",
         required=True,
         maxLength=32,
     ),
@@ -551,7 +549,9 @@ ACHATS_A_VENIR_FIELDS: list[Field] = [
         required=True,
         maxLength=1000,
     ),
-    _field("codeCPV", "string", "Code CPV envisagé", CPV_DESCRIPTION, "45214200", pattern=CPV_PATTERN),
+    _field(
+        "codeCPV", "string", "Code CPV envisagé", CPV_DESCRIPTION, "45214200", pattern=CPV_PATTERN
+    ),
     _field(
         "categorie",
         "string",
@@ -837,7 +837,8 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset(
         "marches-titulaires",
         "Titulaires des marchés",
-        "Une ligne par marché et par titulaire : la liste actuelle des titulaires de chaque marché.",
+        "Une ligne par marché et par titulaire : la liste actuelle des titulaires de chaque "
+        "marché.",
         tuple(MARCHES_TITULAIRES_FIELDS),
         ("uid", "titulaire_typeIdentifiant", "titulaire_id"),
         ((("uid",), "marches", ("uid",)),),

@@ -38,7 +38,8 @@ DIVISIONS: dict[str, str] = {
     "(à l'exclusion de l'éclairage) et produits de nettoyage",
     "41": "Eau collectée et purifiée",
     "42": "Machines industrielles",
-    "43": "Équipement minier, équipement pour l'exploitation de carrières, matériel de construction",
+    "43": "Équipement minier, équipement pour l'exploitation de carrières, matériel de "
+    "construction",
     "44": "Matériaux et structures de construction ; produits auxiliaires pour la construction "
     "(à l'exception des appareils électriques)",
     "45": "Travaux de construction",

@@ -1429,6 +1429,7 @@ class Framework:
     id: str
     subject: Subject
     procedure: str
+    amount: float
     end: date
     issued: int = 0
 
@@ -1533,7 +1534,9 @@ class Generator:
             parent.issued += 1
             subject = parent.subject
             objet = self.text(f"{parent.subject.objet} – marché subséquent n° {parent.issued}")
-            amount = round(draw_amount(rng, family.median * 0.45, family.sigma), 2)
+            drawn = draw_amount(rng, family.median * 0.45, family.sigma)
+            # A marché subséquent stays within its framework agreement's maximum.
+            amount = round(max(v.SEUIL_DECP_EUROS, min(drawn, parent.amount * 0.8)), 2)
             procedure = parent.procedure
             techniques, modalites = "Sans objet", "Sans objet"
             framework = False
@@ -1564,7 +1567,7 @@ class Generator:
             duree = min(duree, 24)
         elif modalites == "Marchés subséquents":
             self.frameworks.setdefault(family.key, deque(maxlen=40)).append(
-                Framework(ident, subject, procedure, add_months(notification, duree))
+                Framework(ident, subject, procedure, amount, add_months(notification, duree))
             )
         offres = self.offers(year, procedure)
         avance = rng.random() < by_year(ADVANCE_BY_YEAR, year)

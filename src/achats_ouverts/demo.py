@@ -39,7 +39,7 @@ REGION_NAME = "Hauts-de-France"
 FIRST_YEAR = 2022
 DEFAULT_SEED = 2022
 DEFAULT_CONTRACTS = 2700
-"""About 560 contracts a full year, as many as the Région notifies above the DECP threshold."""
+"""About 560 contracts a full year, worth about 230 M€ together."""
 DEFAULT_REFERENCE_DATE = date(2026, 11, 1)
 EXAMPLE_CONTRACTS = 2000
 """Size of the small generation the example files of the schemas are taken from."""
@@ -48,7 +48,7 @@ SEUIL_TRAVAUX = 5_538_000
 SEUIL_FOURNITURES_SERVICES = 221_000
 """European thresholds of 2024 (€ HT): works; supplies and services of local authorities."""
 
-AMOUNT_SCALE = 1.37
+AMOUNT_SCALE = 1.45
 MAX_AMOUNT = 60_000_000.0
 STREAM_ROWS = 200_000
 """Tables longer than this are written row by row instead of through one in-memory text."""
@@ -847,7 +847,6 @@ FAMILIES: tuple[Family, ...] = (
     ),
 )
 # fmt: on
-FAMILIES_BY_KEY: dict[str, Family] = {family.key: family for family in FAMILIES}
 
 # --- Company names ------------------------------------------------------------------------------
 
@@ -953,11 +952,6 @@ def quarter(day: date) -> str:
     return f"{day.year}-T{(day.month - 1) // 3 + 1}"
 
 
-def quarter_end(day: date) -> date:
-    first_next = add_months(date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), 3)
-    return first_next - timedelta(days=1)
-
-
 def luhn_digit(prefix: str) -> str:
     """The digit that makes `prefix + digit` pass the Luhn check."""
     total = 0
@@ -969,10 +963,6 @@ def luhn_digit(prefix: str) -> str:
                 digit -= 9
         total += digit
     return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    return number.isdigit() and luhn_digit(number[:-1]) == number[-1]
 
 
 def new_siret(rng: random.Random, used: set[str]) -> str:
@@ -1096,7 +1086,10 @@ class SupplierPool:
             if supplier not in exclude:
                 break
         else:
-            supplier = next((s for s in self.by_trade[trade] if s not in exclude), candidates[0])
+            others = [s for s in self.by_trade[trade] if s not in exclude]
+            if not others:
+                raise ValueError(f"no other company of trade {trade!r}")
+            supplier = others[0]
         self.used[supplier.reference] = supplier
         return supplier
 
@@ -1284,9 +1277,9 @@ def draw_procedure(rng: random.Random, family: Family, subject: Subject, amount:
             return "Appel d'offres ouvert"
         if draw < 0.87:
             return "Appel d'offres restreint"
-        if draw < 0.93:
+        if draw < 0.92:
             return "Procédure avec négociation"
-        if draw < 0.97 or family.key not in ("grands-travaux", "services-numeriques"):
+        if draw < 0.95 or family.key not in ("grands-travaux", "services-numeriques"):
             return "Marché passé sans publicité ni mise en concurrence préalable"
         return "Dialogue compétitif"
     if draw < 0.88:
@@ -1301,7 +1294,7 @@ def draw_procedure(rng: random.Random, family: Family, subject: Subject, amount:
 ENVIRONMENT_BY_YEAR = {2022: 0.65, 2023: 0.75, 2024: 0.85, 2025: 0.92, 2026: 0.96}
 SOCIAL_BY_YEAR = {2022: 0.26, 2023: 0.28, 2024: 0.3, 2025: 0.32, 2026: 0.34}
 ADVANCE_BY_YEAR = {2022: 0.44, 2023: 0.48, 2024: 0.52, 2025: 0.55, 2026: 0.58}
-SINGLE_OFFER_BY_YEAR = {2022: 0.15, 2023: 0.145, 2024: 0.14, 2025: 0.13, 2026: 0.125}
+SINGLE_OFFER_BY_YEAR = {2022: 0.13, 2023: 0.125, 2024: 0.12, 2025: 0.11, 2026: 0.105}
 MISSING_BY_YEAR = {2022: 1.6, 2023: 1.3, 2024: 1.0, 2025: 0.7, 2026: 0.5}
 """How often optional fields are left empty, relative to 2024 (completeness improves)."""
 YEAR_ACTIVITY = {2022: 0.96, 2023: 1.0, 2024: 1.03, 2025: 1.01}
@@ -1347,6 +1340,8 @@ OFFERS = tuple(range(2, 13))
 OFFER_CUM = cumulative((17, 18, 15, 11, 8, 5, 4, 2, 1.5, 1, 0.5))
 INT_TEXT = tuple(str(i) for i in range(400))
 SUBSEQUENT_SHARE = 0.08
+MODIFIED_SHARE = 0.105
+"""Share of contracts drawn for modifications (a few, notified late, get none)."""
 LINK_SHARE = 0.034
 """Share of recent contracts that an « attribué » upcoming purchase points to."""
 AVANCE_RATES = (0.05, 0.15, 0.2, 0.3)
@@ -1431,6 +1426,7 @@ class Framework:
     procedure: str
     amount: float
     end: date
+    suppliers: tuple[Supplier, ...]
     issued: int = 0
 
 
@@ -1500,6 +1496,7 @@ class Generator:
     dates: dict[date, str] = field(default_factory=dict)
     frameworks: dict[str, deque[Framework]] = field(default_factory=dict)
     links: list[Contract] = field(default_factory=list)
+    link_credit: float = 0.0
 
     def iso(self, day: date) -> str:
         text = self.dates.get(day)
@@ -1520,9 +1517,12 @@ class Generator:
                     link_from <= day <= link_to
                     and not contract.id_accord_cadre
                     and "codeCPV" not in contract.missing
-                    and self.rng.random() < LINK_SHARE
                 ):
-                    self.links.append(contract)
+                    # Every 1/LINK_SHARE-th eligible contract, from a random starting point.
+                    self.link_credit += LINK_SHARE
+                    if self.link_credit >= 1:
+                        self.link_credit -= 1
+                        self.links.append(contract)
                 yield contract
 
     def contract(self, family: Family, year: int, seq: int, notification: date) -> Contract:
@@ -1552,7 +1552,11 @@ class Generator:
                 techniques = "Accord-cadre"
                 subsequent = rng.random() < family.subsequents
                 modalites = "Marchés subséquents" if subsequent else "Bons de commande"
-            elif family.key == "maitrise-oeuvre" and amount >= 221_000 and rng.random() < 0.5:
+            elif (
+                family.key == "maitrise-oeuvre"
+                and amount >= SEUIL_FOURNITURES_SERVICES
+                and rng.random() < 0.5
+            ):
                 techniques = "Concours"
                 procedure = "Marché passé sans publicité ni mise en concurrence préalable"
             elif family.works or family.key == "maitrise-oeuvre":
@@ -1565,10 +1569,6 @@ class Generator:
         duree = rng.choice(durations)
         if parent is not None:
             duree = min(duree, 24)
-        elif modalites == "Marchés subséquents":
-            self.frameworks.setdefault(family.key, deque(maxlen=40)).append(
-                Framework(ident, subject, procedure, amount, add_months(notification, duree))
-            )
         offres = self.offers(year, procedure)
         avance = rng.random() < by_year(ADVANCE_BY_YEAR, year)
         taux = ""
@@ -1589,7 +1589,16 @@ class Generator:
             origine_france = format_ratio(round(ue * rng.uniform(0.35, 0.95), 2))
         environment = draw_environment(rng, by_year(ENVIRONMENT_BY_YEAR, year) + family.environment)
         social = draw_social(rng, by_year(SOCIAL_BY_YEAR, year) * family.social, family.reserve)
-        suppliers = self.suppliers(subject.trade, amount, family)
+        if parent is not None:
+            # A marché subséquent goes to one of the framework agreement's holders.
+            suppliers: tuple[Supplier, ...] = (rng.choice(parent.suppliers),)
+        else:
+            suppliers = self.suppliers(subject.trade, amount, family)
+        if modalites == "Marchés subséquents":
+            end = add_months(notification, duree)
+            self.frameworks.setdefault(family.key, deque(maxlen=40)).append(
+                Framework(ident, subject, procedure, amount, end, suppliers)
+            )
         grouping = "Pas de groupement"
         if len(suppliers) > 1:
             solidaire = rng.random() < (0.25 if family.key == "maitrise-oeuvre" else 0.4)
@@ -1680,6 +1689,7 @@ class Generator:
         if rng.random() >= family.groupement:
             return (first,)
         size = rng.choices((2, 3, 4), weights=(70, 22, 8))[0]
+        size = min(size, len(self.pool.by_trade[trade]))
         chosen = [first]
         for _ in range(size - 1):
             chosen.append(self.pool.pick(rng, trade, exclude=chosen))
@@ -1708,7 +1718,7 @@ class Generator:
         trade: str,
     ) -> tuple[Modification, ...]:
         rng = self.rng
-        if rng.random() >= 0.11:
+        if rng.random() >= MODIFIED_SHARE:
             return ()
         count = rng.choices((1, 2, 3), weights=(70, 22, 8))[0]
         start = notification + timedelta(days=45)
@@ -1726,7 +1736,7 @@ class Generator:
             if rng.random() < 0.35:
                 current_duree = current_duree + rng.choice((1, 2, 3, 4, 6, 6, 12))
                 new_duree = current_duree
-            if rng.random() < 0.03:
+            if rng.random() < 0.03 and len(self.pool.by_trade[trade]) > len(current):
                 replacement = self.pool.pick(rng, trade, exclude=current)
                 current = (replacement, *current[1:])
                 new_suppliers = current
@@ -1757,12 +1767,8 @@ class Generator:
 # --- Rows ---------------------------------------------------------------------------------------
 
 MARCHES = c.dataset("marches")
-MARCHES_TITULAIRES = c.dataset("marches-titulaires")
 MODIFICATIONS = c.dataset("modifications")
-TITULAIRES = c.dataset("titulaires")
-SERVICES_DATASET = c.dataset("services")
 ACHATS = c.dataset("achats-a-venir")
-INDICATEURS = c.dataset("indicateurs-declares")
 
 
 def ordered(dataset: c.Dataset, values: Mapping[str, str]) -> Row:
@@ -2160,7 +2166,7 @@ def generate(
     plans = plan_years(total, reference_date)
     width = max(4, len(str(max(plan.count for plan in plans))))
     pool = build_pool(rng, total)
-    gen = Generator(rng, reference_date, pool, width)
+    gen = Generator(rng, reference_date, pool, width, link_credit=rng.random())
     marches: list[Row] = []
     marches_titulaires: list[Row] = []
     modifications: list[Row] = []

@@ -1771,8 +1771,12 @@ MODIFICATIONS = c.dataset("modifications")
 ACHATS = c.dataset("achats-a-venir")
 
 
+FIELD_NAMES: dict[str, tuple[str, ...]] = {ds.name: ds.field_names for ds in c.DATASETS}
+"""Computed once: `Dataset.field_names` rebuilds its tuple on every call."""
+
+
 def ordered(dataset: c.Dataset, values: Mapping[str, str]) -> Row:
-    return tuple(values[name] for name in dataset.field_names)
+    return tuple(values[name] for name in FIELD_NAMES[dataset.name])
 
 
 def marche_row(contract: Contract, iso: Callable[[date], str]) -> Row:

@@ -28,15 +28,6 @@ REF_DATE = demo.DEFAULT_REFERENCE_DATE
 FULL_YEARS = ("2022", "2023", "2024", "2025")
 BUYER = "20005374200017"
 
-URL_PATTERN_BUG = (
-    contracts.dataset("achats-a-venir").field("urlConsultation")["constraints"]["pattern"]
-    == "^https?://"
-)
-"""The schema's urlConsultation pattern `^https?://` is matched against the whole value by
-frictionless, so it rejects every real address. Until contracts.py fixes it, those errors (and
-only those) are set aside, and `test_schema_accepts_consultation_urls` is an expected failure; once
-the pattern is fixed, both checks run in full."""
-
 HDF_COMMUNES = {
     "59350": "Lille", "80021": "Amiens", "59512": "Roubaix", "59599": "Tourcoing",
     "59183": "Dunkerque", "62193": "Calais", "62160": "Boulogne-sur-Mer", "62041": "Arras",
@@ -78,13 +69,9 @@ def day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def known_schema_bug(error: tuple[Any, ...]) -> bool:
-    return URL_PATTERN_BUG and error[2] == "urlConsultation" and error[3] == "constraint-error"
-
-
 def errors_of(report: Any) -> list[tuple[Any, ...]]:
-    """Every error as (resource, row, field, type, note), the known schema bug set aside."""
-    found = [
+    """Every error as (resource, row, field, type, note)."""
+    return [
         (
             task.name,
             getattr(error, "row_number", None),
@@ -95,7 +82,6 @@ def errors_of(report: Any) -> list[tuple[Any, ...]]:
         for task in report.tasks
         for error in task.errors
     ]
-    return [error for error in found if not known_schema_bug(error)]
 
 
 def validate_package(descriptor: Path) -> list[tuple[Any, ...]]:
@@ -258,7 +244,6 @@ def test_examples_hold_together_as_a_package(demo_dir: Path) -> None:
     assert set(rows["achats-a-venir"].statut) == {"prévu", "lancé", "attribué"}
 
 
-@pytest.mark.xfail(URL_PATTERN_BUG, reason="contracts.py: urlConsultation pattern", strict=True)
 def test_schema_accepts_consultation_urls(demo_dir: Path) -> None:
     examples = demo_dir / "schemas" / "exemples"
     schema = schema_of(demo_dir, "achats-a-venir", foreign_keys=False)

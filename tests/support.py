@@ -124,9 +124,5 @@ def reference_file(name: str) -> Path:
     return path
 
 
-def set_cells(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
 def projection(problems: Any) -> list[tuple[str, int | None, str | None, str]]:
     return [(p.file, p.row, p.field, p.code) for p in problems]

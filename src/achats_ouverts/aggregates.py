@@ -45,3 +45,57 @@ def open_upcoming(upcoming: pd.DataFrame) -> pd.DataFrame:
 def distinct_suppliers(contract_suppliers: pd.DataFrame, uids: pd.Series) -> int:
     linked = contract_suppliers[contract_suppliers["uid"].isin(uids)]
     return int(linked[["titulaire_typeIdentifiant", "titulaire_id"]].drop_duplicates().shape[0])
+
+
+def supplier_weights(
+    contract_suppliers: pd.DataFrame,
+    suppliers: pd.DataFrame,
+    departements: tuple[str, ...],
+    region_code: str,
+) -> pd.DataFrame:
+    """Per contract, how much of it went to regional companies and to SMEs.
+
+    Rule for contracts with several suppliers (co-contractors): each supplier counts for an equal
+    share of the contract (1/n), since DECP do not say how the amount is split. A supplier whose
+    location (or category) is unknown — absent from the supplier reference, or with the field
+    empty — is left out of both the numerator and the denominator: missing is never read as "no".
+
+    Returns one row per uid with `titulaires` (n), `poids_localisation_connue`, `poids_region`,
+    `poids_categorie_connue` and `poids_pme`, each a fraction of the contract between 0 and 1.
+    """
+    keys = ["titulaire_typeIdentifiant", "titulaire_id"]
+    reference = suppliers[
+        [*keys, "titulaire_departement_code", "titulaire_region_code", "titulaire_categorie"]
+    ].drop_duplicates(keys)
+    linked = contract_suppliers[["uid", *keys]].merge(reference, on=keys, how="left")
+    dep = linked["titulaire_departement_code"].fillna("").astype(str)
+    reg = linked["titulaire_region_code"].fillna("").astype(str)
+    cat = linked["titulaire_categorie"].fillna("").astype(str)
+    located = (dep != "") | (reg != "")
+    regional = dep.isin(departements) | ((dep == "") & (reg == region_code) & (reg != ""))
+    size = linked.groupby("uid")["uid"].transform("size")
+    weight = 1.0 / size
+    frame = pd.DataFrame(
+        {
+            "uid": linked["uid"],
+            "titulaires": size,
+            "poids_localisation_connue": weight.where(located, 0.0),
+            "poids_region": weight.where(located & regional, 0.0),
+            "poids_categorie_connue": weight.where(cat != "", 0.0),
+            "poids_pme": weight.where(cat.isin(v.CATEGORIES_PME), 0.0),
+        }
+    )
+    result = frame.groupby("uid", sort=True).agg(
+        titulaires=("titulaires", "first"),
+        poids_localisation_connue=("poids_localisation_connue", "sum"),
+        poids_region=("poids_region", "sum"),
+        poids_categorie_connue=("poids_categorie_connue", "sum"),
+        poids_pme=("poids_pme", "sum"),
+    )
+    return result.astype({"titulaires": "int64"})
+
+
+def weighted_share(numerator: pd.Series, denominator: pd.Series) -> float | None:
+    """Percentage sum(numerator) / sum(denominator), None when the denominator is zero."""
+    total = float(denominator.sum())
+    return None if total == 0 else float(numerator.sum()) / total * 100

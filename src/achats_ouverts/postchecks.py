@@ -6,7 +6,6 @@ Any problem found here stops the publication: the previous site stays in place.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -144,10 +143,6 @@ def check_row_counts(
                 "lignes-perdues",
                 f"{rows} lignes publiées pour {want} lignes validées",
             )
-
-
-def csv_text_rows(text: str) -> int:
-    return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
 
 
 def run(site: Path, expected_rows: dict[str, int], extra: tuple[Check, ...] = ()) -> list[Finding]:

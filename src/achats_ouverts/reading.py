@@ -41,7 +41,6 @@ class Table:
     header: list[str] = field(default_factory=list)
     frame: pd.DataFrame | None = None
     blank_rows: list[int] = field(default_factory=list)
-    last_row: int = 1
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -405,7 +404,6 @@ def _parse(text: str, table: Table, limits: Limits) -> None:
             )
         )
         return
-    table.last_row = row
     columns = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(header)]
     frame = pd.DataFrame(records, columns=columns, index=numbers, dtype=object)
     del records

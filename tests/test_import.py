@@ -647,3 +647,21 @@ def test_cli_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert code == 1
     assert err.startswith("Erreur : broken.xml : XML invalide ligne 1")
     assert err.endswith("; import annulé, rien n'a été écrit\n")
+
+
+def test_concession_scan(tmp_path: Path) -> None:
+    from achats_ouverts.importing.decp2022 import may_hold_concessions
+
+    cases = {
+        '{"marches": {"marche": [], "contrat-concession": []}}': False,
+        '{"marches": {"marche": [], "contrat-concession" : [ ]}}': False,
+        '{"marches": {"marche": []}}': False,
+        '{"marches": {"contrat-concession": [{"id": "C"}]}}': True,
+        '{"marches": {"marche": [], "contrat-concession":\n[{"id": "C"}]}}': True,
+    }
+    for text, expected in cases.items():
+        path = tmp_path / "f.json"
+        path.write_text(" " * (1 << 20) + text, encoding="utf-8")
+        assert may_hold_concessions(path) is expected, text
+        path.write_text(text, encoding="utf-8")
+        assert may_hold_concessions(path) is expected, text

@@ -8,6 +8,7 @@ and skipped (the contract tables have no concession columns). Memory holds one r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -167,11 +168,34 @@ def stream_json_items(
         raise FileUnreadable(file, f"JSON invalide vers l'octet {handle.tell()} ({exc})") from exc
 
 
-def read_json(path: Path, file: str) -> Iterator[Event]:
+CONCESSION_KEY = re.compile(rb'"contrat-concession"(\s*:\s*\[\s*\])?')
+
+
+def may_hold_concessions(path: Path) -> bool:
+    """False when the file certainly has no concession (no `"contrat-concession"` key, or only
+    empty lists): the second parser is then skipped. A byte scan, much faster than parsing."""
+    overlap = b""
+    undecided = False
     with path.open("rb") as handle:
-        for kind, index, obj in stream_json_items(
-            handle, file, ("marches.marche.item", "marches.contrat-concession.item")
-        ):
+        while chunk := handle.read(1 << 20):
+            window = overlap + chunk
+            undecided = False
+            for match in CONCESSION_KEY.finditer(window):
+                if match.group(1) is not None:
+                    continue
+                if match.end() + 64 <= len(window):
+                    return True
+                undecided = True  # too close to the end: seen again with the next chunk
+            overlap = window[-128:]
+    return undecided
+
+
+def read_json(path: Path, file: str) -> Iterator[Event]:
+    prefixes: tuple[str, ...] = ("marches.marche.item",)
+    if may_hold_concessions(path):
+        prefixes = (*prefixes, "marches.contrat-concession.item")
+    with path.open("rb") as handle:
+        for kind, index, obj in stream_json_items(handle, file, prefixes):
             if kind == 0:
                 yield contract_from_decp(obj, Position(file, f"marches.marche[{index}]"))
             else:

@@ -7,6 +7,7 @@ the Table Schemas expect, plus what was done to it. Nothing here knows about fil
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-
-from stdnum.fr import siret as stdnum_siret
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
@@ -64,12 +63,26 @@ class Text:
 def text(raw: Any) -> Text | None:
     """Trimmed text without control characters; None for an empty value, a sentinel or a
     spreadsheet error token (such as `#N/A`)."""
-    if raw is None or isinstance(raw, dict | list):
+    if raw is None:
         return None
-    value = number_text(raw) if isinstance(raw, int | float | Decimal) else str(raw)
-    stripped = value.strip()
-    cleaned = CONTROL_CHARS.sub("", stripped).strip()
-    if not cleaned or cleaned.lower() in SENTINELS or SPREADSHEET_ERRORS.match(cleaned):
+    if type(raw) is str:
+        stripped = raw.strip()
+    elif isinstance(raw, dict | list):
+        return None
+    elif isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        stripped = number_text(raw)
+    else:
+        stripped = str(raw).strip()
+    if not stripped:
+        return None
+    cleaned = stripped
+    if CONTROL_CHARS.search(stripped):
+        cleaned = CONTROL_CHARS.sub("", stripped).strip()
+    if (
+        not cleaned
+        or (len(cleaned) < 16 and cleaned.lower() in SENTINELS)
+        or (cleaned[0] == "#" and SPREADSHEET_ERRORS.match(cleaned))
+    ):
         return None
     return Text(cleaned, cleaned != stripped)
 
@@ -340,21 +353,48 @@ class Siret:
     """None, `siret-reformate` (spaces or dots removed) or `siret-zero-restaure`."""
 
 
+LUHN_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = ord(char) - 48
+        total += LUHN_DOUBLE[digit] if position % 2 else digit
+    return total % 10 == 0
+
+
+def siret_valid(value: str) -> bool:
+    """The SIRET check of python-stdnum (Luhn on the SIREN and on the SIRET; La Poste's
+    establishments use a sum of digits divisible by 5), without its per-call overhead."""
+    if len(value) != 14 or not value.isdigit():
+        return False
+    if value.startswith(v.LA_POSTE_SIREN) and value != "35600000000048":
+        whole = sum(ord(c) - 48 for c in value) % 5 == 0
+    else:
+        whole = luhn_valid(value)
+    return whole and luhn_valid(value[:9])
+
+
 def siret(raw: Any) -> Siret:
     """A 14-digit SIRET passing the Luhn check (La Poste's rule included), written as text."""
     if isinstance(raw, bool) or raw is None:
         raise Unusable("SIRET absent")
-    value = str(raw).strip() if not isinstance(raw, int) else str(raw)
+    return _siret(str(raw).strip() if not isinstance(raw, int) else str(raw))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _siret(value: str) -> Siret:
     compact = IDENTIFIER_SPACES.sub("", value)
     repair = "siret-reformate" if compact != value else None
     if not compact.isdigit():
-        raise Unusable(f"« {raw} » n'est pas un SIRET : 14 chiffres attendus")
-    if len(compact) == 13 and stdnum_siret.is_valid("0" + compact):
+        raise Unusable(f"« {value} » n'est pas un SIRET : 14 chiffres attendus")
+    if len(compact) == 13 and siret_valid("0" + compact):
         return Siret("0" + compact, "siret-zero-restaure")
     if len(compact) != 14:
-        raise Unusable(f"« {raw} » n'est pas un SIRET : {len(compact)} chiffres au lieu de 14")
-    if not stdnum_siret.is_valid(compact):
-        raise Unusable(f"« {raw} » : la clé de contrôle du SIRET est fausse")
+        raise Unusable(f"« {value} » n'est pas un SIRET : {len(compact)} chiffres au lieu de 14")
+    if not siret_valid(compact):
+        raise Unusable(f"« {value} » : la clé de contrôle du SIRET est fausse")
     return Siret(compact, repair)
 
 

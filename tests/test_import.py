@@ -665,3 +665,44 @@ def test_concession_scan(tmp_path: Path) -> None:
         assert may_hold_concessions(path) is expected, text
         path.write_text(text, encoding="utf-8")
         assert may_hold_concessions(path) is expected, text
+
+
+def test_existing_folder_warnings(tmp_path: Path) -> None:
+    from tests.support import write_table
+
+    data = make_data_dir(tmp_path / "data")
+    write_table(
+        data,
+        "achats-a-venir",
+        [
+            {
+                "id": "a1",
+                "objet": "x",
+                "categorie": "Travaux",
+                "statut": "attribué",
+                "uidMarche": "X",
+            }
+        ],
+    )
+    records = [marche("W1"), marche("W2", acheteur={"id": OTHER_BUYER})]
+    source = write_json(tmp_path / "decp.json", {"marches": {"marche": records}})
+    result = import_files([source], data)
+    assert result.warnings == [
+        f"1 acheteur(s) importé(s) autre(s) que celui d'editeur.yaml ({BUYER}), par exemple "
+        f"{OTHER_BUYER} : utiliser --acheteur {BUYER} pour ne garder que ses marchés",
+        "achats-a-venir.csv : 1 achat(s) renvoient (uidMarche) à un marché absent des données "
+        "importées, par exemple « X » : corriger uidMarche",
+    ]
+
+
+def test_forcing_the_wrong_format_finds_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = write_json(tmp_path / "decp.json", {"marches": {"marche": [marche("F1")]}})
+    code, _, err = cli(
+        capsys, "import", str(source), "-o", str(tmp_path / "d"), "--format", "decp-2019-json"
+    )
+    assert code == 1
+    assert err.endswith(
+        "(aucun enregistrement trouvé : vérifier le format du fichier ou --format)\n"
+    )

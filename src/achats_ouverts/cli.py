@@ -247,7 +247,7 @@ def import_command(
         result = import_files(list(files), data_dir, options, progress)
     click.echo(summary_text(result), nl=False)
     if not result.written:
-        raise NothingImported(data_dir)
+        raise NothingImported(data_dir, result.summary.read)
 
 
 def run(args: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ named supplier) and per-buyer counters.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -393,6 +394,7 @@ def import_files(
         folder.write_skeleton(staging, publisher, folder.policy_yaml(min(years), max(years)))
         if not created:
             result.warnings.extend(_publisher_mismatch(data_dir, state))
+            result.warnings.extend(_broken_links(data_dir, state.seen))
         header = {
             "outil": f"achats-ouverts {__version__}",
             "fichiers": [{"fichier": f, "format": fmt} for f, fmt in state.summary.files],
@@ -406,6 +408,23 @@ def import_files(
         state.close()
         staging.discard()
         raise
+
+
+def _broken_links(data_dir: Path, uids: dict[str, bytes]) -> list[str]:
+    """Upcoming purchases of an existing folder that point to a contract no longer there."""
+    path = data_dir / "achats-a-venir.csv"
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            linked = [row.get("uidMarche") or "" for row in csv.DictReader(handle)]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    missing = sorted({uid for uid in linked if uid and uid not in uids})
+    if not missing:
+        return []
+    return [
+        f"achats-a-venir.csv : {len(missing)} achat(s) renvoient (uidMarche) à un marché absent "
+        f"des données importées, par exemple « {missing[0]} » : corriger uidMarche"
+    ]
 
 
 def _publisher_mismatch(data_dir: Path, state: _State) -> list[str]:

@@ -45,8 +45,13 @@ class UnknownFormat(AchatsOuvertsError):
 class NothingImported(AchatsOuvertsError):
     """No contract could be imported: nothing was written."""
 
-    def __init__(self, data_dir: Path) -> None:
-        super().__init__(f"aucun marché importé : rien n'a été écrit dans {data_dir}")
+    def __init__(self, data_dir: Path, read: int = 1) -> None:
+        hint = (
+            ""
+            if read
+            else " (aucun enregistrement trouvé : vérifier le format du fichier ou --format)"
+        )
+        super().__init__(f"aucun marché importé : rien n'a été écrit dans {data_dir}{hint}")
 
 
 def _json_root(path: Path) -> str | None:

@@ -395,3 +395,19 @@ def test_the_fast_siret_check_agrees_with_python_stdnum() -> None:
     numbers += ["35600000000048", SUPPLIER, BUYER]
     for number in numbers:
         assert n.siret_valid(number) == stdnum_siret.is_valid(number), number
+
+
+def test_key_table_grows_and_keeps_every_key() -> None:
+    from achats_ouverts.importing.keys import KeyTable, key_of
+
+    table = KeyTable(capacity=4)
+    keys = [key_of(f"uid-{i}") for i in range(5000)]
+    for i, key in enumerate(keys):
+        table[key] = i + 1
+    table[keys[0]] = 99
+    assert len(table) == 5000
+    assert table.get(keys[0]) == 99
+    assert all(table.get(key) == i + 1 for i, key in enumerate(keys[1:], start=1))
+    assert table.get(key_of("absent")) is None
+    assert key_of("absent") not in table
+    assert table.nbytes <= 64 * 5000

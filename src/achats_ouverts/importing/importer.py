@@ -2,9 +2,9 @@
 them, drop exact duplicates, disambiguate shared identifiers, write the canonical tables into a
 staging folder, then publish them atomically with a summary and a machine-readable report.
 
-Memory: one record at a time, plus, per imported contract, its uid and a 16-byte fingerprint (to
-find exact duplicates and shared identifiers), plus the supplier reference (one entry per distinct
-named supplier) and per-buyer counters.
+Memory: one record at a time, plus, per imported contract, 32 to 64 bytes of keys (`keys`: to find
+exact duplicates and shared identifiers), plus the supplier reference (one entry per distinct named
+supplier) and per-buyer counters.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from achats_ouverts.config import PUBLISHER_FILE
 from achats_ouverts.errors import UsageError
 from achats_ouverts.importing import decp2019, decp2022, folder, inhouse, tabular
 from achats_ouverts.importing import normalise as n
+from achats_ouverts.importing.keys import KeyTable, key_of
 from achats_ouverts.importing.records import (
     CONCESSION,
     OTHER_BUYER,
@@ -135,7 +136,7 @@ class _State:
         self.staging = staging
         self.progress = progress
         self.summary = Summary()
-        self.seen: dict[str, bytes] = {}
+        self.seen = KeyTable()
         self.suppliers: dict[tuple[str, str], SupplierInfo] = {}
         self.buyers: dict[str, _Buyer] = {}
         self.years: list[int] = []
@@ -154,19 +155,23 @@ class _State:
 
     def assign_uid(self, contract: Contract, position: Position) -> str | None:
         """The contract's uid, or None for an exact duplicate of an earlier contract."""
-        digest = contract.digest()
+        digest = int.from_bytes(contract.digest()[:8], "big") or 1
         base = contract.base_uid
-        if base not in self.seen:
-            self.seen[base] = digest
+        key = key_of(base)
+        found = self.seen.get(key)
+        if found is None:
+            self.seen[key] = digest
             return base
         rank = 1
         uid = base
-        while uid in self.seen:
-            if self.seen[uid] == digest:
+        while found is not None:
+            if found == digest:
                 return None
             rank += 1
             uid = f"{base}-{rank}"
-        self.seen[uid] = digest
+            key = key_of(uid)
+            found = self.seen.get(key)
+        self.seen[key] = digest
         self.summary.shared_id += 1
         self.note(
             Note(
@@ -410,7 +415,7 @@ def import_files(
         raise
 
 
-def _broken_links(data_dir: Path, uids: dict[str, bytes]) -> list[str]:
+def _broken_links(data_dir: Path, uids: KeyTable) -> list[str]:
     """Upcoming purchases of an existing folder that point to a contract no longer there."""
     path = data_dir / "achats-a-venir.csv"
     try:
@@ -418,7 +423,7 @@ def _broken_links(data_dir: Path, uids: dict[str, bytes]) -> list[str]:
             linked = [row.get("uidMarche") or "" for row in csv.DictReader(handle)]
     except (OSError, UnicodeDecodeError, csv.Error):
         return []
-    missing = sorted({uid for uid in linked if uid and uid not in uids})
+    missing = sorted({uid for uid in linked if uid and key_of(uid) not in uids})
     if not missing:
         return []
     return [

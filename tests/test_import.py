@@ -706,3 +706,13 @@ def test_forcing_the_wrong_format_finds_nothing(
     assert err.endswith(
         "(aucun enregistrement trouvé : vérifier le format du fichier ou --format)\n"
     )
+
+
+def test_json_files_with_a_byte_order_mark(tmp_path: Path) -> None:
+    text = json.dumps({"marches": {"marche": [marche("B1")]}})
+    source = tmp_path / "bom.json"
+    source.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert import_files([source], tmp_path / "d").summary.imported == 1
+    text = json.dumps({"marches": [{**marche("B2"), "_type": "Marché"}]})
+    source.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert import_files([source], tmp_path / "e").summary.imported == 1

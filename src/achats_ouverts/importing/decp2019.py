@@ -15,11 +15,12 @@ from pathlib import Path
 from achats_ouverts.importing.decp2022 import contract_from_decp, stream_json_items
 from achats_ouverts.importing.normalise import fold
 from achats_ouverts.importing.records import CONCESSION, Event, Position, Skipped
+from achats_ouverts.importing.sources import skip_bom
 
 
 def read_json(path: Path, file: str) -> Iterator[Event]:
     with path.open("rb") as handle:
-        for _kind, index, obj in stream_json_items(handle, file, ("marches.item",)):
+        for _kind, index, obj in stream_json_items(skip_bom(handle), file, ("marches.item",)):
             position = Position(file, f"marches[{index}]")
             kind = obj.get("_type") if isinstance(obj, dict) else None
             if isinstance(kind, str) and "concession" in fold(kind):

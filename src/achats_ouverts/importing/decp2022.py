@@ -26,7 +26,7 @@ from achats_ouverts.importing.records import (
     Skipped,
     Unreadable,
 )
-from achats_ouverts.importing.sources import FileUnreadable
+from achats_ouverts.importing.sources import FileUnreadable, skip_bom
 
 CHUNK = 1 << 16
 FIELDS = (
@@ -195,7 +195,7 @@ def read_json(path: Path, file: str) -> Iterator[Event]:
     if may_hold_concessions(path):
         prefixes = (*prefixes, "marches.contrat-concession.item")
     with path.open("rb") as handle:
-        for kind, index, obj in stream_json_items(handle, file, prefixes):
+        for kind, index, obj in stream_json_items(skip_bom(handle), file, prefixes):
             if kind == 0:
                 yield contract_from_decp(obj, Position(file, f"marches.marche[{index}]"))
             else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 import ijson
 
@@ -54,9 +55,17 @@ class NothingImported(AchatsOuvertsError):
         super().__init__(f"aucun marché importé : rien n'a été écrit dans {data_dir}{hint}")
 
 
+def skip_bom(handle: BinaryIO) -> BinaryIO:
+    """Move past a UTF-8 byte order mark, which the JSON parser refuses."""
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)
+    return handle
+
+
 def _json_root(path: Path) -> str | None:
     """`dict` or `list` for the value of the top-level `marches` key, None if not found early."""
     with path.open("rb") as handle:
+        skip_bom(handle)
         try:
             for count, (prefix, event, _value) in enumerate(ijson.parse(handle)):
                 if prefix == "marches" and event in ("start_map", "start_array"):

@@ -613,7 +613,6 @@ def test_cli_summary_and_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path
         "  Corrections (avertissements)                         0\n"
         "  Valeurs écartées                                     0\n"
         "  Entreprises nommées (titulaires.csv)                 0\n"
-        "  (enregistrement(s) ; unité de comptage des lignes ci-dessus)\n"
         f"Écrit dans {data} (nouveau dossier de données).\n"
         "Rapport détaillé (position de chaque correction et de chaque rejet) : "
         f"{data / 'import-rapport.json'}\n"

@@ -459,7 +459,6 @@ def _publisher_mismatch(data_dir: Path, state: _State) -> list[str]:
 
 def summary_text(result: ImportResult) -> str:
     s = result.summary
-    unit = "enregistrement(s) ou ligne(s)" if s.flat else "enregistrement(s)"
     lines = [
         f"Fichiers : {', '.join(f'{name} ({fmt})' for name, fmt in s.files)}",
         f"  {'Enregistrements lus':<44}{s.read:>10}",
@@ -481,7 +480,11 @@ def summary_text(result: ImportResult) -> str:
         *(f"  {'  ' + code:<44}{count:>10}" for code, count in sorted(s.set_aside.items())),
         f"  {'Entreprises nommées (titulaires.csv)':<44}{s.named_suppliers:>10}",
     ]
-    lines.append(f"  ({unit} ; unité de comptage des lignes ci-dessus)")
+    if s.flat:
+        lines.append(
+            "  (dans un fichier CSV, un enregistrement est une ligne : rejets, doublons et autres "
+            "acheteurs y sont comptés en lignes)"
+        )
     if result.written:
         where = "nouveau dossier de données" if result.created else "tables des marchés remplacées"
         lines.append(f"Écrit dans {result.data_dir} ({where}).")

@@ -173,9 +173,11 @@ def test_every_official_example_imports_validates_and_builds(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_the_2019_sample_builds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", [SAMPLE_2019, TABULAR, BRETAGNE])
+def test_real_samples_build(tmp_path: Path, name: str) -> None:
     data = tmp_path / "data"
-    import_files([reference_file(SAMPLE_2019)], data)
+    mapping = ROOT / "exemples" / "correspondance-export-interne.yaml" if name == BRETAGNE else None
+    import_files([reference_file(name)], data, ImportOptions(mapping=mapping))
     result = build(Settings(data_dir=data, output_dir=tmp_path / "site", project_dir=ROOT))
     assert result.report.errors == 0
     assert (tmp_path / "site" / "donnees" / "marches.csv").is_file()

@@ -133,6 +133,14 @@ def key_fields_filled(contracts: pd.DataFrame, contract_suppliers: pd.DataFrame)
     return pd.DataFrame({name: filled[name].astype(bool) for name, _ in KEY_FIELDS})
 
 
+def missing_key_fields(filled: pd.DataFrame) -> pd.Series:
+    """Per contract, the names of its missing key fields joined by ", " ("" when complete)."""
+    missing = pd.Series("", index=filled.index, dtype=object)
+    for name in filled.columns:
+        missing = missing + filled[name].map({True: "", False: name + " "})
+    return missing.str.strip().str.replace(" ", v.MULTI_SEPARATOR, regex=False)
+
+
 def publication_delay_days(contracts: pd.DataFrame) -> pd.Series:
     """Days from notification to publication of the data; NA where a date is missing."""
     delta = contracts["datePublicationDonnees"] - contracts["dateNotification"]

@@ -308,6 +308,8 @@ class Indicator:
     cibles: tuple[tuple[int, float], ...]
     methode: str
     description: str = ""
+    exclusions: str = ""
+    limites: str = ""
 
     @property
     def computed(self) -> bool:
@@ -401,6 +403,8 @@ def _read_indicator(r: _Reader, i: int) -> Indicator:
         cibles=tuple(sorted(targets)),
         methode=r.text((*base, "methode")),
         description=r.text((*base, "description"), required=False),
+        exclusions=r.text((*base, "exclusions"), required=False),
+        limites=r.text((*base, "limites"), required=False),
     )
 
 

@@ -255,16 +255,13 @@ def published_in_time(t: Tables) -> pd.DataFrame:
 
 def key_field_completeness(t: Tables) -> pd.DataFrame:
     filled = aggregates.key_fields_filled(t.contracts, t.contract_suppliers)
-    missing = pd.Series("", index=t.contracts.index, dtype=object)
-    for name in filled.columns:
-        missing = missing + filled[name].map({True: "", False: name + " "})
     total = len(filled.columns)
     return counted(
         True,
         pd.Series(True, index=t.contracts.index),
         filled.sum(axis=1).astype(float),
         float(total),
-        champs_manquants=missing.str.strip().str.replace(" ", v.MULTI_SEPARATOR, regex=False),
+        champs_manquants=aggregates.missing_key_fields(filled),
     )
 
 
@@ -277,56 +274,148 @@ class Calculation:
     fields: tuple[str, ...]
     """Contract columns published with the rows counted (besides uid, year, service)."""
     function: Callable[[Tables], pd.DataFrame]
+    reads: str
+    """The data read, in plain French, for the method shown on the indicator's page."""
 
 
-_SUPPLIER = ("montant",)
-_PUBLICATION = ("dateNotification", "datePublicationDonnees")
+SUPPLIERS_READ = (
+    "les titulaires de chaque marché (marches-titulaires.csv) et, dans le référentiel des "
+    "entreprises (titulaires.csv), {what}"
+)
+LOCATION = SUPPLIERS_READ.format(
+    what="leur département (titulaire_departement_code) ou leur région"
+)
+CATEGORY = SUPPLIERS_READ.format(what="leur catégorie (titulaire_categorie)")
+ENVIRONMENT = "les considérations environnementales déclarées (considerationsEnvironnementales)"
+PUBLICATION = "la date de notification (dateNotification) et la date de publication des données "
+PUBLICATION += "(datePublicationDonnees)"
 REGISTRY: dict[str, Calculation] = {
     c.name: c
     for c in (
-        Calculation("part_entreprises_regionales_nombre", "part", (), regional_count),
-        Calculation("part_entreprises_regionales_montant", "part", _SUPPLIER, regional_amount),
-        Calculation("part_pme_nombre", "part", (), sme_count),
-        Calculation("part_pme_montant", "part", _SUPPLIER, sme_amount),
-        Calculation("part_avance", "part", ("attributionAvance",), advance_share),
+        Calculation("part_entreprises_regionales_nombre", "part", (), regional_count, LOCATION),
         Calculation(
-            "taux_avance_moyen", "moyenne", ("attributionAvance", "tauxAvance"), advance_rate
+            "part_entreprises_regionales_montant",
+            "part",
+            ("montant",),
+            regional_amount,
+            "le montant du marché (montant), " + LOCATION,
+        ),
+        Calculation("part_pme_nombre", "part", (), sme_count, CATEGORY),
+        Calculation(
+            "part_pme_montant",
+            "part",
+            ("montant",),
+            sme_amount,
+            "le montant du marché (montant), " + CATEGORY,
         ),
         Calculation(
-            "part_sous_traitance", "part", ("sousTraitanceDeclaree",), subcontracting_share
+            "part_avance",
+            "part",
+            ("attributionAvance",),
+            advance_share,
+            "l'attribution d'une avance (attributionAvance)",
+        ),
+        Calculation(
+            "taux_avance_moyen",
+            "moyenne",
+            ("attributionAvance", "tauxAvance"),
+            advance_rate,
+            "l'attribution d'une avance (attributionAvance) et son taux (tauxAvance)",
+        ),
+        Calculation(
+            "part_sous_traitance",
+            "part",
+            ("sousTraitanceDeclaree",),
+            subcontracting_share,
+            "la déclaration d'une sous-traitance (sousTraitanceDeclaree)",
         ),
         Calculation(
             "part_environnement_nombre",
             "part",
             ("considerationsEnvironnementales",),
             environment_count,
+            ENVIRONMENT,
         ),
         Calculation(
             "part_environnement_montant",
             "part",
             ("montant", "considerationsEnvironnementales"),
             environment_amount,
+            "le montant du marché (montant) et " + ENVIRONMENT,
         ),
         Calculation(
             "part_environnement_travaux",
             "part",
             ("codeCPV", "considerationsEnvironnementales"),
             environment_works,
+            "le code CPV (codeCPV), qui donne la catégorie d'achat, et " + ENVIRONMENT,
         ),
         Calculation(
             "part_environnement_fournitures_services",
             "part",
             ("codeCPV", "considerationsEnvironnementales"),
             environment_supplies_services,
+            "le code CPV (codeCPV), qui donne la catégorie d'achat, et " + ENVIRONMENT,
         ),
-        Calculation("part_sociale_nombre", "part", ("considerationsSociales",), social_count),
-        Calculation("part_marches_reserves", "part", ("considerationsSociales",), reserved_share),
-        Calculation("offres_moyennes", "moyenne", ("offresRecues",), mean_offers),
-        Calculation("part_offre_unique", "part", ("offresRecues",), single_offer_share),
-        Calculation("part_innovants", "part", ("marcheInnovant",), innovative_share),
-        Calculation("delai_publication_median", "mediane", _PUBLICATION, publication_delay),
-        Calculation("part_publiee_2_mois", "part", _PUBLICATION, published_in_time),
-        Calculation("completude_champs", "part", (), key_field_completeness),
+        Calculation(
+            "part_sociale_nombre",
+            "part",
+            ("considerationsSociales",),
+            social_count,
+            "les considérations sociales déclarées (considerationsSociales)",
+        ),
+        Calculation(
+            "part_marches_reserves",
+            "part",
+            ("considerationsSociales",),
+            reserved_share,
+            "les considérations sociales déclarées (considerationsSociales), "
+            "dont « Marché réservé »",
+        ),
+        Calculation(
+            "offres_moyennes",
+            "moyenne",
+            ("offresRecues",),
+            mean_offers,
+            "le nombre d'offres reçues (offresRecues)",
+        ),
+        Calculation(
+            "part_offre_unique",
+            "part",
+            ("offresRecues",),
+            single_offer_share,
+            "le nombre d'offres reçues (offresRecues)",
+        ),
+        Calculation(
+            "part_innovants",
+            "part",
+            ("marcheInnovant",),
+            innovative_share,
+            "la déclaration de marché innovant (marcheInnovant)",
+        ),
+        Calculation(
+            "delai_publication_median",
+            "mediane",
+            ("dateNotification", "datePublicationDonnees"),
+            publication_delay,
+            PUBLICATION,
+        ),
+        Calculation(
+            "part_publiee_2_mois",
+            "part",
+            ("dateNotification", "datePublicationDonnees"),
+            published_in_time,
+            PUBLICATION,
+        ),
+        Calculation(
+            "completude_champs",
+            "part",
+            (),
+            key_field_completeness,
+            "les 10 champs clés : "
+            + ", ".join(label for _, label in aggregates.KEY_FIELDS)
+            + " (présence d'au moins une ligne dans marches-titulaires.csv)",
+        ),
     )
 }
 if tuple(REGISTRY) != v.CALCULS_INDICATEUR:  # pragma: no cover - guarded by a test too

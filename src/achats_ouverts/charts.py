@@ -119,7 +119,7 @@ def trend_chart(
     known = [v for v in values if not math.isnan(v)] + [t for _, t in targets]
     top = max(known, default=1.0)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        figure = Figure(figsize=(7.5, 3.6), dpi=72)
+        figure = Figure(figsize=(6.4, 3.3), dpi=72)
         FigureCanvasSVG(figure)
         ax = figure.add_subplot()
         ax.plot(

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from achats_ouverts import aggregates, charts, indicators, quality
+from achats_ouverts import charts, indicators, quality
 from achats_ouverts.datafolder import csv_text, json_text
 from achats_ouverts.indicators import IndicatorResult, YearValue
 from achats_ouverts.loading import Data
@@ -348,8 +348,8 @@ def year_rows(result: IndicatorResult) -> tuple[YearRow, ...]:
                 valeur=display(y.valeur, result.unite),
                 cible=display(y.cible, result.unite),
                 situation=words,
-                marches="" if y.marches is None else number(y.marches),
-                exclus="" if y.exclus is None else number(y.exclus),
+                marches="" if y.marches is None or y.a_venir else number(y.marches),
+                exclus="" if y.exclus is None or y.a_venir else number(y.exclus),
                 source=y.source,
                 note=note,
             )
@@ -739,13 +739,21 @@ def fail_rows(
     )
 
 
+def graded_year(years: list[Any], reference: date) -> int | None:
+    """The latest complete year with contracts (a year still running is not graded), else the
+    latest year with contracts."""
+    known = sorted(int(y) for y in years)
+    complete = [y for y in known if y < reference.year or reference == date(y, 12, 31)]
+    return complete[-1] if complete else (known[-1] if known else None)
+
+
 def produce_quality(ctx: BuildContext) -> None:
     data = ctx.data
     text = data.text["marches"]
     checks = quality.contract_checks(data.contracts, data.contract_suppliers)
     names = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
     by_year = quality.grades(checks, ["annee"])
-    year = aggregates.latest_year(data.contracts)
+    year = graded_year(list(by_year.index), data.reference_date)
     records: dict[Any, dict[Any, Any]] = by_year.to_dict("index")
     current = (
         records[year]
@@ -832,9 +840,9 @@ def produce_quality(ctx: BuildContext) -> None:
                 constat=found,
                 exemples=examples,
                 exemples_titre=(
-                    f"Les {min(EXAMPLES, len(examples))} marchés les plus récents concernés"
-                    if examples
-                    else ""
+                    "Le marché concerné"
+                    if len(examples) == 1
+                    else f"Les {len(examples)} marchés concernés les plus récents"
                 ),
                 fichier=(
                     RowsFile(relative_url(page_path, file.lien), file.lignes, file.octets)

@@ -220,7 +220,8 @@ def build(
     try:
         docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
         files_dir.mkdir()
-        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir)
+        previous = settings.previous_site or (output if output.is_dir() else None)
+        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir, previous)
         progress("pages")
         copy_site_sources(settings.site_source_dir, docs_dir)
         for section in site.SHELL_SECTIONS:

@@ -1,4 +1,4 @@
-"""The foundation pages: home, purchasing policy, data downloads, accessibility and legal notices.
+"""The foundation pages: home, purchasing policy, accessibility and legal notices.
 
 Each producer builds a plain-value page context from the loaded data (a `<Thing>Page` dataclass)
 and renders it with a template; only this layer touches DataFrames.
@@ -6,17 +6,13 @@ and renders it with a template; only this layer touches DataFrames.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from achats_ouverts import aggregates, contracts
+from achats_ouverts import aggregates
 from achats_ouverts.config import Publisher
-from achats_ouverts.datafolder import csv_text, json_text
 from achats_ouverts.output import BuildContext
 from achats_ouverts.rendering import render
-
-DOWNLOADS_DIR = "donnees"
 
 
 @dataclass(frozen=True)
@@ -158,55 +154,6 @@ def policy_page(ctx: BuildContext) -> PolicyPage:
 def produce_policy(ctx: BuildContext) -> None:
     page = policy_page(ctx)
     ctx.page("politique-achat/index.md", "Politique d'achat", render("policy.html.j2", page=page))
-
-
-@dataclass(frozen=True)
-class DownloadView:
-    name: str
-    titre: str
-    description: str
-    chemin: str
-    schema: str
-    lignes: int
-    octets: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class DataPage:
-    site: SiteInfo
-    jeux: tuple[DownloadView, ...]
-
-
-def write_csv_downloads(ctx: BuildContext) -> tuple[DownloadView, ...]:
-    """Every validated dataset as canonical CSV (UTF-8, comma) with its Table Schema."""
-    views = []
-    for ds in contracts.DATASETS:
-        frame = ctx.data.text[ds.name]
-        text = csv_text(ds.field_names, frame.itertuples(index=False, name=None))
-        data = text.encode("utf-8")
-        path = f"{DOWNLOADS_DIR}/{ds.path}"
-        ctx.file(path, data)
-        schema_path = f"{DOWNLOADS_DIR}/{ds.schema_path}"
-        ctx.file(schema_path, json_text(contracts.table_schema(ds)).encode("utf-8"))
-        views.append(
-            DownloadView(
-                ds.name,
-                ds.title,
-                ds.description,
-                ds.path,
-                ds.schema_path,
-                len(frame),
-                len(data),
-                hashlib.sha256(data).hexdigest(),
-            )
-        )
-    return tuple(views)
-
-
-def produce_data_page(ctx: BuildContext) -> None:
-    page = DataPage(SiteInfo.of(ctx.data.publisher), write_csv_downloads(ctx))
-    ctx.page(f"{DOWNLOADS_DIR}/index.md", "Données", render("data.html.j2", page=page))
 
 
 @dataclass(frozen=True)

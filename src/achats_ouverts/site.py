@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from achats_ouverts import pages
+from achats_ouverts import changelog, downloads, feeds, pages, standards
 from achats_ouverts.output import BuildContext
 
 Producer = Callable[[BuildContext], None]
@@ -17,8 +17,12 @@ Producer = Callable[[BuildContext], None]
 DOCS_STAGE: tuple[Producer, ...] = (
     pages.produce_home,
     pages.produce_policy,
-    pages.produce_data_page,
+    changelog.produce_changelog,
+    downloads.produce_data_page,
     pages.produce_legal_pages,
+    feeds.produce_feeds,
 )
-SITE_STAGE: tuple[Producer, ...] = ()
+"""The feeds come after the list pages they link to; the data page after the changelog it lists."""
+SITE_STAGE: tuple[Producer, ...] = (standards.produce_sitemap,)
+"""The sitemap comes last: it lists the detail pages the producers before it wrote."""
 SHELL_SECTIONS: tuple[str, ...] = ()

@@ -19,9 +19,9 @@ import pandas as pd
 from achats_ouverts import contracts, formats, standards
 from achats_ouverts.contracts import Dataset
 from achats_ouverts.datafolder import json_text
-from achats_ouverts.output import CALENDAR, FEEDS_PAGE, MAIN_FEEDS, BuildContext, Published
-from achats_ouverts.pages import SiteInfo
-from achats_ouverts.rendering import relative_url, render
+from achats_ouverts.output import MAIN_FEEDS, BuildContext, Published
+from achats_ouverts.pages import SiteInfo, SubscribeView, organization_jsonld, subscribe_view
+from achats_ouverts.rendering import render
 
 DOWNLOADS_DIR = "donnees"
 WORKBOOK = "achats-publics.xlsx"
@@ -103,29 +103,6 @@ class YearView:
     annee: int
     lignes: int
     fichiers: tuple[FileView, ...]
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    titre: str
-    href: str
-
-
-@dataclass(frozen=True)
-class SubscribeView:
-    """The « S'abonner » block: the main feeds, the calendar and the page listing every feed."""
-
-    flux: tuple[FeedLink, ...]
-    calendrier: FeedLink
-    page: str
-
-
-def subscribe_view(from_page: str) -> SubscribeView:
-    return SubscribeView(
-        tuple(FeedLink(feed.titre, relative_url(from_page, feed.chemin)) for feed in MAIN_FEEDS),
-        FeedLink(CALENDAR.titre, relative_url(from_page, CALENDAR.chemin)),
-        relative_url(from_page, FEEDS_PAGE),
-    )
 
 
 @dataclass(frozen=True)
@@ -430,7 +407,7 @@ def catalog_jsonld(ctx: BuildContext, entries: tuple[standards.CatalogDataset, .
         "url": f"{base}{DOWNLOADS_DIR}/",
         "inLanguage": "fr",
         "license": standards.LICENCE_URL,
-        "publisher": standards.organization_jsonld(publisher),
+        "publisher": organization_jsonld(publisher),
         "dateModified": ctx.data.reference_date.isoformat(),
         "dataset": [
             {

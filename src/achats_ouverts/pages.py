@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from achats_ouverts import aggregates
 from achats_ouverts.config import Publisher
-from achats_ouverts.output import BuildContext
-from achats_ouverts.rendering import render
+from achats_ouverts.output import CALENDAR, FEEDS_PAGE, MAIN_FEEDS, BuildContext
+from achats_ouverts.rendering import relative_url, render
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,45 @@ class SiteInfo:
     @staticmethod
     def of(publisher: Publisher) -> SiteInfo:
         return SiteInfo(publisher.nom, publisher.demo, publisher.email, publisher.url_site)
+
+
+def organization_jsonld(publisher: Publisher) -> dict[str, Any]:
+    """The publisher as a schema.org GovernmentOrganization."""
+    node: dict[str, Any] = {
+        "@type": "GovernmentOrganization",
+        "@id": f"{publisher.url_site}#editeur",
+        "name": publisher.nom,
+        "url": publisher.url_site,
+        "email": publisher.email,
+        "identifier": {"@type": "PropertyValue", "propertyID": "SIRET", "value": publisher.siret},
+    }
+    if publisher.adresse:
+        node["address"] = publisher.adresse
+    return node
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    titre: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SubscribeView:
+    """The « S'abonner » block (`_abonnement.html.j2`): the main feeds, the calendar and the page
+    listing every feed, linked relatively from the page that shows it."""
+
+    flux: tuple[FeedLink, ...]
+    calendrier: FeedLink
+    page: str
+
+
+def subscribe_view(from_page: str) -> SubscribeView:
+    return SubscribeView(
+        tuple(FeedLink(feed.titre, relative_url(from_page, feed.chemin)) for feed in MAIN_FEEDS),
+        FeedLink(CALENDAR.titre, relative_url(from_page, CALENDAR.chemin)),
+        relative_url(from_page, FEEDS_PAGE),
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +88,8 @@ class HomePage:
     titulaires: int
     achats_a_venir: int
     annees: tuple[YearRow, ...]
+    abonnement: SubscribeView
+    jsonld: dict[str, Any]
 
 
 def home_page(ctx: BuildContext) -> HomePage:
@@ -74,12 +116,20 @@ def home_page(ctx: BuildContext) -> HomePage:
                 totals["annee"], totals["marches"], totals["montant"], strict=True
             )
         ),
+        abonnement=subscribe_view(""),
+        jsonld={"@context": "https://schema.org", **organization_jsonld(data.publisher)},
     )
 
 
 def produce_home(ctx: BuildContext) -> None:
     page = home_page(ctx)
-    ctx.page("index.md", page.site.nom, render("home.html.j2", page=page), hide=("toc",))
+    ctx.page(
+        "index.md",
+        page.site.nom,
+        render("home.html.j2", page=page),
+        hide=("toc",),
+        feeds=MAIN_FEEDS,
+    )
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from achats_ouverts.config import Publisher
 from achats_ouverts.formats import write_json_array
 from achats_ouverts.loading import Data
 from achats_ouverts.output import SHELL_DIR, BuildContext
+from achats_ouverts.pages import organization_jsonld
 
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
 LICENCE_TITLE = "Licence Ouverte / Open Licence version 2.0"
@@ -708,21 +709,6 @@ def catalog_jsonld(graph: Graph) -> bytes:
 
 
 # --- schema.org JSON-LD --------------------------------------------------------------------------
-
-
-def organization_jsonld(publisher: Publisher) -> dict[str, Any]:
-    """The publisher as a schema.org GovernmentOrganization."""
-    node: dict[str, Any] = {
-        "@type": "GovernmentOrganization",
-        "@id": f"{publisher.url_site}#editeur",
-        "name": publisher.nom,
-        "url": publisher.url_site,
-        "email": publisher.email,
-        "identifier": {"@type": "PropertyValue", "propertyID": "SIRET", "value": publisher.siret},
-    }
-    if publisher.adresse:
-        node["address"] = publisher.adresse
-    return node
 
 
 def dataset_jsonld(publisher: Publisher, ds: CatalogDataset, modified: date) -> dict[str, Any]:

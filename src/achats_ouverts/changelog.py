@@ -21,7 +21,7 @@ import pandas as pd
 from achats_ouverts import contracts
 from achats_ouverts.datafolder import json_text
 from achats_ouverts.errors import BuildError
-from achats_ouverts.feeds import FeedEntry, FeedSpec, atom_bytes, sorted_entries, tag
+from achats_ouverts.feeds import FeedEntry, FeedSpec, atom_bytes, tag
 from achats_ouverts.loading import Data
 from achats_ouverts.output import CHANGES_FEED, BuildContext
 from achats_ouverts.rendering import french_date, render
@@ -134,7 +134,10 @@ def new_release(
     """The release to add to the history, or None when nothing changed."""
     totals = {"marches": len(data.text["marches"]), "achats": len(data.text["achats-a-venir"])}
     number = (max((int(r.get("numero", 0)) for r in history), default=0)) + 1
-    base = {"numero": number, "date": data.reference_date.isoformat(), **totals}
+    # The data's reference date, never earlier than the previous release (removing the latest
+    # contract must not move the release back in time).
+    day = max([data.reference_date.isoformat(), *(str(r.get("date", "")) for r in history)])
+    base = {"numero": number, "date": day, **totals}
     before = read_previous_csv(previous_site, "marches") if previous_site else None
     if before is None:
         if history:
@@ -240,7 +243,7 @@ def changes_feed(data: Data, history: list[dict[str, Any]]) -> FeedSpec:
             resume=summary(release),
             mis_a_jour=date.fromisoformat(release["date"]),
         )
-        for release in history
+        for release in sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     ]
     return FeedSpec(
         CHANGES_FEED.chemin,
@@ -248,7 +251,7 @@ def changes_feed(data: Data, history: list[dict[str, Any]]) -> FeedSpec:
         "Ce qui change d'une publication à l'autre : marchés nouveaux, modifiés ou retirés, "
         "achats à venir.",
         PAGE_DIR,
-        sorted_entries(entries),
+        tuple(entries),
     )
 
 

@@ -680,3 +680,33 @@ BUYER_ID = "20005374200017"
 
 def read_json_bytes(content: bytes) -> Any:
     return json.loads(content.decode("utf-8"))
+
+
+def test_json_lines_escape_text_and_keep_numbers_exact() -> None:
+    import pandas as pd
+
+    from achats_ouverts import contracts, formats
+    from achats_ouverts.loading import typed_frame
+
+    ds = contracts.dataset("indicateurs-declares")
+    text = pd.DataFrame(
+        {
+            "indicateur_id": ["delai-paiement", "heures"],
+            "annee": ["2024", "2025"],
+            "valeur": ["1234567.89", "+5"],
+            "source": ['Rapport "annuel"\\ 2024\nsuite\tfin', "é / <b>"],
+            "commentaire": ["", "x"],
+        }
+    )
+    lines = formats.json_lines(text, typed_frame(text, ds), ds).to_pylist()
+    rows = [json.loads(line) for line in lines]
+    assert rows[0] == {
+        "indicateur_id": "delai-paiement",
+        "annee": 2024,
+        "valeur": 1234567.89,
+        "source": 'Rapport "annuel"\\ 2024\nsuite\tfin',
+        "commentaire": None,
+    }
+    assert '"valeur":1234567.89,' in lines[0]  # the validated text, not a float's rounding
+    assert rows[1]["valeur"] == 5
+    assert rows[1]["source"] == "é / <b>"

@@ -9,6 +9,7 @@ format, size and SHA-256; each dataset has a data-dictionary page generated from
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -173,42 +174,63 @@ def publish_bytes(ctx: BuildContext, name: str, data: bytes) -> Published:
     return ctx.published[path]
 
 
-def publish_table(
-    ctx: BuildContext, ds: Dataset, stem: str, text: pd.DataFrame, typed: pd.DataFrame
-) -> tuple[FileView, ...]:
-    """`<stem>.csv`, `<stem>.json` and `<stem>.parquet` for these rows of a dataset."""
-    csv_file = publish(ctx, f"{stem}.csv", lambda h: formats.write_csv(h, ds.field_names, text))
-    json_file = publish(
-        ctx, f"{stem}.json", lambda h: formats.write_json_array(h, formats.records(typed, ds))
-    )
-    parquet_path = f"{DOWNLOADS_DIR}/{stem}.parquet"
-    formats.write_parquet(ctx.file_path(parquet_path), typed, ds)
-    parquet_file = ctx.record(parquet_path)
+def table_views(ctx: BuildContext, ds: Dataset, stem: str) -> tuple[FileView, ...]:
     what = ds.title if stem == ds.name else f"{ds.title} {stem.rsplit('-', 1)[-1]}"
     return tuple(
-        FileView.of(item, f"{what} ({FORMATS[extension(item.path)][0]})")
-        for item in (csv_file, json_file, parquet_file)
+        FileView.of(ctx.published[f"{DOWNLOADS_DIR}/{stem}.{ext}"], f"{what} ({FORMATS[ext][0]})")
+        for ext in ("csv", "json", "parquet")
     )
+
+
+def publish_dataset(
+    ctx: BuildContext, ds: Dataset, groups: pd.Series | None = None
+) -> tuple[tuple[FileView, ...], dict[int, tuple[FileView, ...]]]:
+    """`<name>.csv`, `.json` and `.parquet`; with `groups` (a year per row), also
+    `<name>-<year>.*` for each year, written in the same pass."""
+    text, typed = ctx.data.text[ds.name], ctx.data.tables[ds.name]
+    keys = [] if groups is None else sorted(int(k) for k in groups.dropna().unique())
+    stems: dict[int | None, str] = {None: ds.name, **{k: f"{ds.name}-{k}" for k in keys}}
+    with contextlib.ExitStack() as stack:
+        files = {
+            key: formats.TableFiles(
+                stack.enter_context(ctx.open_file(f"{DOWNLOADS_DIR}/{stem}.csv")),
+                stack.enter_context(ctx.open_file(f"{DOWNLOADS_DIR}/{stem}.json")),
+                ctx.file_path(f"{DOWNLOADS_DIR}/{stem}.parquet"),
+            )
+            for key, stem in stems.items()
+        }
+        whole = files.pop(None)
+        parts = {int(k): v for k, v in files.items() if k is not None}
+        formats.write_table_files(ds, text, typed, whole, parts, groups)
+    for stem in stems.values():
+        ctx.record(f"{DOWNLOADS_DIR}/{stem}.parquet")
+    views = {key: table_views(ctx, ds, stem) for key, stem in stems.items()}
+    return views.pop(None), {int(k): v for k, v in views.items() if k is not None}
 
 
 def write_tables(ctx: BuildContext) -> tuple[tuple[DatasetView, ...], tuple[YearView, ...]]:
     views = []
+    years: tuple[YearView, ...] = ()
     for ds in contracts.DATASETS:
-        text, typed = ctx.data.text[ds.name], ctx.data.tables[ds.name]
-        files = publish_table(ctx, ds, ds.name, text, typed)
+        if ds.name == "marches":
+            year = ctx.data.contracts["annee"]
+            files, by_year = publish_dataset(ctx, ds, year)
+            counts = year.value_counts()
+            years = tuple(YearView(k, int(counts[k]), v) for k, v in sorted(by_year.items()))
+        else:
+            files, _ = publish_dataset(ctx, ds)
         publish_bytes(ctx, ds.schema_path, schema_bytes(ds))
         views.append(
-            DatasetView(ds.name, ds.title, ds.description, len(text), ds.schema_path, files)
+            DatasetView(
+                ds.name,
+                ds.title,
+                ds.description,
+                len(ctx.data.text[ds.name]),
+                ds.schema_path,
+                files,
+            )
         )
-    marches = contracts.dataset("marches")
-    typed = ctx.data.contracts
-    years = []
-    for year in sorted(int(y) for y in typed["annee"].dropna().unique()):
-        mask = (typed["annee"] == year).fillna(False).to_numpy()
-        text = ctx.data.text["marches"][mask]
-        files = publish_table(ctx, marches, f"marches-{year}", text, typed[mask])
-        years.append(YearView(year, len(text), files))
-    return tuple(views), tuple(years)
+    return tuple(views), years
 
 
 def schema_bytes(ds: Dataset) -> bytes:

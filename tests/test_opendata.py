@@ -747,3 +747,21 @@ def test_decp_json_imports_back_to_the_same_contracts(
         # The buying service is this site's own column, not a DECP field.
         columns = [c for c in before.columns if c != "acheteur_service_id"]
         pd.testing.assert_frame_equal(after[columns], before[columns], check_dtype=False)
+
+
+@pytest.mark.browser
+def test_the_publication_pages_have_no_accessibility_violation(
+    rich: tuple[Path, Path], new_page: Any
+) -> None:
+    from tests import browser
+
+    _data, site = rich
+    with browser.serve(site) as url:
+        for path in ("donnees/", "donnees/marches/", "flux/", "nouveautes/", ""):
+            for viewport in (browser.DESKTOP, browser.MOBILE):
+                page = new_page(viewport)
+                seen = browser.watch(page, url)
+                page.goto(url + path, wait_until="load")
+                assert browser.axe_violations(page) == [], (path, viewport)
+                assert not seen.external_requests
+                assert not seen.console_errors

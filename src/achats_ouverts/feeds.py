@@ -375,6 +375,20 @@ class FeedsPage:
     achats_ouverts: int
 
 
+def feeds_sitemap(base: str) -> bytes:
+    """`flux/sitemap.xml`, listing the feeds page.
+
+    mkdocs-material reads every `<link rel="alternate">` as another language of the site and
+    fetches `sitemap.xml` next to its target: without this file, each page announcing a feed
+    would log a 404 in the browser console.
+    """
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"<url><loc>{base}{FEEDS_PAGE}</loc></url>\n</urlset>\n"
+    ).encode()
+
+
 def section_page(ctx: BuildContext, section: str) -> bool:
     """Whether a page of that section was generated (so that a feed may link to it)."""
     return (ctx.docs_dir / section / "index.md").is_file()
@@ -403,6 +417,7 @@ def produce_feeds(ctx: BuildContext) -> None:
     for spec in specs:
         ctx.file(spec.chemin, atom_bytes(spec, data.publisher, data.reference_date))
     ctx.file(CALENDAR.chemin, calendar_bytes(data, upcoming_page))
+    ctx.file(f"{FEEDS_PAGE}sitemap.xml", feeds_sitemap(data.publisher.url_site))
     here = FEEDS_PAGE
     page = FeedsPage(
         site_nom=data.publisher.nom,

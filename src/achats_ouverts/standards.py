@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import pandas as pd
@@ -790,12 +789,10 @@ def produce_sitemap(ctx: BuildContext) -> None:
     pages = set()
     if existing.is_file():
         for url in LOC.findall(existing.read_text(encoding="utf-8")):
-            if f"/{SHELL_DIR}/" not in url:
+            if url.startswith(base) and f"/{SHELL_DIR}/" not in url:
                 pages.add(url)
-    host = urlsplit(base)
     pages.update(base + path for path in ctx.direct_pages)
     urls = sorted(pages, key=lambda u: (u != base, u))
-    assert all(urlsplit(u).netloc == host.netloc for u in urls)
     for name, content in sitemap_files(urls, base, ctx.data.reference_date.isoformat()).items():
         target = ctx.site_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)

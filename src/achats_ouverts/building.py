@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import gzip
 import html
 import logging
 import os
@@ -192,16 +191,9 @@ def publish(staged: Path, output: Path) -> None:
 
 
 def remove_shells(site_dir: Path) -> None:
+    """Shell pages are templates, not pages (the sitemap producer leaves them out too)."""
     for section in site.SHELL_SECTIONS:
         shutil.rmtree(site_dir / section / SHELL_DIR, ignore_errors=True)
-    for sitemap in (site_dir / "sitemap.xml",):
-        if sitemap.is_file():
-            lines = sitemap.read_text(encoding="utf-8").split("<url>")
-            kept = [chunk for chunk in lines if f"/{SHELL_DIR}/" not in chunk]
-            sitemap.write_text("<url>".join(kept), encoding="utf-8")
-    gz = site_dir / "sitemap.xml.gz"
-    if gz.is_file() and (site_dir / "sitemap.xml").is_file():
-        gz.write_bytes(gzip.compress((site_dir / "sitemap.xml").read_bytes(), mtime=0))
 
 
 def build(

@@ -25,6 +25,7 @@ from achats_ouverts.feeds import FeedEntry, FeedSpec, atom_bytes, tag
 from achats_ouverts.loading import Data
 from achats_ouverts.output import CHANGES_FEED, BuildContext
 from achats_ouverts.rendering import french_date, render
+from achats_ouverts.standards import row_dicts
 
 CHANGELOG_PATH = "donnees/nouveautes.json"
 PAGE_DIR = "nouveautes/"
@@ -69,10 +70,6 @@ def row_hashes(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.Series:
     return pd.Series(hashes.to_numpy(), index=frame[key].to_numpy())
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, str]]:
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
-
-
 def contract_item(row: dict[str, str]) -> dict[str, Any]:
     return {name: row.get(name, "") for name in ("uid", "objet", "montant", "dateNotification")}
 
@@ -92,14 +89,14 @@ def compare_contracts(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, li
         now = after.set_index("uid").loc[changed, fields]
         then = before.set_index("uid").loc[changed, fields]
         differs = now.ne(then).to_numpy()
-        for row, flags in zip(records(now.reset_index()), differs, strict=True):
+        for row, flags in zip(row_dicts(now.reset_index()), differs, strict=True):
             item = contract_item(row)
             item["champs"] = [name for name, flag in zip(fields, flags, strict=True) if flag]
             modified.append(item)
     return {
-        "nouveaux": [contract_item(r) for r in records(added)],
+        "nouveaux": [contract_item(r) for r in row_dicts(added)],
         "modifies": modified,
-        "supprimes": [contract_item(r) for r in records(removed)],
+        "supprimes": [contract_item(r) for r in row_dicts(removed)],
     }
 
 
@@ -116,12 +113,12 @@ def compare_upcoming(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, lis
     )
     moved = pairs[pairs["statut"] != pairs["statut_avant"]].sort_values("id")
     return {
-        "achats_nouveaux": [upcoming_item(r) for r in records(added)],
+        "achats_nouveaux": [upcoming_item(r) for r in row_dicts(added)],
         "achats_statut": [
             {"id": r["id"], "objet": r["objet"], "avant": r["statut_avant"], "apres": r["statut"]}
-            for r in records(moved)
+            for r in row_dicts(moved)
         ],
-        "achats_retires": [upcoming_item(r) for r in records(removed)],
+        "achats_retires": [upcoming_item(r) for r in row_dicts(removed)],
     }
 
 

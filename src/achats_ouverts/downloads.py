@@ -10,10 +10,9 @@ format, size and SHA-256; each dataset has a data-dictionary page generated from
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any
 
 import pandas as pd
 
@@ -158,14 +157,6 @@ class DictionaryPage:
 
 
 # --- Writing the files ---------------------------------------------------------------------------
-
-
-def publish(ctx: BuildContext, name: str, write: Callable[[BinaryIO], object]) -> Published:
-    """Write `donnees/<name>` through `write(handle)`; returns its size and SHA-256."""
-    path = f"{DOWNLOADS_DIR}/{name}"
-    with ctx.open_file(path) as handle:
-        write(handle)
-    return ctx.published[path]
 
 
 def publish_bytes(ctx: BuildContext, name: str, data: bytes) -> Published:
@@ -331,22 +322,16 @@ def produce_data_page(ctx: BuildContext) -> None:
     base = data.publisher.url_site
     views, years = write_tables(ctx)
     workbook = write_workbook(ctx)
-    summary: list[standards.DecpSummary] = []
+    with ctx.open_file(f"{DOWNLOADS_DIR}/{DECP_FILE}") as handle:
+        decp_summary = standards.write_decp(handle, data)
     decp = FileView.of(
-        publish(ctx, DECP_FILE, lambda h: summary.append(standards.write_decp(h, data))),
-        "Marchés au format DECP 2022 (JSON)",
+        ctx.published[f"{DOWNLOADS_DIR}/{DECP_FILE}"], "Marchés au format DECP 2022 (JSON)"
     )
-    releases: list[int] = []
+    ocds_url = f"{base}{DOWNLOADS_DIR}/{OCDS_FILE}"
+    with ctx.open_file(f"{DOWNLOADS_DIR}/{OCDS_FILE}") as handle:
+        releases = standards.write_ocds(handle, data, ocds_url, f"{base}{DOWNLOADS_DIR}/")
     ocds = FileView.of(
-        publish(
-            ctx,
-            OCDS_FILE,
-            lambda h: releases.append(
-                standards.write_ocds(
-                    h, data, f"{base}{DOWNLOADS_DIR}/{OCDS_FILE}", f"{base}{DOWNLOADS_DIR}/"
-                )
-            ),
-        ),
+        ctx.published[f"{DOWNLOADS_DIR}/{OCDS_FILE}"],
         "Marchés et achats à venir au format OCDS 1.1 (JSON)",
     )
     package = FileView.of(
@@ -398,9 +383,9 @@ def produce_data_page(ctx: BuildContext) -> None:
         classeur=workbook,
         archive=archive,
         decp=decp,
-        decp_resume=summary[0],
+        decp_resume=decp_summary,
         ocds=ocds,
-        ocds_versions=releases[0],
+        ocds_versions=releases,
         paquet=package,
         catalogues=catalogs,
         historique=history,

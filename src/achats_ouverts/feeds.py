@@ -8,12 +8,11 @@ clock), and entries are sorted, so two builds of the same data give the same byt
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-import pandas as pd
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
 
@@ -31,6 +30,7 @@ from achats_ouverts.output import (
     path_segment,
 )
 from achats_ouverts.rendering import euros, french_date, relative_url, render, safe_url
+from achats_ouverts.standards import row_dicts
 
 TAG_DATE = "2026"
 """The date part of every `tag:` id: fixed once and for all, so that ids never change."""
@@ -154,11 +154,6 @@ def upcoming_summary(row: dict[str, str], label: str) -> str:
     return " ; ".join(parts) + ". Programmation prévisionnelle, qui n'engage pas l'acheteur."
 
 
-def rows(frame: pd.DataFrame, names: Sequence[str]) -> list[dict[str, str]]:
-    columns = [frame[name].tolist() for name in names]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-
-
 def upcoming_link(row: dict[str, str], page: str, base: str) -> str:
     consultation = safe_url(row["urlConsultation"])
     return consultation if consultation.startswith(("http://", "https://")) else base + page
@@ -170,7 +165,7 @@ def upcoming_entries(data: Data, page: str) -> dict[str, FeedEntry]:
     open_rows = aggregates.open_upcoming(data.text["achats-a-venir"])
     names = contracts.dataset("achats-a-venir").field_names
     entries = {}
-    for row in rows(open_rows, names):
+    for row in row_dicts(open_rows, names):
         dates = [d for d in (row["dateAnnonce"], row["dateLancement"]) if d]
         updated = date.fromisoformat(max(dates)) if dates else data.reference_date
         entries[row["id"]] = FeedEntry(
@@ -279,7 +274,7 @@ def contract_entries(data: Data, contract_page: str | None, fallback: str) -> li
     ):
         suppliers.setdefault(uid, []).append(names_by_key.get((kind, ident), ident))
     entries = []
-    for row in rows(
+    for row in row_dicts(
         recent, ("uid", "objet", "montant", "dateNotification", "procedure", "codeCPV")
     ):
         link = (
@@ -329,7 +324,7 @@ def calendar_bytes(data: Data, page: str) -> bytes:
     calendar.add("x-wr-calname", f"Achats à venir – {publisher.nom}")
     events: list[tuple[str, str, Event]] = []
     names = contracts.dataset("achats-a-venir").field_names
-    for row in rows(aggregates.open_upcoming(data.text["achats-a-venir"]), names):
+    for row in row_dicts(aggregates.open_upcoming(data.text["achats-a-venir"]), names):
         link = upcoming_link(row, page, publisher.url_site)
         description = upcoming_summary(row, data.nomenclature.label(row["codeCPV"]))
         moments = []

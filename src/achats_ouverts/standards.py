@@ -56,7 +56,14 @@ def timestamp(day: str) -> str:
 
 
 def column_lists(frame: pd.DataFrame, names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of these columns as tuples, without a per-row pandas object."""
     yield from zip(*(frame[name].tolist() for name in names), strict=True)
+
+
+def row_dicts(frame: pd.DataFrame, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of these columns (all by default) as dicts."""
+    columns = list(frame.columns if names is None else names)
+    return [dict(zip(columns, values, strict=True)) for values in column_lists(frame, columns)]
 
 
 def suppliers_by_contract(contract_suppliers: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
@@ -501,8 +508,7 @@ def ocds_releases(data: Data) -> Iterator[dict[str, Any]]:
     nomenclature = data.nomenclature
     upcoming = data.text["achats-a-venir"]
     names = list(contracts.dataset("achats-a-venir").field_names)
-    for values in column_lists(upcoming, names):
-        row = dict(zip(names, values, strict=True))
+    for row in row_dicts(upcoming, names):
         yield planning_release(
             row, prefix, data.publisher, data.reference_date, nomenclature.label(row["codeCPV"])
         )
@@ -511,8 +517,7 @@ def ocds_releases(data: Data) -> Iterator[dict[str, Any]]:
     reference = supplier_reference(data.text["titulaires"])
     by_uid = modifications_by_contract(data.text["modifications"])
     names = list(contracts.dataset("marches").field_names)
-    for values in column_lists(text, names):
-        row = dict(zip(names, values, strict=True))
+    for row in row_dicts(text, names):
         yield contract_release(
             row,
             prefix,

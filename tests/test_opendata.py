@@ -765,3 +765,25 @@ def test_the_publication_pages_have_no_accessibility_violation(
                 assert browser.axe_violations(page) == [], (path, viewport)
                 assert not seen.external_requests
                 assert not seen.console_errors
+
+
+def test_the_departement_of_a_place_of_execution() -> None:
+    import pandas as pd
+
+    from achats_ouverts.aggregates import execution_departement
+
+    cases = [
+        ("59350", "Code commune", "59"),
+        ("2A004", "Code commune", "2A"),
+        ("97105", "Code commune", "971"),
+        ("02691", "Code commune", "02"),
+        ("80000", "Code postal", "80"),
+        ("20000", "Code postal", ""),  # Corsica: 2A or 2B, the postal code cannot tell
+        ("62", "Code département", "62"),
+        ("32", "Code région", ""),
+        ("FR", "Code pays", ""),
+        ("", "", ""),
+    ]
+    codes = pd.Series([c[0] for c in cases])
+    kinds = pd.Series([c[1] for c in cases])
+    assert execution_departement(codes, kinds).tolist() == [c[2] for c in cases]

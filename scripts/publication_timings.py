@@ -86,6 +86,14 @@ def main() -> int:
             started = time.perf_counter()
             produce(ctx)
             print(f"{label}: {time.perf_counter() - started:8.2f} s")
+        previous = work / "previous"
+        shutil.copytree(work / "files", previous)
+        ctx.previous_site = previous
+        started = time.perf_counter()
+        changelog.produce_changelog(ctx)
+        print(
+            f"changelog (compared with the release above): {time.perf_counter() - started:8.2f} s"
+        )
         sizes = sorted(ctx.published.values(), key=lambda p: -p.octets)[:8]
         for item in sizes:
             print(f"  {item.path}: {item.octets / 1e6:.1f} MB")

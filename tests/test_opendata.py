@@ -34,6 +34,7 @@ from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
 from tests.opendata_fixture import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
 from tests.support import ROOT, reference_file
+from tests.test_build import manifest
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -565,13 +566,6 @@ def test_two_builds_of_the_same_data_give_the_same_bytes(
         env=env,
         capture_output=True,
     )
-
-    def manifest(folder: Path) -> dict[str, str]:
-        return {
-            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file()
-        }
 
     first, second = manifest(site), manifest(again)
     assert first == second

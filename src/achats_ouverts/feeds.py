@@ -29,6 +29,7 @@ from achats_ouverts.output import (
     BuildContext,
     path_segment,
 )
+from achats_ouverts.pages import SubscribeView, subscribe_view
 from achats_ouverts.rendering import euros, french_date, relative_url, render, safe_url
 from achats_ouverts.standards import row_dicts
 
@@ -355,16 +356,9 @@ def calendar_bytes(data: Data, page: str) -> bytes:
 
 
 @dataclass(frozen=True)
-class FeedLinkView:
-    titre: str
-    href: str
-
-
-@dataclass(frozen=True)
 class FeedsPage:
     site_nom: str
-    principaux: tuple[FeedLinkView, ...]
-    calendrier: FeedLinkView
+    abonnement: SubscribeView
     divisions: tuple[FeedRow, ...]
     departements: tuple[FeedRow, ...]
     achats_ouverts: int
@@ -416,8 +410,7 @@ def produce_feeds(ctx: BuildContext) -> None:
     here = FEEDS_PAGE
     page = FeedsPage(
         site_nom=data.publisher.nom,
-        principaux=tuple(FeedLinkView(f.titre, relative_url(here, f.chemin)) for f in MAIN_FEEDS),
-        calendrier=FeedLinkView(CALENDAR.titre, relative_url(here, CALENDAR.chemin)),
+        abonnement=subscribe_view(here),
         divisions=tuple(
             FeedRow(r.code, r.libelle, r.achats, relative_url(here, r.href)) for r in divisions
         ),

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import yaml
@@ -41,6 +42,29 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage, in build order: `validate`, `load`, `docs:<producer>`, `mkdocs`,
+    `site:<producer>`, `merge`, `postchecks`, `publish` (what `scripts/bench.py` reports)."""
+
+
+class Stopwatch:
+    """Wall-clock seconds per stage of a build, recorded in order; measuring never changes what
+    the build does."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + perf_counter() - started
+
+
+def producer_name(produce: site.Producer) -> str:
+    """`module.function` of a producer, e.g. `downloads.produce_data_page`."""
+    return f"{produce.__module__.rsplit('.', 1)[-1]}.{produce.__name__}"
 
 
 # --- MkDocs -------------------------------------------------------------------------------------
@@ -200,12 +224,20 @@ def build(
     settings: Settings,
     progress: Progress = quiet,
     extra_checks: tuple[postchecks.Check, ...] = (),
+    stopwatch: Stopwatch | None = None,
 ) -> BuildResult:
-    """Validate and build `settings.data_dir` into `settings.output_dir`, atomically."""
-    validation = validate(settings.data_dir, settings.limits, settings.cpv_path, progress)
+    """Validate and build `settings.data_dir` into `settings.output_dir`, atomically.
+
+    `stopwatch`, when given, receives the time of each stage as it ends (also on failure); the
+    result carries the same timings.
+    """
+    clock = stopwatch or Stopwatch()
+    with clock.stage("validate"):
+        validation = validate(settings.data_dir, settings.limits, settings.cpv_path, progress)
     if not validation.ok:
         raise DataError(validation.report)
-    data = load(validation)
+    with clock.stage("load"):
+        data = load(validation)
     output = settings.output_dir.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
@@ -215,30 +247,36 @@ def build(
         previous = settings.previous_site or (output if output.is_dir() else None)
         ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir, previous)
         progress("pages")
-        copy_site_sources(settings.site_source_dir, docs_dir)
-        for section in site.SHELL_SECTIONS:
-            shell = docs_dir / section / SHELL_DIR / "index.md"
-            shell.parent.mkdir(parents=True, exist_ok=True)
-            shell.write_text(shell_markdown(), encoding="utf-8")
+        with clock.stage("docs:sources"):
+            copy_site_sources(settings.site_source_dir, docs_dir)
+            for section in site.SHELL_SECTIONS:
+                shell = docs_dir / section / SHELL_DIR / "index.md"
+                shell.parent.mkdir(parents=True, exist_ok=True)
+                shell.write_text(shell_markdown(), encoding="utf-8")
         for produce in site.DOCS_STAGE:
-            produce(ctx)
-        config_file = work / "mkdocs.yml"
-        config = mkdocs_config(settings, data, docs_dir, site_dir)
-        config_file.write_text(
-            yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+            with clock.stage(f"docs:{producer_name(produce)}"):
+                produce(ctx)
         progress("MkDocs")
-        with source_date(data):
-            run_mkdocs(config_file)
-        ctx.shells = {section: read_shell(site_dir, section) for section in site.SHELL_SECTIONS}
-        remove_shells(site_dir)
+        with clock.stage("mkdocs"):
+            config_file = work / "mkdocs.yml"
+            config = mkdocs_config(settings, data, docs_dir, site_dir)
+            config_file.write_text(
+                yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
+            with source_date(data):
+                run_mkdocs(config_file)
+            ctx.shells = {section: read_shell(site_dir, section) for section in site.SHELL_SECTIONS}
+            remove_shells(site_dir)
         progress("pages détaillées")
         for produce in site.SITE_STAGE:
-            produce(ctx)
-        files = merge_tree(files_dir, site_dir)
+            with clock.stage(f"site:{producer_name(produce)}"):
+                produce(ctx)
+        with clock.stage("merge"):
+            files = merge_tree(files_dir, site_dir)
         progress("vérifications")
-        expected = {name: len(frame) for name, frame in data.text.items()}
-        findings = postchecks.run(site_dir, expected, extra_checks)
+        with clock.stage("postchecks"):
+            expected = {name: len(frame) for name, frame in data.text.items()}
+            findings = postchecks.run(site_dir, expected, extra_checks)
         if findings:
             shown = "\n".join(f.line() for f in findings[:50])
             more = f"\n… et {len(findings) - 50} autres" if len(findings) > 50 else ""
@@ -247,8 +285,12 @@ def build(
                 f"\n{shown}{more}"
             )
         progress("publication")
-        publish(site_dir, output)
-        pages = sum(1 for _ in output.rglob("*.html"))
-        return BuildResult(output, validation.report, pages=pages, files=files)
+        with clock.stage("publish"):
+            publish(site_dir, output)
+            pages = sum(1 for _ in output.rglob("*.html"))
+        return BuildResult(
+            output, validation.report, pages=pages, files=files, timings=dict(clock.timings)
+        )
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        with clock.stage("cleanup"):
+            shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.fr import siret as stdnum_siret
 
 from achats_ouverts import cpv
@@ -98,6 +101,46 @@ def fixed(message: str, fix: str) -> Message:
     return build
 
 
+# --- Vectorised helpers ------------------------------------------------------------------------
+# Each check keeps its Python definition (the `re` patterns above). To stay fast on a million rows,
+# a check first narrows a column to candidates with a cheaper test that can only say "maybe" more
+# often than the exact one (an Arrow kernel, or one evaluation per distinct value), then applies the
+# exact test to the candidates alone: the result is the same as testing every cell.
+
+CONTROL_CLASS = CONTROL_CHARS.pattern
+"""A character class without anchors: RE2 (Arrow) and Python's `re` match the same characters."""
+
+
+def arrow_text(col: pd.Series) -> pa.Array:
+    return pa.array(col.to_numpy(dtype=object), type=pa.large_string())
+
+
+def rows_where(col: pd.Series, candidates: pa.Array) -> pd.Series:
+    """The cells of `col` where the Arrow boolean array `candidates` is true."""
+    index = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    return col.iloc[index]
+
+
+def widen(mask: pd.Series, index: pd.Index) -> pd.Series:
+    """A mask over some rows extended to every row (false elsewhere)."""
+    return mask.reindex(index, fill_value=False).astype(bool)
+
+
+def by_value(col: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """An elementwise `test` evaluated once per distinct value: the same result as `test(col)`."""
+    codes, uniques = pd.factorize(col)
+    result = test(pd.Series(uniques, dtype=object))
+    return pd.Series(result.to_numpy()[codes], index=col.index)
+
+
+def not_matching(col: pd.Series, strict: str) -> pd.Series:
+    """Cells that may fail the `re` pattern `strict`, found with RE2 first (`strict` must be an
+    RE2 pattern stricter than or equal to the Python one, e.g. `[0-9]` for `\\d`)."""
+    text = arrow_text(col)
+    maybe = pc.and_(pc.not_equal(text, ""), pc.invert(pc.match_substring_regex(text, strict)))
+    return rows_where(col, maybe)
+
+
 # --- Cells of every table ---------------------------------------------------------------------
 
 
@@ -105,14 +148,20 @@ def check_cells(table: Table) -> Iterator[Problem]:
     """Spreadsheet error tokens, control characters and formula triggers in any text cell."""
     assert table.frame is not None
     for name in table.dataset.field_names:
-        col = table.frame[name]
-        nonempty = col != ""
-        if not nonempty.any():
+        full = table.frame[name]
+        text = arrow_text(full)
+        maybe = pc.or_(
+            pc.or_(pc.starts_with(text, "#"), pc.match_substring_regex(text, "^[=+@-]")),
+            pc.match_substring_regex(text, CONTROL_CLASS),
+        )
+        col = rows_where(full, maybe)
+        if col.empty:
             continue
+        nonempty = col != ""
         errors = nonempty & col.str.match(SPREADSHEET_ERRORS)
         yield from flag(
             table,
-            errors,
+            widen(errors, full.index),
             name,
             "valeur-erreur-tableur",
             lambda x: (
@@ -123,7 +172,7 @@ def check_cells(table: Table) -> Iterator[Problem]:
         controls = nonempty & col.str.contains(CONTROL_CHARS)
         yield from flag(
             table,
-            controls,
+            widen(controls, full.index),
             name,
             "caractere-controle",
             lambda x: (
@@ -136,7 +185,7 @@ def check_cells(table: Table) -> Iterator[Problem]:
             formula = nonempty & col.str.match(FORMULA_START) & ~col.str.match(PHONE_LIKE) & ~errors
             yield from flag(
                 table,
-                formula,
+                widen(formula, full.index),
                 name,
                 "cellule-formule",
                 lambda x: (
@@ -206,33 +255,44 @@ def _boolean_message(value: str) -> tuple[str, str]:
     return f"« {value} » n'est pas une valeur logique", f"écrire « {meant} » (true ou false)"
 
 
+def _bad_dates(col: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(
+        col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
+    )
+    return (col != "") & parsed.isna()
+
+
+def _bad_booleans(col: pd.Series) -> pd.Series:
+    lowered = col.str.strip().str.lower()
+    return (col != "") & ~col.isin(["true", "false"]) & lowered.isin(TRUE_LIKE | FALSE_LIKE)
+
+
 def check_types(table: Table) -> Iterator[Problem]:
     assert table.frame is not None
     for field in table.dataset.fields:
         name: str = field["name"]
         kind: str = field["type"]
-        col = table.frame[name]
-        nonempty = col != ""
-        if not nonempty.any():
-            continue
+        full = table.frame[name]
         if kind in ("number", "integer"):
             label = "nombre" if kind == "number" else "nombre entier"
-            strict = col.str.match(STRICT_NUMBER) if kind == "number" else col.str.match(r"^-?\d+$")
-            bad = nonempty & ~strict
+            if kind == "number":
+                col = not_matching(full, r"^-?[0-9]+(\.[0-9]+)?$")
+                strict = col.str.match(STRICT_NUMBER)
+            else:
+                col = not_matching(full, r"^-?[0-9]+$")
+                strict = col.str.match(r"^-?\d+$")
+            bad = (col != "") & ~strict
             known = (
                 col.str.match(FRENCH_NUMBER)
                 | col.str.match(ENGLISH_GROUPED)
                 | col.str.match(UNIT_SUFFIX)
             )
-            yield from flag(table, bad & known, name, "type-error", _number_message(label))
+            mask = widen(bad & known, full.index)
+            yield from flag(table, mask, name, "type-error", _number_message(label))
         elif kind == "date":
-            parsed = pd.to_datetime(
-                col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
-            )
-            yield from flag(table, nonempty & parsed.isna(), name, "type-error", _date_message)
+            yield from flag(table, by_value(full, _bad_dates), name, "type-error", _date_message)
         elif kind == "boolean":
-            lowered = col.str.strip().str.lower()
-            bad = nonempty & ~col.isin(["true", "false"]) & lowered.isin(TRUE_LIKE | FALSE_LIKE)
+            bad = by_value(full, _bad_booleans)
             yield from flag(table, bad, name, "type-error", _boolean_message)
 
 
@@ -269,11 +329,40 @@ def siret_diagnosis(value: str) -> tuple[str, str] | None:
     return None
 
 
+def surely_valid_sirets(values: np.ndarray) -> np.ndarray:
+    """Which of these distinct values python-stdnum surely accepts as SIRET: 14 ASCII digits whose
+    Luhn sums (SIRET and its SIREN) are right, La Poste's numbering (356000000…) left out. The
+    others get the full diagnosis."""
+    result = np.zeros(len(values), dtype=bool)
+    text = pa.array(values, type=pa.large_string())
+    shaped = pc.and_(
+        pc.match_substring_regex(text, "^[0-9]{14}$"),
+        pc.invert(pc.starts_with(text, "356000000")),
+    )
+    index = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
+    if not len(index):
+        return result
+    raw = "".join(values[index]).encode("ascii")
+    digits = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 14).astype(np.int64) - 48
+    result[index] = (_luhn(digits) == 0) & (_luhn(digits[:, :9]) == 0)
+    return result
+
+
+def _luhn(digits: np.ndarray) -> np.ndarray:
+    """python-stdnum's Luhn checksum of each row of digits (0 when valid)."""
+    reverse = digits[:, ::-1]
+    doubled = reverse[:, 1::2] * 2
+    total: np.ndarray = reverse[:, ::2].sum(axis=1) + (doubled // 10 + doubled % 10).sum(axis=1)
+    return total % 10
+
+
 def _siret_problems(table: Table, name: str, mask: pd.Series) -> Iterator[Problem]:
     assert table.frame is not None
     col = table.frame[name]
     values = col[mask & (col != "")]
-    diagnoses = {value: siret_diagnosis(value) for value in values.unique()}
+    distinct = values.unique()
+    valid = surely_valid_sirets(np.asarray(distinct, dtype=object))
+    diagnoses = {value: siret_diagnosis(value) for value in distinct[~valid]}
     bad = {value: d for value, d in diagnoses.items() if d is not None}
     if bad:
         yield from flag(
@@ -369,29 +458,40 @@ def _multi_message(allowed: tuple[str, ...]) -> Message:
     return message
 
 
+def _multi_invalid(text: str, allowed: tuple[str, ...]) -> bool:
+    if text == "":
+        return False
+    items = text.split(v.MULTI_SEPARATOR)
+    return any(i not in allowed for i in items) or len(set(items)) != len(items)
+
+
+def _multi_combined(text: str, none_value: str | None) -> bool:
+    if text == "" or none_value is None:
+        return False
+    items = text.split(v.MULTI_SEPARATOR)
+    return none_value in items and len(items) > 1
+
+
 def check_multi_values(table: Table) -> Iterator[Problem]:
     assert table.frame is not None
     for name, allowed in MULTI_FIELDS.items():
         if name not in table.frame.columns:
             continue
         col = table.frame[name]
-        nonempty = col != ""
-        split = col[nonempty].str.split(v.MULTI_SEPARATOR, regex=False)
-        invalid = split.map(
-            lambda items, a=allowed: any(i not in a for i in items) or len(set(items)) != len(items)
-        )
-        mask = invalid.reindex(col.index, fill_value=False).astype(bool)
-        yield from flag(table, mask, name, "valeur-non-autorisee", _multi_message(allowed))
         none_value = NONE_VALUES.get(name)
+
+        def invalid(values: pd.Series, a: tuple[str, ...] = allowed) -> pd.Series:
+            return values.map(lambda text: _multi_invalid(text, a)).astype(bool)
+
+        def combined(values: pd.Series, n: str | None = none_value) -> pd.Series:
+            return values.map(lambda text: _multi_combined(text, n)).astype(bool)
+
+        mask = by_value(col, invalid)
+        yield from flag(table, mask, name, "valeur-non-autorisee", _multi_message(allowed))
         if none_value:
-            combined = (
-                split.map(lambda items, n=none_value: n in items and len(items) > 1)
-                .reindex(col.index, fill_value=False)
-                .astype(bool)
-            )
             yield from flag(
                 table,
-                combined & ~mask,
+                by_value(col, combined) & ~mask,
                 name,
                 "valeur-incoherente",
                 fixed(
@@ -406,13 +506,22 @@ def check_multi_values(table: Table) -> Iterator[Problem]:
 
 
 def _dates(col: pd.Series) -> pd.Series:
-    return pd.to_datetime(
-        col.where(col.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
-    )
+    def parse(values: pd.Series) -> pd.Series:
+        return pd.to_datetime(
+            values.where(values.str.match(ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
+        )
+
+    return by_value(col, parse)
 
 
 def _numbers(col: pd.Series) -> pd.Series:
-    return pd.to_numeric(col.where(col.str.match(STRICT_NUMBER), None), errors="coerce")
+    """Cells written as strict numbers, as floats (NaN elsewhere)."""
+    text = arrow_text(col)
+    sure = pc.match_substring_regex(text, r"^-?[0-9]+(\.[0-9]+)?$").to_numpy(zero_copy_only=False)
+    strict = sure.copy()
+    unsure = col[~sure]
+    strict[~sure] = unsure.str.match(STRICT_NUMBER).to_numpy(dtype=bool)
+    return pd.to_numeric(col.where(strict, None), errors="coerce")
 
 
 def check_contracts(table: Table) -> Iterator[Problem]:

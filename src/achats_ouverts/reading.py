@@ -41,6 +41,8 @@ class Table:
     header: list[str] = field(default_factory=list)
     frame: pd.DataFrame | None = None
     blank_rows: list[int] = field(default_factory=list)
+    widths: dict[int, int] = field(default_factory=dict)
+    """Rows with more or fewer cells than the header, and their number of cells."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -390,6 +392,7 @@ def _parse(text: str, table: Table, limits: Limits) -> None:
                 )
                 return
             if len(record) != width:
+                table.widths[row] = len(record)
                 record = (record + [""] * width)[:width]
             records.append(record)
             numbers.append(row)

@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import frictionless
 
-from achats_ouverts import checks, contracts, cpv
+from achats_ouverts import checks, contracts, cpv, schema_checks
 from achats_ouverts.config import Policy, Publisher, load_policy, load_publisher
 from achats_ouverts.contracts import Dataset
 from achats_ouverts.reading import Table, read_table, suggest
@@ -22,6 +22,10 @@ from achats_ouverts.report import Problem, Report, Severity, error, warning
 from achats_ouverts.settings import Limits
 
 Progress = Callable[[str], None]
+Engine = Literal["compiled", "frictionless"]
+"""How rows are validated against the Table Schemas: the compiled checks (`schema_checks`), which
+find exactly what frictionless finds and fall back to it for tables they do not handle, or
+frictionless itself."""
 HEADER_ERRORS = {
     "missing-label",
     "extra-label",
@@ -53,6 +57,8 @@ class Validation:
     publisher: Publisher | None = None
     policy: Policy | None = None
     nomenclature: cpv.Nomenclature = field(default_factory=cpv.empty_nomenclature)
+    engine: Engine = "compiled"
+    """The engine that validated the rows against the schemas."""
 
     @property
     def ok(self) -> bool:
@@ -68,6 +74,7 @@ def validate(
     limits: Limits | None = None,
     cpv_path: Path | None = None,
     progress: Progress = quiet,
+    engine: Engine = "compiled",
 ) -> Validation:
     limits = limits or Limits()
     result = Validation(data_dir, Report())
@@ -103,8 +110,8 @@ def validate(
     progress("contrôles de la commande publique")
     ctx = checks.Context(result.tables, result.publisher, result.policy, result.nomenclature)
     custom = checks.run(ctx)
-    progress("validation frictionless (schémas, clés, références)")
-    schema_problems = run_frictionless(data_dir, result.tables)
+    progress("validation des schémas (types, contraintes, clés, références)")
+    result.engine, schema_problems = run_schemas(data_dir, result.tables, engine)
     report.extend(custom)
     report.extend(deduplicate(schema_problems, custom))
     return result
@@ -237,6 +244,25 @@ def frictionless_package(data_dir: Path, tables: dict[str, Table]) -> frictionle
             )
         )
     return frictionless.Package(resources=resources, basepath=str(data_dir))
+
+
+def run_schemas(
+    data_dir: Path, tables: dict[str, Table], engine: Engine = "compiled"
+) -> tuple[Engine, list[Problem]]:
+    """Every row against its Table Schema: the compiled checks when they handle every readable
+    table, else frictionless. Returns the engine used and the problems."""
+    readable = [table for table in tables.values() if table.readable]
+    if engine == "frictionless" or not all(schema_checks.handles(t) for t in readable):
+        return "frictionless", run_frictionless(data_dir, tables)
+    problems: list[Problem] = []
+    for name, errors in schema_checks.check(tables).items():
+        ds = contracts.dataset(name)
+        blank = set(tables[name].blank_rows)
+        for err in errors:
+            problem = translate(err, ds, blank)
+            if problem is not None:
+                problems.append(problem)
+    return "compiled", problems
 
 
 def run_frictionless(data_dir: Path, tables: dict[str, Table]) -> list[Problem]:

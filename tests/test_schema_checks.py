@@ -1,0 +1,299 @@
+"""The compiled schema checks find exactly what frictionless finds.
+
+Both engines validate the same folders and must give the same problems, in the same order: a
+corpus with one bad value of each kind for every field of every schema (each type, format and
+constraint the schemas use), repeated keys, broken references, rows of the wrong width, and the
+demonstration data. The corpus is built from the schemas, so a constraint added later is covered.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from stdnum.fr import siret as stdnum_siret
+
+from achats_ouverts import checks, contracts, demo, schema_checks
+from achats_ouverts.reading import Table, read_table
+from achats_ouverts.settings import Limits
+from achats_ouverts.validation import validate
+from tests.support import DATA, make_data_dir, write_table
+
+CONSTRAINT = re.compile(r'constraint "(\w+)"')
+
+
+def bad_values(field: dict[str, Any]) -> list[str]:
+    """Values that break (or, for frictionless's lenient readers, test) a field's rules."""
+    kind, fmt = field["type"], field.get("format")
+    constraints: dict[str, Any] = field.get("constraints", {})
+    values = [""]
+    values += {
+        "integer": ["douze", "1.5", "+3", " 3", "٣", "1 000", "0x10", "3\n"],
+        "number": ["12,5", "1 000.5", "1e3", "NaN", "-Infinity", "١٢", "120000.00 €", "7\n"],
+        "date": ["2024-13-45", "12/03/2024", "20240312", "2024-03-12T10:00:00", "2024-02-30"],
+        "boolean": ["oui", "True", "1", "FALSE", " true"],
+        "string": ["=SOMME(A1)", "#N/A", "texte\u0007"],
+    }[kind]
+    if fmt == "email":
+        values += ["pas-un-courriel", "a@b", "achats@example.fr "]
+    if fmt == "uri":
+        values += ["pas une adresse", "https://exemple.fr/a b", "https://exemple.fr/\u00a0x"]
+    if "pattern" in constraints:
+        values += ["x!", f"{field['example']}\n", f" {field['example']}"]
+    for bound in ("minLength", "maxLength"):
+        if bound in constraints:
+            values += ["a" * (constraints[bound] + 1), "a" * max(constraints[bound] - 1, 0)]
+    if "minimum" in constraints:
+        low = constraints["minimum"]
+        values += [str(low - 1), f"{low - 0.5}" if kind == "number" else str(low), str(low)]
+    if "maximum" in constraints:
+        high = constraints["maximum"]
+        values += [str(high + 1), f"{high + 0.001}" if kind == "number" else str(high)]
+    if "enum" in constraints:
+        first = str(constraints["enum"][0])
+        values += ["Valeur inconnue", first.lower(), f"{first} ", first]
+    return values
+
+
+def corpus(target: Path) -> Path:
+    """Every dataset: the valid example rows, then one copy of its first row per bad value."""
+    examples = demo.example_tables()
+    tables: dict[str, list[dict[str, str]]] = {}
+    for ds in contracts.DATASETS:
+        rows = [dict(zip(ds.field_names, row, strict=True)) for row in examples[ds.name]]
+        base = rows[0]
+        for field in ds.fields:
+            for value in bad_values(field):
+                rows.append({**base, field["name"]: value})
+        rows.append(dict.fromkeys(ds.field_names, ""))  # every cell missing: key all "None"
+        tables[ds.name.replace("-", "_")] = rows
+    return make_data_dir(target, **tables)
+
+
+def problems(data_dir: Path, engine: str) -> list[tuple[Any, ...]]:
+    result = validate(data_dir, engine=engine)  # type: ignore[arg-type]
+    assert result.engine == engine
+    return [
+        (p.file, p.row, p.field, p.code, p.message, p.fix, p.severity)
+        for p in result.report.sorted()
+    ]
+
+
+def test_every_field_rule_gives_what_frictionless_gives(tmp_path: Path) -> None:
+    data_dir = corpus(tmp_path / "corpus")
+    compiled = problems(data_dir, "compiled")
+    assert compiled == problems(data_dir, "frictionless")
+    found = schema_errors(data_dir)
+    kinds = {e.type for errors in found.values() for e in errors}
+    assert {"type-error", "constraint-error", "unique-error", "primary-key"} <= kinds
+    used = {
+        name
+        for ds in contracts.DATASETS
+        for field in ds.fields
+        for name in field.get("constraints", {})
+        if name != "unique"
+    }
+    broken = {
+        CONSTRAINT.search(e.note).group(1)  # type: ignore[union-attr]
+        for errors in found.values()
+        for e in errors
+        if e.type == "constraint-error"
+    }
+    assert used == broken, "every constraint the schemas use is broken at least once"
+    formats = {f.get("format") for ds in contracts.DATASETS for f in ds.fields} - {None}
+    typed = {
+        contracts.dataset(name).field(e.field_name or "").get("format")
+        for name, errors in found.items()
+        for e in errors
+        if e.type == "type-error"
+    }
+    assert formats <= typed, "every format is broken at least once"
+
+
+def schema_errors(data_dir: Path) -> dict[str, list[schema_checks.SchemaError]]:
+    tables = {ds.name: read_table(data_dir / ds.path, ds, Limits()) for ds in contracts.DATASETS}
+    return schema_checks.check(tables)
+
+
+def test_repeated_keys_and_broken_references(tmp_path: Path) -> None:
+    examples = demo.example_tables()
+    rows = {
+        ds.name: [dict(zip(ds.field_names, r, strict=True)) for r in examples[ds.name]]
+        for ds in contracts.DATASETS
+    }
+    marches = rows["marches"]
+    marches += [marches[0], {**marches[1], "acheteur_service_id": "inconnu"}, marches[0]]
+    links = rows["marches-titulaires"]
+    links += [links[0], {**links[1], "uid": "absent"}, {**links[2], "titulaire_id": ""}]
+    services = rows["services"]
+    services += [services[0], {**services[1], "service_id": ""}]
+    upcoming = rows["achats-a-venir"]
+    upcoming += [{**upcoming[0], "id": "nouvel-id", "uidMarche": "absent", "service_id": "x"}]
+    declared = rows["indicateurs-declares"]
+    declared += [declared[0], {**declared[1], "indicateur_id": "", "annee": ""}]
+    data_dir = make_data_dir(tmp_path / "d", **{k.replace("-", "_"): v for k, v in rows.items()})
+    assert problems(data_dir, "compiled") == problems(data_dir, "frictionless")
+    found = schema_errors(data_dir)
+    notes = [(name, e.row_number, e.type, e.note) for name, errs in found.items() for e in errs]
+    n = len(examples["marches"])
+    assert ("marches", n + 2, "unique-error", "the same as in the row at position 2") in notes
+    assert (
+        "marches",
+        n + 4,
+        "primary-key",
+        f"the same as in the row at position {n + 2}",
+    ) in notes, "a repeat names the previous occurrence, as frictionless does"
+    assert {e[2] for e in notes} >= {"foreign-key", "unique-error", "primary-key"}
+    all_missing = 'cells composing the primary keys are all "None"'
+    assert {name for name, _, _, note in notes if note == all_missing} == {
+        "services",
+        "indicateurs-declares",
+    }
+
+
+def test_rows_of_the_wrong_width_blank_lines_and_windows_1252(tmp_path: Path) -> None:
+    data_dir = make_data_dir(tmp_path / "d")
+    ds = contracts.dataset("services")
+    lines = [
+        ",".join(ds.field_names),
+        "lycees,Direction des lycées,Texte",
+        "",
+        "transports,Transports",
+        "eco,Économie,Texte,en trop,encore",
+        ",,,seulement en trop",
+        ",,",
+        "formation,Formation,",
+        "",
+    ]
+    (data_dir / ds.path).write_bytes("\r\n".join(lines).replace(",", ";").encode("cp1252"))
+    compiled = problems(data_dir, "compiled")
+    assert compiled == problems(data_dir, "frictionless")
+    codes = {(p[1], p[3]) for p in compiled}
+    assert {(4, "missing-cell"), (5, "extra-cell"), (3, "blank-row")} <= codes
+    assert not any(row == 6 and code == "extra-cell" for row, code in codes)
+
+
+def test_demonstration_data_gives_what_frictionless_gives() -> None:
+    assert problems(DATA, "compiled") == problems(DATA, "frictionless")
+
+
+def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
+    tmp_path: Path,
+) -> None:
+    data_dir = make_data_dir(tmp_path / "d")
+    ds = contracts.dataset("services")
+    names = list(reversed(ds.field_names))
+    write = data_dir / ds.path
+    write.write_text(",".join(names) + "\n,Direction des lycées,lycees\n", encoding="utf-8")
+    assert validate(data_dir).engine == "frictionless"
+    write_table(data_dir, "services", [{"service_id": "lycees", "service_nom": "Lycées"}])
+    assert validate(data_dir).engine == "compiled"
+
+
+# --- The fast paths of the procurement checks -------------------------------------------------
+
+
+def test_siret_fast_path_agrees_with_python_stdnum() -> None:
+    rng = np.random.default_rng(7)
+    values = [f"{n:014d}" for n in rng.integers(0, 10**14, 20_000)]
+    sirens = [v[:8] + demo.luhn_digit(v[:8]) for v in values]
+    values += [
+        s + v[9:13] + demo.luhn_digit(s + v[9:13]) for s, v in zip(sirens, values, strict=True)
+    ]
+    values += [v[:13] + demo.luhn_digit(v[:13]) for v in values]
+    values += ["35600000000048", "35600000012345", "73282932000074", "٧٣٢٨٢٩٣٢٠٠٠٠٧٤", "123"]
+    array = np.array(values, dtype=object)
+    fast = checks.surely_valid_sirets(array)
+    reference = np.array([stdnum_siret.is_valid(v) for v in values])
+    assert fast.sum() > 1000
+    assert not (fast & ~reference).any(), "the fast path never accepts what stdnum refuses"
+    plain = np.array([v.isascii() and len(v) == 14 and not v.startswith("356") for v in values])
+    assert (fast[plain] == reference[plain]).all()
+
+
+TRICKY = [
+    "",
+    "12",
+    "12\n",
+    "-3.5",
+    "1 234,56",
+    "12,5",
+    "1,234.5",
+    "120000 €",
+    "٣",
+    "#N/A",
+    "#n/a\n",
+    "=1+1",
+    "+33 3 20 00 00 00",
+    "-12",
+    "@x",
+    "tab\tin",
+    "bell\u0007",
+    "2024-03-12",
+    "2024-3-12",
+    "12/03/2024",
+    "2024-02-30",
+    "2024-03-12T00:00",
+    "45000",
+    "oui",
+    " True",
+    "true",
+]
+
+
+def reference_cells(table: Table) -> list[tuple[int, str, str]]:
+    """The cell checks written plainly over whole columns (the definitions the fast paths keep)."""
+    assert table.frame is not None
+    found: list[tuple[int, str, str]] = []
+
+    def add(mask: pd.Series, name: str, code: str) -> None:
+        found.extend((int(r), name, code) for r in table.frame.index[mask.to_numpy()])
+
+    for field in table.dataset.fields:
+        name, kind = field["name"], field["type"]
+        col = table.frame[name]
+        nonempty = col != ""
+        errors = nonempty & col.str.match(checks.SPREADSHEET_ERRORS)
+        add(errors, name, "valeur-erreur-tableur")
+        add(nonempty & col.str.contains(checks.CONTROL_CHARS), name, "caractere-controle")
+        if kind == "string":
+            formula = (
+                nonempty
+                & col.str.match(checks.FORMULA_START)
+                & ~col.str.match(checks.PHONE_LIKE)
+                & ~errors
+            )
+            add(formula, name, "cellule-formule")
+        if kind in ("number", "integer"):
+            strict = col.str.match(checks.STRICT_NUMBER if kind == "number" else r"^-?\d+$")
+            known = (
+                col.str.match(checks.FRENCH_NUMBER)
+                | col.str.match(checks.ENGLISH_GROUPED)
+                | col.str.match(checks.UNIT_SUFFIX)
+            )
+            add(nonempty & ~strict & known, name, "type-error")
+        elif kind == "date":
+            parsed = pd.to_datetime(
+                col.where(col.str.match(checks.ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
+            )
+            add(nonempty & parsed.isna(), name, "type-error")
+        elif kind == "boolean":
+            lowered = col.str.strip().str.lower()
+            bad = ~col.isin(["true", "false"]) & lowered.isin(checks.TRUE_LIKE | checks.FALSE_LIKE)
+            add(nonempty & bad, name, "type-error")
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name", ["marches", "achats-a-venir", "indicateurs-declares"])
+def test_cell_check_fast_paths_equal_the_plain_definitions(tmp_path: Path, name: str) -> None:
+    ds = contracts.dataset(name)
+    rows = [dict.fromkeys(ds.field_names, value) for value in TRICKY]
+    path = write_table(tmp_path, name, rows)
+    table = read_table(path, ds, Limits())
+    fast = list(checks.check_cells(table)) + list(checks.check_types(table))
+    assert sorted((p.row, p.field, p.code) for p in fast) == reference_cells(table)
+    assert len(fast) > 20

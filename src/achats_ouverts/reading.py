@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from achats_ouverts.contracts import Dataset
@@ -149,9 +150,19 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
+def head_lines(text: str, count: int) -> list[str]:
+    """`text.splitlines()[:count]` without splitting the whole text."""
+    end = -1
+    for _ in range(count + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.splitlines()[:count]
+    return text[: end + 1].splitlines()[:count]
+
+
 def sniff_delimiter(text: str, file: str) -> tuple[str | None, list[Problem]]:
     """Choose the delimiter among , ; tab | from the header line (and the next lines on a tie)."""
-    lines = text.splitlines()[:6]
+    lines = head_lines(text, 6)
     header = lines[0] if lines else ""
     counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
     best = max(counts.values())
@@ -345,14 +356,62 @@ def read_table(path: Path, dataset: Dataset, limits: Limits, file: str | None = 
     if delimiter is None:
         return table
     table.delimiter = delimiter
-    _parse(text, table, limits)
+    del text, data  # the checked text is read again from the file, in pieces
+    encoding = "cp1252" if table.encoding == "cp1252" else table.encoding
+    with path.open(encoding=encoding, newline="") as stream:
+        _parse(stream, table, limits)
     return table
 
 
-def _parse(text: str, table: Table, limits: Limits) -> None:
+CHUNK_ROWS = 50_000
+"""Records parsed at a time: each chunk becomes columns whose repeated values share one string."""
+
+
+class _Columns:
+    """Cells gathered column by column, chunk by chunk.
+
+    A column of a million cells holding a few hundred distinct values (dates, codes, lists)
+    keeps one string object per distinct value and chunk instead of one per cell.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.parts: list[list[np.ndarray]] = [[] for _ in range(width)]
+        self.records: list[list[str]] = []
+        self.shared = [True] * width
+        """Whether a column still gains from sharing its strings (it stops at the first chunk
+        where most values are distinct: identifiers, free text)."""
+
+    def add(self, record: list[str]) -> None:
+        self.records.append(record)
+        if len(self.records) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.records:
+            return
+        for position, cells in enumerate(zip(*self.records, strict=True)):
+            values = np.fromiter(cells, dtype=object, count=len(cells))
+            if self.shared[position]:
+                codes, uniques = pd.factorize(values)
+                if len(uniques) < len(values) // 2:
+                    values = np.asarray(uniques, dtype=object)[codes]
+                else:
+                    self.shared[position] = False
+            self.parts[position].append(values)
+        self.records = []
+
+    def columns(self) -> list[np.ndarray]:
+        self.flush()
+        return [
+            np.concatenate(parts) if parts else np.empty(0, dtype=object) for parts in self.parts
+        ]
+
+
+def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
     name = table.file
     csv.field_size_limit(max(limits.max_cell_chars * 4, 131072))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.delimiter, strict=False)
+    reader = csv.reader(stream, delimiter=table.delimiter, strict=False)
     try:
         header = next(reader)
     except StopIteration:
@@ -360,7 +419,7 @@ def _parse(text: str, table: Table, limits: Limits) -> None:
     table.header = header
     table.problems.extend(check_header(header, table.dataset, name))
     width = len(header)
-    records: list[list[str]] = []
+    records = _Columns(width)
     numbers: list[int] = []
     row = 1
     try:
@@ -394,7 +453,7 @@ def _parse(text: str, table: Table, limits: Limits) -> None:
             if len(record) != width:
                 table.widths[row] = len(record)
                 record = (record + [""] * width)[:width]
-            records.append(record)
+            records.add(record)
             numbers.append(row)
     except csv.Error as exc:
         table.problems.append(
@@ -407,12 +466,14 @@ def _parse(text: str, table: Table, limits: Limits) -> None:
             )
         )
         return
-    columns = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(header)]
-    frame = pd.DataFrame(records, columns=columns, index=numbers, dtype=object)
-    del records
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame = frame[[c for c in table.dataset.field_names if c in frame.columns]]
-    for missing in table.dataset.field_names:
-        if missing not in frame.columns:
-            frame[missing] = ""
-    table.frame = frame[list(table.dataset.field_names)]
+    labels = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(header)]
+    cells: dict[str, np.ndarray] = {}
+    for label, values in zip(labels, records.columns(), strict=True):
+        cells.setdefault(label, values)  # a duplicated column: the first one is read
+    index = pd.Index(numbers, dtype="int64")
+    empty = np.full(len(numbers), "", dtype=object)
+    table.frame = pd.DataFrame(
+        {name: cells.get(name, empty) for name in table.dataset.field_names},
+        index=index,
+        dtype=object,
+    )

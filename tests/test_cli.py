@@ -136,3 +136,15 @@ def test_console_script_is_installed() -> None:
     assert result.returncode == 0
     for command in ("build", "validate", "schemas"):
         assert command in result.stdout
+
+
+def test_validate_with_frictionless_prints_the_same_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [contract(id="20240001", montant="12,5"), contract(id="20240002", codeCPV="4521")]
+    data = make_data_dir(tmp_path / "d", **linked(rows))
+    compiled = cli(capsys, "validate", str(data), "--format", "json")
+    reference = cli(capsys, "validate", str(data), "--format", "json", "--frictionless")
+    assert compiled == reference
+    assert compiled[0] == 1
+    assert json.loads(compiled[1])["erreurs"] >= 2

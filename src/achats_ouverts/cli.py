@@ -119,11 +119,19 @@ def main(ctx: click.Context, verbose: bool) -> None:
     show_default=True,
     help="Nombre de problèmes affichés (0 : tous). Les totaux restent complets.",
 )
+@click.option(
+    "--frictionless",
+    "with_frictionless",
+    is_flag=True,
+    help="Contrôler les lignes avec frictionless lui-même (la référence, plus lente) au lieu des "
+    "contrôles compilés, qui trouvent les mêmes erreurs.",
+)
 @limits_options
 def validate_command(
     data_dir: Path,
     output_format: str,
     limite: int,
+    with_frictionless: bool,
     max_octets: int,
     max_lignes: int,
     max_caracteres: int,
@@ -133,7 +141,13 @@ def validate_command(
     check_data_dir(data_dir)
     limits = make_limits(max_octets, max_lignes, max_caracteres)
     with progress_display(output_format == "texte") as progress:
-        result = validate(data_dir, limits, nomenclature_cpv, progress)
+        result = validate(
+            data_dir,
+            limits,
+            nomenclature_cpv,
+            progress,
+            engine="frictionless" if with_frictionless else "compiled",
+        )
     report = result.report
     click.echo(report.to_json() if output_format == "json" else report.to_text(limite), nl=False)
     if not report.ok:

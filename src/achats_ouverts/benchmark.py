@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 
 from achats_ouverts import contracts, schema_checks
@@ -76,9 +76,10 @@ def stage_of(key: str) -> str:
 
 @dataclass
 class Child:
-    """A child process: its wall time (start-up included), peak memory and JSON answer."""
+    """A child process: its wall and CPU time (start-up included), peak memory and JSON answer."""
 
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     answer: dict[str, Any]
 
@@ -98,7 +99,7 @@ def run_child(code: str, *args: str, cwd: Path | None = None) -> Child:
     if process.returncode != 0:
         raise RuntimeError(f"le processus de mesure a échoué ({process.returncode})")
     answer = json.loads(text.strip().splitlines()[-1]) if text.strip() else {}
-    return Child(seconds, usage.ru_maxrss / 1024, answer)
+    return Child(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, answer)
 
 
 GENERATE = """
@@ -309,6 +310,8 @@ class Figures:
     stages: dict[str, float] = field(default_factory=dict)
     producers: dict[str, float] = field(default_factory=dict)
     total_s: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds of the same measures (keys as in `as_json`), immune to other processes."""
     peak_rss_mb: float = 0.0
     sizes: Sizes | None = None
     errors: dict[str, Any] = field(default_factory=dict)
@@ -334,32 +337,55 @@ class Figures:
             }
         if self.errors:
             result["errors"] = self.errors
+        result["cpu"] = {key: round(value, 3) for key, value in self.cpu.items()}
         return result
 
     def table(self) -> str:
         """The figures as a text table, each time also as a multiple of plain frictionless."""
         base = self.frictionless_validate_s or float("nan")
+        cpu_base = self.cpu.get("frictionless_validate_s") or float("nan")
         lines = [
             f"{self.contracts} marchés ({', '.join(f'{k} {v}' for k, v in self.rows.items())})",
-            f"{'mesure':<46} {'valeur':>12} {'× frictionless':>15}",
+            f"{'mesure':<46} {'valeur':>12} {'× frictionless':>15} {'CPU (s)':>9} {'× fr. CPU':>9}",
         ]
 
-        def line(label: str, value: float, unit: str, ratio: float | None) -> None:
+        def line(label: str, value: float, unit: str, ratio: float | None, key: str = "") -> None:
             shown = f"{ratio:.2f}" if ratio is not None else "—"
-            lines.append(f"{label:<46} {value:>10.2f} {unit:<2} {shown:>14}")
+            text = f"{label:<46} {value:>10.2f} {unit:<2} {shown:>14}"
+            if key in self.cpu:
+                text += f" {self.cpu[key]:>9.2f} {self.cpu[key] / cpu_base:>9.2f}"
+            lines.append(text)
 
-        line("frictionless validate (marches.csv seul)", self.frictionless_validate_s, "s", 1.0)
+        line(
+            "frictionless validate (marches.csv seul)",
+            self.frictionless_validate_s,
+            "s",
+            1.0,
+            "frictionless_validate_s",
+        )
         if self.frictionless_package_validate_s is not None:
             value = self.frictionless_package_validate_s
-            line("frictionless validate (paquet entier)", value, "s", value / base)
+            line(
+                "frictionless validate (paquet entier)",
+                value,
+                "s",
+                value / base,
+                "frictionless_package_validate_s",
+            )
         if self.validate_cli_s:
             value = self.validate_cli_s
-            line("achats-ouverts validate (dossier entier)", value, "s", value / base)
+            line(
+                "achats-ouverts validate (dossier entier)",
+                value,
+                "s",
+                value / base,
+                "validate_cli_s",
+            )
         for key, label in STAGES:
             if key in self.stages:
-                line(label, self.stages[key], "s", self.stages[key] / base)
+                line(label, self.stages[key], "s", self.stages[key] / base, key)
         if self.total_s:
-            line("construction entière", self.total_s, "s", self.total_s / base)
+            line("construction entière", self.total_s, "s", self.total_s / base, "total_s")
         if self.peak_rss_mb:
             ratio = self.peak_rss_mb / self.frictionless_peak_rss_mb
             line("mémoire maximale (RSS)", self.peak_rss_mb, "Mo", ratio)
@@ -401,21 +427,30 @@ def run(
         return compare_errors(figures, data_dir, bad_rows)
     baseline = frictionless_file(data_dir)
     figures.frictionless_validate_s = baseline.seconds
+    figures.cpu["frictionless_validate_s"] = baseline.cpu_seconds
     figures.frictionless_peak_rss_mb = baseline.peak_rss_mb
     if package_baseline:
-        figures.frictionless_package_validate_s = frictionless_package(data_dir).seconds
-    figures.validate_cli_s = validate_cli(data_dir).seconds
+        package = frictionless_package(data_dir)
+        figures.frictionless_package_validate_s = package.seconds
+        figures.cpu["frictionless_package_validate_s"] = package.cpu_seconds
+    ours = validate_cli(data_dir)
+    figures.validate_cli_s = ours.seconds
+    figures.cpu["validate_cli_s"] = ours.cpu_seconds
     clock = Stopwatch()
     settings = Settings(
         data_dir=data_dir, output_dir=site_dir, project_dir=project_dir, limits=LIMITS
     )
-    started = perf_counter()
+    started, cpu = perf_counter(), process_time()
     build(settings, stopwatch=clock)
     figures.total_s = perf_counter() - started
+    figures.cpu["total_s"] = process_time() - cpu
     figures.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures.stages = {key: 0.0 for key, _ in STAGES}
+    for key, _ in STAGES:
+        figures.cpu[key] = 0.0
     for key, seconds in clock.timings.items():
         figures.stages[stage_of(key)] += seconds
+        figures.cpu[stage_of(key)] += clock.cpu[key]
         if ":" in key:
             figures.producers[key] = seconds
     figures.sizes = measure_site(site_dir)
@@ -428,10 +463,15 @@ def compare_errors(figures: Figures, data_dir: Path, fraction: float) -> Figures
     errors_path = data_dir.parent / "erreurs-frictionless.jsonl"
     baseline = frictionless_file(data_dir, errors_path)
     figures.frictionless_validate_s = baseline.seconds
+    figures.cpu["frictionless_validate_s"] = baseline.cpu_seconds
     figures.frictionless_peak_rss_mb = baseline.peak_rss_mb
-    started = perf_counter()
+    cli = validate_cli(data_dir)
+    figures.validate_cli_s = cli.seconds
+    figures.cpu["validate_cli_s"] = cli.cpu_seconds
+    started, cpu = perf_counter(), process_time()
     validation = validate(data_dir, LIMITS)
     figures.stages["validate_s"] = perf_counter() - started
+    figures.cpu["validate_s"] = process_time() - cpu
     figures.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ours = Counter(
         (e.row_number, e.field_name or None, e.type, e.note)

@@ -45,19 +45,24 @@ class LocatedYaml:
         return self.lines.get((), None)
 
 
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar's value as `yaml.safe_load` gives it (its tag was resolved when composing)."""
+    return yaml.SafeLoader("").construct_object(node, deep=True)
+
+
 def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node)) if key_node.tag else key_node.value
+            key = _scalar(key_node) if key_node.tag else key_node.value
             child = (*path, str(key))
             result[key] = _construct(value_node, child, lines)
             lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    return _scalar(node)
 
 
 def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, list[Problem]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from achats_ouverts import pages
+from achats_ouverts import details, explorers, pages
 from achats_ouverts.output import BuildContext
 
 Producer = Callable[[BuildContext], None]
@@ -19,6 +19,13 @@ DOCS_STAGE: tuple[Producer, ...] = (
     pages.produce_policy,
     pages.produce_data_page,
     pages.produce_legal_pages,
+    explorers.produce_upcoming_explorer,
+    explorers.produce_contracts_explorer,
+    explorers.produce_cpv_helper,
+    details.produce_entity_pages,
 )
-SITE_STAGE: tuple[Producer, ...] = ()
-SHELL_SECTIONS: tuple[str, ...] = ()
+SITE_STAGE: tuple[Producer, ...] = (
+    details.produce_contract_pages,
+    details.produce_supplier_pages,
+)
+SHELL_SECTIONS: tuple[str, ...] = (details.CONTRACTS_SECTION, details.SUPPLIERS_SECTION)

@@ -1,0 +1,1010 @@
+"""Detail pages: one page per contract (`/marches/<uid>/`) and per supplier (`/titulaires/<id>/`),
+rendered directly into the theme's shells after MkDocs (there may be 100 000 of them), and one page
+per buying service, CPV division and département (`/services/<id>/`, `/cpv/<division>/`,
+`/departements/<code>/`), a few hundred at most, written as MkDocs pages outside the navigation.
+
+`Directory` holds, computed once per stage, what every list of contracts needs (default order,
+address of each page, suppliers' names); page contexts hold plain values only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from achats_ouverts import aggregates, contracts, cpv
+from achats_ouverts import vocabulary as v
+from achats_ouverts.loading import Data
+from achats_ouverts.output import BuildContext, path_segment
+from achats_ouverts.pages import SiteInfo
+from achats_ouverts.rendering import euros, french_date, number, percent, render
+
+CONTRACTS_SECTION = "marches"
+SUPPLIERS_SECTION = "titulaires"
+SERVICES_SECTION = "services"
+CPV_SECTION = "cpv"
+DEPARTEMENTS_SECTION = "departements"
+UPCOMING_SECTION = "achats-a-venir"
+ANNUAIRE_URL = "https://annuaire-entreprises.data.gouv.fr/etablissement/"
+RECENT_CONTRACTS = 100
+"""Contracts listed on an entity page; the explorer, filtered, lists all of them."""
+SUPPLIER_CONTRACTS = 200
+"""Contracts listed on a supplier page before pointing to the explorer."""
+TOP_SUPPLIERS = 10
+TITLE_LENGTH = 150
+NOT_FILLED = "Non renseigné"
+
+SupplierKey = tuple[str, str]
+
+
+def supplier_slug(kind: str, identifier: str) -> str:
+    """The page segment of a supplier: its SIRET, or `TYPE-identifiant` for other identifiers."""
+    return path_segment(identifier if kind == "SIRET" else f"{kind}-{identifier}")
+
+
+def query(**params: str) -> str:
+    """A query string for an explorer's filters, e.g. `service=lycees`."""
+    return urlencode(params)
+
+
+def root_prefix(page: str) -> str:
+    """The relative path from `page` (e.g. `marches/x/`) to the site root (`../../`)."""
+    return "../" * page.count("/")
+
+
+def departement_name(code: str) -> str:
+    return v.DEPARTEMENTS.get(code, f"Département {code}")
+
+
+def short_title(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def to_date(value: Any) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def to_float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+# --- The directory shared by every list ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplierInfo:
+    kind: str
+    identifier: str
+    nom: str
+    slug: str
+    categorie: str
+    commune: str
+    departement: str
+    region: str
+    known: bool
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Contracts in the default list order (latest notification first, then uid), with the page
+    segment `slug` and execution `departement` of each; suppliers by key; each contract's
+    suppliers; services' names."""
+
+    contracts: pd.DataFrame
+    suppliers: dict[SupplierKey, SupplierInfo]
+    suppliers_of: dict[str, tuple[SupplierKey, ...]]
+    services: dict[str, str]
+
+
+def default_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Latest notification first, ties (and missing dates, last) by uid."""
+    return frame.sort_values(
+        ["dateNotification", "uid"], ascending=[False, True], na_position="last", kind="stable"
+    )
+
+
+def build_directory(data: Data) -> Directory:
+    frame = default_order(data.contracts)
+    frame = frame.assign(
+        slug=[path_segment(uid) for uid in frame["uid"]],
+        departement=aggregates.execution_departement(
+            frame["lieuExecution_code"], frame["lieuExecution_typeCode"]
+        ),
+    )
+    suppliers: dict[SupplierKey, SupplierInfo] = {}
+    ref = data.suppliers
+    for kind, ident, nom, cat, commune, dep, reg in zip(
+        ref["titulaire_typeIdentifiant"],
+        ref["titulaire_id"],
+        ref["titulaire_nom"],
+        ref["titulaire_categorie"],
+        ref["titulaire_commune_nom"],
+        ref["titulaire_departement_code"],
+        ref["titulaire_region_code"],
+        strict=True,
+    ):
+        suppliers[(kind, ident)] = SupplierInfo(
+            kind, ident, nom, supplier_slug(kind, ident), cat, commune, dep, reg, True
+        )
+    links: dict[str, list[SupplierKey]] = {}
+    cs = data.contract_suppliers
+    for uid, kind, ident in zip(
+        cs["uid"], cs["titulaire_typeIdentifiant"], cs["titulaire_id"], strict=True
+    ):
+        key = (kind, ident)
+        links.setdefault(uid, []).append(key)
+        if key not in suppliers:
+            suppliers[key] = SupplierInfo(
+                kind, ident, ident, supplier_slug(kind, ident), "", "", "", "", False
+            )
+    services = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
+    return Directory(frame, suppliers, {k: tuple(keys) for k, keys in links.items()}, services)
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract in a list: notification date, object (link to its page), suppliers, service,
+    current amount."""
+
+    notification: date | None
+    objet: str
+    href: str
+    titulaires: tuple[Link, ...]
+    service: str
+    montant: float | None
+
+
+def contract_rows(directory: Directory, frame: pd.DataFrame, page: str) -> tuple[ContractRow, ...]:
+    """List rows for `frame` (a slice of `directory.contracts`), with links relative to `page`."""
+    root = root_prefix(page)
+    rows = []
+    for uid, slug, objet, day, service, amount in zip(
+        frame["uid"],
+        frame["slug"],
+        frame["objet"],
+        frame["dateNotification"],
+        frame["acheteur_service_id"],
+        frame["montant"],
+        strict=True,
+    ):
+        names = []
+        for key in directory.suppliers_of.get(uid, ()):
+            info = directory.suppliers[key]
+            names.append(Link(info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/"))
+        rows.append(
+            ContractRow(
+                to_date(day),
+                objet,
+                f"{root}{CONTRACTS_SECTION}/{slug}/",
+                tuple(names),
+                directory.services.get(service, ""),
+                to_float(amount),
+            )
+        )
+    return tuple(rows)
+
+
+# --- Yearly profiles (entity and supplier pages) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One year (or the total) of an entity: counts, amounts and shares in percent."""
+
+    annee: str
+    marches: int
+    montant: float
+    part_environnement: float | None
+    part_sociale: float | None
+    part_region: float | None
+    part_pme: float | None
+
+
+def profile_rows(groups: pd.DataFrame) -> tuple[ProfileRow, ...]:
+    """Rows of `aggregates.contract_profile` for one entity, one per year then the total."""
+
+    def row(label: str, g: pd.Series) -> ProfileRow:
+        return ProfileRow(
+            label,
+            int(g["marches"]),
+            float(g["montant"]),
+            aggregates.ratio(float(g["env_oui"]), float(g["env_connus"])),
+            aggregates.ratio(float(g["soc_oui"]), float(g["soc_connus"])),
+            aggregates.ratio(float(g["montant_region"]), float(g["montant_localise"])),
+            aggregates.ratio(float(g["montant_pme"]), float(g["montant_categorise"])),
+        )
+
+    rows = [row(str(int(g["annee"])), g) for _, g in groups.iterrows()]
+    if len(rows) > 1:
+        numeric = groups.drop(columns=[c for c in groups.columns if c == "annee"])
+        rows.append(row("Total", numeric.sum(numeric_only=True)))
+    return tuple(rows)
+
+
+# --- Contract pages -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    titre: str
+    nom: str
+    valeur: str
+
+
+@dataclass(frozen=True)
+class SupplierView:
+    nom: str
+    href: str
+    type_identifiant: str
+    identifiant: str
+    categorie: str
+    lieu: str
+    annuaire: str
+
+
+@dataclass(frozen=True)
+class ModificationView:
+    numero: int
+    notification: date | None
+    publication: date | None
+    montant: float | None
+    duree: int | None
+    titulaires: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ContractPage:
+    site: SiteInfo
+    uid: str
+    objet: str
+    titre: str
+    montant: float | None
+    notification: date | None
+    duree: int | None
+    service: Link | None
+    cpv_code: str
+    cpv_libelle: str
+    cpv: Link | None
+    lieu: str
+    departement: Link | None
+    titulaires: tuple[SupplierView, ...]
+    modifications: tuple[ModificationView, ...]
+    champs: tuple[FieldRow, ...]
+    achat_prevu: Link | None
+
+
+def format_field(kind: str, name: str, raw: str) -> str:
+    """A validated CSV cell shown in French."""
+    if raw == "":
+        return NOT_FILLED
+    if kind == "date":
+        return french_date(raw)
+    if kind == "boolean":
+        return "Oui" if raw == "true" else "Non"
+    if kind == "integer":
+        return number(int(raw))
+    if kind == "number":
+        if name in ("montant",):
+            return euros(float(raw), cents=True)
+        return percent(float(raw) * 100, 0 if float(raw) * 100 == round(float(raw) * 100) else 1)
+    return raw
+
+
+def supplier_view(directory: Directory, key: SupplierKey, root: str) -> SupplierView:
+    info = directory.suppliers[key]
+    place = ", ".join(
+        part
+        for part in (
+            info.commune,
+            f"{departement_name(info.departement)} ({info.departement})"
+            if info.departement
+            else "",
+        )
+        if part
+    )
+    return SupplierView(
+        info.nom,
+        f"{root}{SUPPLIERS_SECTION}/{info.slug}/",
+        info.kind,
+        info.identifier,
+        info.categorie,
+        place,
+        f"{ANNUAIRE_URL}{info.identifier}" if info.kind == "SIRET" else "",
+    )
+
+
+def parse_supplier_list(value: str) -> tuple[SupplierKey, ...]:
+    """`SIRET:123, TVA:BE45` (modifications.csv) as keys."""
+    keys = []
+    for item in value.split(v.MULTI_SEPARATOR):
+        kind, _, ident = item.strip().partition(":")
+        if ident:
+            keys.append((kind, ident))
+    return tuple(keys)
+
+
+def modification_views(
+    data: Data, directory: Directory, root: str
+) -> dict[str, tuple[ModificationView, ...]]:
+    mods = data.modifications.sort_values(["uid", "modification_id"], kind="stable")
+    result: dict[str, list[ModificationView]] = {}
+    for uid, num, day, pub, amount, duration, holders in zip(
+        mods["uid"],
+        mods["modification_id"],
+        mods["dateNotificationModification"],
+        mods["datePublicationDonneesModification"],
+        mods["montant"],
+        mods["dureeMois"],
+        mods["titulaires"],
+        strict=True,
+    ):
+        links = []
+        for key in parse_supplier_list(holders):
+            info = directory.suppliers.get(key)
+            if info is None:
+                links.append(Link(f"{key[0]} {key[1]}", ""))
+            else:
+                links.append(Link(info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/"))
+        result.setdefault(uid, []).append(
+            ModificationView(
+                int(num),
+                to_date(day),
+                to_date(pub),
+                to_float(amount),
+                None if pd.isna(duration) else int(duration),
+                tuple(links),
+            )
+        )
+    return {uid: tuple(views) for uid, views in result.items()}
+
+
+def upcoming_by_contract(data: Data) -> dict[str, str]:
+    """The programme line each awarded contract came from (uid -> purchase id)."""
+    up = data.upcoming
+    chosen = up[up["uidMarche"] != ""]
+    return dict(zip(chosen["uidMarche"], chosen["id"], strict=True))
+
+
+def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, ContractPage]]:
+    """(slug, page context) of every contract, in the default order."""
+    page = f"{CONTRACTS_SECTION}/x/"
+    root = root_prefix(page)
+    site = SiteInfo.of(data.publisher)
+    ds = contracts.dataset("marches")
+    kinds: list[tuple[str, str, str]] = [(f["name"], f["type"], f["title"]) for f in ds.fields]
+    text = data.text["marches"].loc[directory.contracts.index]
+    mods = modification_views(data, directory, root)
+    planned = upcoming_by_contract(data)
+    frame = directory.contracts
+    text_columns = [text[name].to_list() for name, _, _ in kinds]
+    for i, (
+        uid,
+        slug,
+        objet,
+        amount,
+        day,
+        duration,
+        service,
+        code,
+        dep,
+        place,
+        place_kind,
+    ) in enumerate(
+        zip(
+            frame["uid"],
+            frame["slug"],
+            frame["objet"],
+            frame["montant"],
+            frame["dateNotification"],
+            frame["dureeMois"],
+            frame["acheteur_service_id"],
+            frame["codeCPV"],
+            frame["departement"],
+            frame["lieuExecution_code"],
+            frame["lieuExecution_typeCode"],
+            strict=True,
+        )
+    ):
+        fields = tuple(
+            FieldRow(title, name, format_field(kind, name, text_columns[j][i]))
+            for j, (name, kind, title) in enumerate(kinds)
+        )
+        division = cpv.division(code)
+        purchase = planned.get(uid)
+        yield (
+            slug,
+            ContractPage(
+                site=site,
+                uid=uid,
+                objet=objet,
+                titre=short_title(objet),
+                montant=to_float(amount),
+                notification=to_date(day),
+                duree=None if pd.isna(duration) else int(duration),
+                service=(
+                    Link(directory.services[service], f"{root}{SERVICES_SECTION}/{service}/")
+                    if service in directory.services
+                    else None
+                ),
+                cpv_code=code,
+                cpv_libelle=data.nomenclature.labels.get(code[:8], ""),
+                cpv=(
+                    Link(
+                        f"Division {division} : {cpv.DIVISIONS[division]}",
+                        f"{root}{CPV_SECTION}/{division}/",
+                    )
+                    if division in cpv.DIVISIONS
+                    else None
+                ),
+                lieu=f"{place} ({place_kind})" if place else "",
+                departement=(
+                    Link(departement_name(dep), f"{root}{DEPARTEMENTS_SECTION}/{dep}/")
+                    if dep
+                    else None
+                ),
+                titulaires=tuple(
+                    supplier_view(directory, key, root)
+                    for key in directory.suppliers_of.get(uid, ())
+                ),
+                modifications=mods.get(uid, ()),
+                champs=fields,
+                achat_prevu=(
+                    Link(
+                        purchase,
+                        f"{root}{UPCOMING_SECTION}/?{query(recherche=purchase, statut='tous')}",
+                    )
+                    if purchase
+                    else None
+                ),
+            ),
+        )
+
+
+def contract_description(page: ContractPage) -> str:
+    parts = [f"Marché {page.uid}"]
+    if page.notification:
+        parts.append(f"notifié le {french_date(page.notification)}")
+    if page.montant is not None:
+        parts.append(f"montant {euros(page.montant)} HT")
+    names = ", ".join(t.nom for t in page.titulaires)
+    if names:
+        parts.append(f"titulaire : {names}")
+    return ", ".join(parts) + "."
+
+
+def produce_contract_pages(ctx: BuildContext) -> None:
+    """One page per contract, rendered into the `marches` shell."""
+    directory = build_directory(ctx.data)
+    for slug, page in contract_pages(ctx.data, directory):
+        ctx.direct(
+            CONTRACTS_SECTION,
+            slug,
+            page.titre,
+            render("contract.html.j2", page=page),
+            contract_description(page),
+        )
+
+
+# --- Supplier pages -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplierProfileRow:
+    annee: str
+    marches: int
+    montant: float
+    part_titulaire: float
+    part_environnement: float | None
+    part_sociale: float | None
+
+
+@dataclass(frozen=True)
+class SupplierPage:
+    site: SiteInfo
+    nom: str
+    type_identifiant: str
+    identifiant: str
+    categorie: str
+    lieu: str
+    annuaire: str
+    reference: bool
+    marches: int
+    montant: float
+    annees: tuple[SupplierProfileRow, ...]
+    contrats: tuple[ContractRow, ...]
+    explorateur: str
+
+
+def supplier_links_frame(data: Data, directory: Directory) -> pd.DataFrame:
+    """One row per (contract, supplier) in the default contract order, with the supplier's
+    equal share of the amount and the contract's year and considerations."""
+    frame = directory.contracts
+    position = pd.Series(range(len(frame)), index=frame["uid"].to_numpy())
+    cs = data.contract_suppliers
+    order = position.reindex(cs["uid"]).to_numpy()
+    links = pd.DataFrame(
+        {
+            "uid": cs["uid"].to_numpy(),
+            "kind": cs["titulaire_typeIdentifiant"].to_numpy(),
+            "ident": cs["titulaire_id"].to_numpy(),
+            "position": order,
+        }
+    ).dropna(subset=["position"])
+    links["position"] = links["position"].astype("int64")
+    count = links.groupby("uid")["uid"].transform("size").to_numpy()
+    picked = frame.iloc[links["position"].to_numpy()]
+    env = aggregates.has_environmental_consideration(picked)
+    soc = aggregates.has_social_consideration(picked)
+    amount = picked["montant"].fillna(0.0).to_numpy()
+    links = links.assign(
+        annee=picked["annee"].to_numpy(),
+        montant=amount,
+        part=amount / count,
+        env_connus=env.notna().to_numpy(dtype=int),
+        env_oui=env.fillna(False).to_numpy(dtype=int),
+        soc_connus=soc.notna().to_numpy(dtype=int),
+        soc_oui=soc.fillna(False).to_numpy(dtype=int),
+    )
+    return links.sort_values(["kind", "ident", "position"], kind="stable")
+
+
+def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, SupplierPage]]:
+    page = f"{SUPPLIERS_SECTION}/x/"
+    root = root_prefix(page)
+    site = SiteInfo.of(data.publisher)
+    links = supplier_links_frame(data, directory)
+    yearly = (
+        links.dropna(subset=["annee"])
+        .groupby(["kind", "ident", "annee"], sort=True)
+        .agg(
+            marches=("uid", "size"),
+            montant=("montant", "sum"),
+            part=("part", "sum"),
+            env_connus=("env_connus", "sum"),
+            env_oui=("env_oui", "sum"),
+            soc_connus=("soc_connus", "sum"),
+            soc_oui=("soc_oui", "sum"),
+        )
+        .reset_index()
+    )
+    by_supplier: dict[SupplierKey, list[SupplierProfileRow]] = {}
+    for kind, ident, year, count, amount, part, env_n, env_y, soc_n, soc_y in zip(
+        *(yearly[c].to_list() for c in yearly.columns), strict=True
+    ):
+        by_supplier.setdefault((kind, ident), []).append(
+            SupplierProfileRow(
+                str(int(year)),
+                int(count),
+                float(amount),
+                float(part),
+                aggregates.ratio(float(env_y), float(env_n)),
+                aggregates.ratio(float(soc_y), float(soc_n)),
+            )
+        )
+    positions = links["position"].to_numpy()
+    kinds = links["kind"].to_numpy()
+    idents = links["ident"].to_numpy()
+    amounts = links["montant"].to_numpy()
+    start = 0
+    total = len(links)
+    while start < total:
+        end = start
+        key = (kinds[start], idents[start])
+        while end < total and kinds[end] == key[0] and idents[end] == key[1]:
+            end += 1
+        info = directory.suppliers[key]
+        chosen = directory.contracts.iloc[positions[start : min(end, start + SUPPLIER_CONTRACTS)]]
+        years = by_supplier.get(key, [])
+        if len(years) > 1:
+            years = [*years, total_supplier_row(years)]
+        view = supplier_view(directory, key, root)
+        yield (
+            info.slug,
+            SupplierPage(
+                site=site,
+                nom=info.nom,
+                type_identifiant=info.kind,
+                identifiant=info.identifier,
+                categorie=info.categorie,
+                lieu=view.lieu,
+                annuaire=view.annuaire,
+                reference=info.known,
+                marches=end - start,
+                montant=float(amounts[start:end].sum()),
+                annees=tuple(years),
+                contrats=contract_rows(directory, chosen, page),
+                explorateur=f"{root}{CONTRACTS_SECTION}/?{query(titulaire=info.identifier)}",
+            ),
+        )
+        start = end
+
+
+def total_supplier_row(rows: list[SupplierProfileRow]) -> SupplierProfileRow:
+    def share(pairs: Iterable[tuple[float | None, int]]) -> float | None:
+        known = [(p, n) for p, n in pairs if p is not None]
+        weight = sum(n for _, n in known)
+        return None if weight == 0 else sum(p * n for p, n in known) / weight
+
+    return SupplierProfileRow(
+        "Total",
+        sum(r.marches for r in rows),
+        sum(r.montant for r in rows),
+        sum(r.part_titulaire for r in rows),
+        share((r.part_environnement, r.marches) for r in rows),
+        share((r.part_sociale, r.marches) for r in rows),
+    )
+
+
+def produce_supplier_pages(ctx: BuildContext) -> None:
+    """One page per supplier holding at least one contract, rendered into the `titulaires` shell."""
+    directory = build_directory(ctx.data)
+    for slug, page in supplier_pages(ctx.data, directory):
+        ctx.direct(
+            SUPPLIERS_SECTION,
+            slug,
+            page.nom,
+            render("supplier.html.j2", page=page),
+            f"{page.nom} : {number(page.marches)} marché(s) de {ctx.data.publisher.nom}.",
+        )
+
+
+# --- Entity pages: buying service, CPV division, département --------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplierTotal:
+    nom: str
+    href: str
+    marches: int
+    montant: float
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A CPV division or group with its label and counts, linked to the filtered explorers."""
+
+    code: str
+    libelle: str
+    marches: int
+    achats: int
+    href_marches: str
+    href_achats: str
+    href_page: str
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    site: SiteInfo
+    section: str
+    code: str
+    titre: str
+    description: str
+    note: str
+    annees: tuple[ProfileRow, ...]
+    marches: int
+    montant: float
+    titulaires: tuple[SupplierTotal, ...]
+    contrats: tuple[ContractRow, ...]
+    explorateur: str
+    achats_a_venir: int
+    explorateur_achats: str
+    groupes: tuple[GroupRow, ...]
+    index: Link
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What to page: its code (page segment), title, description and explorer filter."""
+
+    code: str
+    titre: str
+    description: str
+    filtre: str
+
+
+ENTITY_NOTES = {
+    SERVICES_SECTION: "",
+    CPV_SECTION: (
+        "Un marché est classé dans la division de son code CPV principal, même s'il couvre "
+        "plusieurs domaines."
+    ),
+    DEPARTEMENTS_SECTION: (
+        "Un marché est classé dans le département de son lieu d'exécution principal. Ceux qui "
+        "s'exécutent dans toute la région, ou dont le code de lieu ne désigne pas un seul "
+        "département, ne figurent sur aucune page de département."
+    ),
+}
+INDEX_TITLES = {
+    SERVICES_SECTION: "Tous les services acheteurs",
+    CPV_SECTION: "Codes CPV : tous les domaines d'achat",
+    DEPARTEMENTS_SECTION: "Tous les départements",
+}
+
+
+def entity_keys(directory: Directory, section: str) -> pd.Series:
+    """The entity each contract belongs to, for one kind of entity ('' for none)."""
+    frame = directory.contracts
+    if section == SERVICES_SECTION:
+        return frame["acheteur_service_id"].astype(object)
+    if section == CPV_SECTION:
+        return frame["cpv_division"].fillna("").astype(object)
+    return frame["departement"].astype(object)
+
+
+def upcoming_keys(data: Data, section: str) -> pd.Series:
+    """The entity each upcoming purchase belongs to."""
+    up = data.upcoming
+    if section == SERVICES_SECTION:
+        return up["service_id"].astype(object)
+    if section == CPV_SECTION:
+        return up["codeCPV"].str.slice(0, 2).astype(object)
+    return aggregates.execution_departement(up["lieuExecution_code"], up["lieuExecution_typeCode"])
+
+
+def open_upcoming_counts(data: Data, section: str) -> dict[str, int]:
+    keys = upcoming_keys(data, section)
+    open_keys = keys[data.upcoming["statut"].isin(aggregates.OPEN_STATUSES)]
+    return {str(k): int(n) for k, n in open_keys.value_counts().items() if k}
+
+
+def top_suppliers(
+    data: Data, directory: Directory, keys: pd.Series, root: str
+) -> dict[str, tuple[SupplierTotal, ...]]:
+    """Per entity, the suppliers with the largest equal share of its contracts' amounts."""
+    contracts_frame = pd.DataFrame(
+        {
+            "uid": directory.contracts["uid"].to_numpy(),
+            "entite": keys.to_numpy(),
+            "montant": directory.contracts["montant"].fillna(0.0).to_numpy(),
+        }
+    )
+    links = data.contract_suppliers.merge(contracts_frame, on="uid")
+    links["part"] = links["montant"] / links.groupby("uid")["uid"].transform("size")
+    totals = (
+        links.groupby(["entite", "titulaire_typeIdentifiant", "titulaire_id"], sort=True)
+        .agg(marches=("uid", "size"), montant=("part", "sum"))
+        .reset_index()
+        .sort_values(
+            ["entite", "montant", "titulaire_typeIdentifiant", "titulaire_id"],
+            ascending=[True, False, True, True],
+            kind="stable",
+        )
+    )
+    result: dict[str, list[SupplierTotal]] = {}
+    for entity, kind, ident, count, amount in zip(
+        totals["entite"],
+        totals["titulaire_typeIdentifiant"],
+        totals["titulaire_id"],
+        totals["marches"],
+        totals["montant"],
+        strict=True,
+    ):
+        chosen = result.setdefault(entity, [])
+        if len(chosen) < TOP_SUPPLIERS:
+            info = directory.suppliers[(kind, ident)]
+            chosen.append(
+                SupplierTotal(
+                    info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/", int(count), float(amount)
+                )
+            )
+    return {k: tuple(rows) for k, rows in result.items()}
+
+
+def entity_pages(
+    data: Data,
+    directory: Directory,
+    section: str,
+    entities: Iterable[Entity],
+    groups: dict[str, tuple[GroupRow, ...]] | None = None,
+) -> Iterator[EntityPage]:
+    """The page context of each entity of one kind (`section`)."""
+    root = root_prefix(f"{section}/x/")
+    site = SiteInfo.of(data.publisher)
+    keys = entity_keys(directory, section)
+    weights = aggregates.supplier_weights(
+        data.contract_suppliers,
+        data.suppliers,
+        data.publisher.departements,
+        data.publisher.region_code,
+    )
+    profile = aggregates.contract_profile(
+        directory.contracts.assign(entite=keys.to_numpy()), weights, by="entite"
+    )
+    profiles = {str(code): g.drop(columns=["entite"]) for code, g in profile.groupby("entite")}
+    positions: dict[str, list[int]] = {}
+    for i, code in enumerate(keys):
+        positions.setdefault(code, []).append(i)
+    amounts = directory.contracts["montant"].fillna(0.0).to_numpy()
+    tops = top_suppliers(data, directory, keys, root)
+    upcoming = open_upcoming_counts(data, section)
+    for entity in entities:
+        rows = positions.get(entity.code, [])
+        years = profiles.get(entity.code)
+        yield EntityPage(
+            site=site,
+            section=section,
+            code=entity.code,
+            titre=entity.titre,
+            description=entity.description,
+            note=ENTITY_NOTES[section],
+            annees=profile_rows(years) if years is not None else (),
+            marches=len(rows),
+            montant=float(amounts[rows].sum()) if rows else 0.0,
+            titulaires=tops.get(entity.code, ()),
+            contrats=contract_rows(
+                directory, directory.contracts.iloc[rows[:RECENT_CONTRACTS]], f"{section}/x/"
+            ),
+            explorateur=f"{root}{CONTRACTS_SECTION}/?{entity.filtre}",
+            achats_a_venir=upcoming.get(entity.code, 0),
+            explorateur_achats=f"{root}{UPCOMING_SECTION}/?{entity.filtre}",
+            groupes=(groups or {}).get(entity.code, ()),
+            index=Link(INDEX_TITLES[section], f"{root}{section}/"),
+        )
+
+
+def cpv_label(data: Data, code: str) -> str:
+    """French label of a CPV division (2 digits) or group (3 digits): from the configured
+    nomenclature, else (divisions only) from the labels the tool carries; '' if unknown."""
+    full = data.nomenclature.labels.get(code.ljust(8, "0"), "")
+    return full or (cpv.DIVISIONS.get(code, "") if len(code) == 2 else "")
+
+
+def cpv_rows(data: Data, root: str, pages: set[str]) -> tuple[GroupRow, ...]:
+    """Every division and group to show: the 45 divisions, the groups of the configured
+    nomenclature, and any other division or group found in the data, with their counts of
+    contracts and of upcoming purchases still open (planned or launched)."""
+    counts = aggregates.cpv_counts(
+        data.contracts["codeCPV"], aggregates.open_upcoming(data.upcoming)["codeCPV"]
+    )
+    by_code = {
+        code: (int(m), int(a))
+        for code, m, a in zip(counts["code"], counts["marches"], counts["achats"], strict=True)
+    }
+    codes = set(cpv.DIVISIONS) | set(by_code)
+    for full in data.nomenclature.labels:
+        if full[3:] == "00000" and full[2] != "0":
+            codes.add(full[:3])
+        elif full[2:] == "000000":
+            codes.add(full[:2])
+    rows = []
+    for code in sorted(codes):
+        marches, achats = by_code.get(code, (0, 0))
+        filtre = query(cpv=code)
+        rows.append(
+            GroupRow(
+                code,
+                cpv_label(data, code),
+                marches,
+                achats,
+                f"{root}{CONTRACTS_SECTION}/?{filtre}",
+                f"{root}{UPCOMING_SECTION}/?{filtre}",
+                f"{root}{CPV_SECTION}/{code}/" if code in pages else "",
+            )
+        )
+    return tuple(rows)
+
+
+def service_entities(data: Data) -> tuple[Entity, ...]:
+    services = data.services.sort_values("service_id")
+    return tuple(
+        Entity(sid, nom, desc, query(service=sid))
+        for sid, nom, desc in zip(
+            services["service_id"],
+            services["service_nom"],
+            services["service_description"],
+            strict=True,
+        )
+    )
+
+
+def division_entities(data: Data, directory: Directory) -> tuple[Entity, ...]:
+    """Divisions with at least one contract or upcoming purchase."""
+    found = set(entity_keys(directory, CPV_SECTION)) | set(upcoming_keys(data, CPV_SECTION))
+    codes = sorted(c for c in found if c and c.isdigit() and len(c) == 2)
+    return tuple(
+        Entity(
+            code,
+            f"CPV {code} – {cpv_label(data, code) or 'division ' + code}",
+            "",
+            query(cpv=code),
+        )
+        for code in codes
+    )
+
+
+def departement_entities(data: Data, directory: Directory) -> tuple[Entity, ...]:
+    """The publisher's départements and any other where a contract or purchase is executed."""
+    found = set(entity_keys(directory, DEPARTEMENTS_SECTION)) | set(
+        upcoming_keys(data, DEPARTEMENTS_SECTION)
+    )
+    codes = sorted(c for c in found | set(data.publisher.departements) if c)
+    return tuple(
+        Entity(code, f"{departement_name(code)} ({code})", "", query(departement=code))
+        for code in codes
+    )
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    titre: str
+    href: str
+    marches: int
+    montant: float
+    achats: int
+
+
+@dataclass(frozen=True)
+class EntityIndexPage:
+    site: SiteInfo
+    section: str
+    titre: str
+    introduction: str
+    lignes: tuple[IndexRow, ...]
+    hors_entite: int
+
+
+def index_page(
+    section: str, pages: list[EntityPage], site: SiteInfo, total: int
+) -> EntityIndexPage:
+    introductions = {
+        SERVICES_SECTION: (
+            "Les directions qui passent les marchés, avec le nombre et le montant de leurs "
+            "marchés attribués et de leurs achats à venir."
+        ),
+        DEPARTEMENTS_SECTION: (
+            "Les marchés et les achats à venir selon le département de leur lieu d'exécution "
+            "principal."
+        ),
+    }
+    counted = sum(p.marches for p in pages)
+    return EntityIndexPage(
+        site,
+        section,
+        INDEX_TITLES[section],
+        introductions[section],
+        tuple(
+            IndexRow(p.titre, f"{p.code}/", p.marches, p.montant, p.achats_a_venir) for p in pages
+        ),
+        total - counted,
+    )
+
+
+def produce_entity_pages(ctx: BuildContext) -> None:
+    """Pages per buying service, CPV division and département (MkDocs pages outside the
+    navigation, their tables left out of the search index), and the services' and départements'
+    index pages. The CPV index is the explorers' CPV helper."""
+    data = ctx.data
+    directory = build_directory(data)
+    site = SiteInfo.of(data.publisher)
+    divisions = division_entities(data, directory)
+    pages_cpv = {e.code for e in divisions}
+    all_groups = cpv_rows(data, root_prefix(f"{CPV_SECTION}/x/"), pages_cpv)
+    groups = {
+        code: tuple(g for g in all_groups if len(g.code) == 3 and g.code.startswith(code))
+        for code in pages_cpv
+    }
+    for section, entities in (
+        (SERVICES_SECTION, service_entities(data)),
+        (CPV_SECTION, divisions),
+        (DEPARTEMENTS_SECTION, departement_entities(data, directory)),
+    ):
+        pages = list(entity_pages(data, directory, section, entities, groups))
+        for page in pages:
+            ctx.page(
+                f"{section}/{page.code}/index.md", page.titre, render("entity.html.j2", page=page)
+            )
+        if section != CPV_SECTION:
+            index = index_page(section, pages, site, len(directory.contracts))
+            ctx.page(f"{section}/index.md", index.titre, render("entity_index.html.j2", page=index))

@@ -612,8 +612,9 @@
     this.shards = [];       // decoded rows of each shard, by index in the manifest
     this.pending = {};      // promises of shards being fetched
     this.datasets = {};     // concatenated rows (and their orders) by set of shards
-    this.sequence = 0;
+    this.sequence = 0;       // updates started; data-ao-pret holds the last one rendered
     this.timer = null;
+    this.debouncing = false; // a text change waits to be applied
     this.state = parseState("", this.kind.keys);
   }
 
@@ -689,6 +690,7 @@
     var self = this;
     this.win.clearTimeout(this.timer);
     var run = function () {
+      self.debouncing = false;
       var page = self.state.page;
       var next = self.readControls();
       next.page = "";
@@ -697,7 +699,12 @@
       self.state = next;
       self.update(false);
     };
-    if (debounce) { this.timer = this.win.setTimeout(run, 250); } else { run(); }
+    if (debounce) {
+      this.debouncing = true;
+      this.timer = this.win.setTimeout(run, 250);
+    } else {
+      run();
+    }
   };
 
   Explorer.prototype.fetchShard = function (index) {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -166,34 +166,52 @@ class ContractRow:
     montant: float | None
 
 
-def contract_rows(directory: Directory, frame: pd.DataFrame, page: str) -> tuple[ContractRow, ...]:
-    """List rows for `frame` (a slice of `directory.contracts`), with links relative to `page`."""
-    root = root_prefix(page)
+def dates_of(series: pd.Series) -> list[date | None]:
+    """A datetime column as dates, None where missing."""
+    return [None if pd.isna(d) else d for d in series.dt.date.to_list()]
+
+
+def floats_of(series: pd.Series) -> list[float | None]:
+    return [None if x != x else float(x) for x in series.to_list()]
+
+
+def list_rows(directory: Directory, frame: pd.DataFrame, root: str) -> list[ContractRow]:
+    """List rows for `frame` (rows of `directory.contracts`), links starting with `root` (the
+    path from the page to the site root)."""
+    links_of: dict[SupplierKey, Link] = {}
     rows = []
     for uid, slug, objet, day, service, amount in zip(
-        frame["uid"],
-        frame["slug"],
-        frame["objet"],
-        frame["dateNotification"],
-        frame["acheteur_service_id"],
-        frame["montant"],
+        frame["uid"].to_list(),
+        frame["slug"].to_list(),
+        frame["objet"].to_list(),
+        dates_of(frame["dateNotification"]),
+        frame["acheteur_service_id"].to_list(),
+        floats_of(frame["montant"]),
         strict=True,
     ):
         names = []
         for key in directory.suppliers_of.get(uid, ()):
-            info = directory.suppliers[key]
-            names.append(Link(info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/"))
+            found = links_of.get(key)
+            if found is None:
+                info = directory.suppliers[key]
+                found = links_of[key] = Link(info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/")
+            names.append(found)
         rows.append(
             ContractRow(
-                to_date(day),
+                day,
                 objet,
                 f"{root}{CONTRACTS_SECTION}/{slug}/",
                 tuple(names),
                 directory.services.get(service, ""),
-                to_float(amount),
+                amount,
             )
         )
-    return tuple(rows)
+    return rows
+
+
+def contract_rows(directory: Directory, frame: pd.DataFrame, page: str) -> tuple[ContractRow, ...]:
+    """List rows for `frame` (a slice of `directory.contracts`), with links relative to `page`."""
+    return tuple(list_rows(directory, frame, root_prefix(page)))
 
 
 # --- Yearly profiles (entity and supplier pages) --------------------------------------------------
@@ -236,8 +254,7 @@ def profile_rows(groups: pd.DataFrame) -> tuple[ProfileRow, ...]:
 # --- Contract pages -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldRow:
+class FieldRow(NamedTuple):
     titre: str
     nom: str
     valeur: str
@@ -300,6 +317,20 @@ def format_field(kind: str, name: str, raw: str) -> str:
             return euros(float(raw), cents=True)
         return percent(float(raw) * 100, 0 if float(raw) * 100 == round(float(raw) * 100) else 1)
     return raw
+
+
+def formatted_column(kind: str, name: str, raw: list[str]) -> list[str]:
+    """`format_field` over a whole column, each distinct value formatted once."""
+    done: dict[str, str] = {}
+    out = []
+    for value in raw:
+        text = done.get(value)
+        if text is None:
+            text = format_field(kind, name, value)
+            if len(done) < 100_000:
+                done[value] = text
+        out.append(text)
+    return out
 
 
 def supplier_view(directory: Directory, key: SupplierKey, root: str) -> SupplierView:
@@ -388,7 +419,18 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
     mods = modification_views(data, directory, root)
     planned = upcoming_by_contract(data)
     frame = directory.contracts
-    text_columns = [text[name].to_list() for name, _, _ in kinds]
+    columns = [formatted_column(kind, name, text[name].to_list()) for name, kind, _ in kinds]
+    titles = [(title, name) for name, _, title in kinds]
+    services = {
+        sid: Link(nom, f"{root}{SERVICES_SECTION}/{sid}/")
+        for sid, nom in directory.services.items()
+    }
+    divisions = {
+        code: Link(f"Division {code} : {label}", f"{root}{CPV_SECTION}/{code}/")
+        for code, label in cpv.DIVISIONS.items()
+    }
+    deps: dict[str, Link] = {}
+    views: dict[SupplierKey, SupplierView] = {}
     for i, (
         uid,
         slug,
@@ -403,26 +445,33 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
         place_kind,
     ) in enumerate(
         zip(
-            frame["uid"],
-            frame["slug"],
-            frame["objet"],
-            frame["montant"],
-            frame["dateNotification"],
-            frame["dureeMois"],
-            frame["acheteur_service_id"],
-            frame["codeCPV"],
-            frame["departement"],
-            frame["lieuExecution_code"],
-            frame["lieuExecution_typeCode"],
+            frame["uid"].to_list(),
+            frame["slug"].to_list(),
+            frame["objet"].to_list(),
+            floats_of(frame["montant"]),
+            dates_of(frame["dateNotification"]),
+            frame["dureeMois"].to_list(),
+            frame["acheteur_service_id"].to_list(),
+            frame["codeCPV"].to_list(),
+            frame["departement"].to_list(),
+            frame["lieuExecution_code"].to_list(),
+            frame["lieuExecution_typeCode"].to_list(),
             strict=True,
         )
     ):
         fields = tuple(
-            FieldRow(title, name, format_field(kind, name, text_columns[j][i]))
-            for j, (name, kind, title) in enumerate(kinds)
+            FieldRow(title, name, column[i])
+            for (title, name), column in zip(titles, columns, strict=True)
         )
-        division = cpv.division(code)
         purchase = planned.get(uid)
+        if dep and dep not in deps:
+            deps[dep] = Link(departement_name(dep), f"{root}{DEPARTEMENTS_SECTION}/{dep}/")
+        holders = []
+        for key in directory.suppliers_of.get(uid, ()):
+            view = views.get(key)
+            if view is None:
+                view = views[key] = supplier_view(directory, key, root)
+            holders.append(view)
         yield (
             slug,
             ContractPage(
@@ -430,34 +479,16 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
                 uid=uid,
                 objet=objet,
                 titre=short_title(objet),
-                montant=to_float(amount),
-                notification=to_date(day),
+                montant=amount,
+                notification=day,
                 duree=None if pd.isna(duration) else int(duration),
-                service=(
-                    Link(directory.services[service], f"{root}{SERVICES_SECTION}/{service}/")
-                    if service in directory.services
-                    else None
-                ),
+                service=services.get(service),
                 cpv_code=code,
                 cpv_libelle=data.nomenclature.labels.get(code[:8], ""),
-                cpv=(
-                    Link(
-                        f"Division {division} : {cpv.DIVISIONS[division]}",
-                        f"{root}{CPV_SECTION}/{division}/",
-                    )
-                    if division in cpv.DIVISIONS
-                    else None
-                ),
+                cpv=divisions.get(cpv.division(code)),
                 lieu=f"{place} ({place_kind})" if place else "",
-                departement=(
-                    Link(departement_name(dep), f"{root}{DEPARTEMENTS_SECTION}/{dep}/")
-                    if dep
-                    else None
-                ),
-                titulaires=tuple(
-                    supplier_view(directory, key, root)
-                    for key in directory.suppliers_of.get(uid, ())
-                ),
+                departement=deps.get(dep),
+                titulaires=tuple(holders),
                 modifications=mods.get(uid, ()),
                 champs=fields,
                 achat_prevu=(
@@ -593,10 +624,11 @@ def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Supp
                 aggregates.ratio(float(soc_y), float(soc_n)),
             )
         )
-    positions = links["position"].to_numpy()
-    kinds = links["kind"].to_numpy()
-    idents = links["ident"].to_numpy()
-    amounts = links["montant"].to_numpy()
+    positions = links["position"].to_list()
+    kinds = links["kind"].to_list()
+    idents = links["ident"].to_list()
+    amounts = links["montant"].to_list()
+    rows = list_rows(directory, directory.contracts, root)
     start = 0
     total = len(links)
     while start < total:
@@ -605,7 +637,6 @@ def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Supp
         while end < total and kinds[end] == key[0] and idents[end] == key[1]:
             end += 1
         info = directory.suppliers[key]
-        chosen = directory.contracts.iloc[positions[start : min(end, start + SUPPLIER_CONTRACTS)]]
         years = by_supplier.get(key, [])
         if len(years) > 1:
             years = [*years, total_supplier_row(years)]
@@ -622,9 +653,11 @@ def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Supp
                 annuaire=view.annuaire,
                 reference=info.known,
                 marches=end - start,
-                montant=float(amounts[start:end].sum()),
+                montant=float(sum(amounts[start:end])),
                 annees=tuple(years),
-                contrats=contract_rows(directory, chosen, page),
+                contrats=tuple(
+                    rows[p] for p in positions[start : min(end, start + SUPPLIER_CONTRACTS)]
+                ),
                 explorateur=f"{root}{CONTRACTS_SECTION}/?{query(titulaire=info.identifier)}",
             ),
         )

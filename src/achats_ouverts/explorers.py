@@ -104,7 +104,7 @@ def shard_manifest(shards: Sequence[Shard]) -> list[dict[str, Any]]:
     return [{"chemin": s.chemin, "annee": s.annee, "lignes": s.lignes} for s in shards]
 
 
-def chunks(total: int, size: int = SHARD_ROWS) -> Iterator[tuple[int, int]]:
+def chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, total, size):
         yield start, min(start + size, total)
 
@@ -184,7 +184,7 @@ def contract_shards(directory: Directory, lists: ContractLists) -> list[Shard]:
         end = start
         while end < len(years) and years[end] == years[start]:
             end += 1
-        for number, (a, b) in enumerate(chunks(end - start), start=1):
+        for number, (a, b) in enumerate(chunks(end - start, SHARD_ROWS), start=1):
             lo, hi = start + a, start + b
             shards.append(contract_shard(directory, columns, years[start], number, lo, hi))
         start = end
@@ -535,7 +535,7 @@ def upcoming_shards(
             hi - lo,
             {name: values[lo:hi] for name, values in columns.items()},
         )
-        for number, (lo, hi) in enumerate(chunks(len(rows)), start=1)
+        for number, (lo, hi) in enumerate(chunks(len(rows), SHARD_ROWS), start=1)
     ]
 
 

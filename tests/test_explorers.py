@@ -442,3 +442,38 @@ def test_detail_and_entity_pages_stay_out_of_search_and_navigation(site: Path) -
     assert 'href="achats-a-venir/"' in home
     assert 'href="marches/"' in home
     assert "services/lycees/" not in home
+
+
+def test_contract_pages_are_the_same_whatever_the_chunk_size(
+    data: Data, directory: details.Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = list(details.contract_pages(data, directory))
+    monkeypatch.setattr(details, "PAGE_CHUNK", 1)
+    assert list(details.contract_pages(data, directory)) == whole
+
+
+def test_fast_number_formats_are_babels() -> None:
+    """`euros` and `number` skip Babel's pattern parsing; the text must not change."""
+    import random
+
+    from babel.numbers import format_currency, format_decimal
+
+    from achats_ouverts.rendering import euros, number
+
+    draw = random.Random(5)
+    values = [0.0, 0.05, 0.15, 2.5, 3.5, 12.35, 99.95, 2.675, 1e-9, 1234567.5]
+    values += [draw.uniform(0, 100) for _ in range(3000)]
+    values += [round(draw.uniform(0, 100), 2) for _ in range(3000)]
+    values += [draw.uniform(0, 1e11) for _ in range(3000)]
+    for value in values:
+        for digits in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            assert number(value, digits) == format_decimal(value, locale="fr_FR", format=pattern)
+        assert euros(value) == format_currency(
+            round(value), "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
+        )
+    for integer in (0, 7, -1234, 10**12, -(10**9)):
+        assert number(integer) == format_decimal(integer, locale="fr_FR", format="#,##0")
+        assert euros(integer) == format_currency(
+            integer, "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
+        )

@@ -33,6 +33,8 @@ UPCOMING_SECTION = "achats-a-venir"
 ANNUAIRE_URL = "https://annuaire-entreprises.data.gouv.fr/etablissement/"
 RECENT_CONTRACTS = 100
 """Contracts listed on an entity page; the explorer, filtered, lists all of them."""
+PAGE_CHUNK = 20_000
+"""Contracts whose page contexts are prepared together."""
 SUPPLIER_CONTRACTS = 200
 """Contracts listed on a supplier page before pointing to the explorer."""
 TOP_SUPPLIERS = 10
@@ -175,38 +177,48 @@ def floats_of(series: pd.Series) -> list[float | None]:
     return [None if x != x else float(x) for x in series.to_list()]
 
 
-def list_rows(directory: Directory, frame: pd.DataFrame, root: str) -> list[ContractRow]:
-    """List rows for `frame` (rows of `directory.contracts`), links starting with `root` (the
-    path from the page to the site root)."""
-    links_of: dict[SupplierKey, Link] = {}
-    rows = []
-    for uid, slug, objet, day, service, amount in zip(
-        frame["uid"].to_list(),
-        frame["slug"].to_list(),
-        frame["objet"].to_list(),
-        dates_of(frame["dateNotification"]),
-        frame["acheteur_service_id"].to_list(),
-        floats_of(frame["montant"]),
-        strict=True,
-    ):
-        names = []
-        for key in directory.suppliers_of.get(uid, ()):
-            found = links_of.get(key)
-            if found is None:
-                info = directory.suppliers[key]
-                found = links_of[key] = Link(info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/")
-            names.append(found)
-        rows.append(
-            ContractRow(
-                day,
-                objet,
-                f"{root}{CONTRACTS_SECTION}/{slug}/",
-                tuple(names),
-                directory.services.get(service, ""),
-                amount,
-            )
+class RowMaker:
+    """Makes the list row of any contract of `frame` on demand, links starting with `root` (the
+    path from the page to the site root). Holds only references to the frame's values, so that a
+    million contracts do not become a million row objects at once."""
+
+    def __init__(self, directory: Directory, frame: pd.DataFrame, root: str) -> None:
+        self.directory = directory
+        self.root = root
+        self.uids = frame["uid"].to_list()
+        self.slugs = frame["slug"].to_list()
+        self.objets = frame["objet"].to_list()
+        self.dates = dates_of(frame["dateNotification"])
+        self.services = frame["acheteur_service_id"].to_list()
+        self.amounts = floats_of(frame["montant"])
+        self.links: dict[SupplierKey, Link] = {}
+
+    def supplier_link(self, key: SupplierKey) -> Link:
+        found = self.links.get(key)
+        if found is None:
+            info = self.directory.suppliers[key]
+            found = Link(info.nom, f"{self.root}{SUPPLIERS_SECTION}/{info.slug}/")
+            if len(self.links) < 100_000:
+                self.links[key] = found
+        return found
+
+    def row(self, i: int) -> ContractRow:
+        return ContractRow(
+            self.dates[i],
+            self.objets[i],
+            f"{self.root}{CONTRACTS_SECTION}/{self.slugs[i]}/",
+            tuple(
+                self.supplier_link(key) for key in self.directory.suppliers_of.get(self.uids[i], ())
+            ),
+            self.directory.services.get(self.services[i], ""),
+            self.amounts[i],
         )
-    return rows
+
+
+def list_rows(directory: Directory, frame: pd.DataFrame, root: str) -> list[ContractRow]:
+    """List rows for `frame` (rows of `directory.contracts`), links starting with `root`."""
+    maker = RowMaker(directory, frame, root)
+    return [maker.row(i) for i in range(len(frame))]
 
 
 def contract_rows(directory: Directory, frame: pd.DataFrame, page: str) -> tuple[ContractRow, ...]:
@@ -319,9 +331,9 @@ def format_field(kind: str, name: str, raw: str) -> str:
     return raw
 
 
-def formatted_column(kind: str, name: str, raw: list[str]) -> list[str]:
-    """`format_field` over a whole column, each distinct value formatted once."""
-    done: dict[str, str] = {}
+def formatted_column(kind: str, name: str, raw: list[str], done: dict[str, str]) -> list[str]:
+    """`format_field` over a column, each distinct value formatted once (`done` keeps them
+    between calls, up to 100 000)."""
     out = []
     for value in raw:
         text = done.get(value)
@@ -409,18 +421,17 @@ def upcoming_by_contract(data: Data) -> dict[str, str]:
 
 
 def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, ContractPage]]:
-    """(slug, page context) of every contract, in the default order."""
-    page = f"{CONTRACTS_SECTION}/x/"
-    root = root_prefix(page)
+    """(slug, page context) of every contract, in the default order, prepared `PAGE_CHUNK`
+    contracts at a time so that memory does not grow with the number of contracts."""
+    root = root_prefix(f"{CONTRACTS_SECTION}/x/")
     site = SiteInfo.of(data.publisher)
     ds = contracts.dataset("marches")
     kinds: list[tuple[str, str, str]] = [(f["name"], f["type"], f["title"]) for f in ds.fields]
-    text = data.text["marches"].loc[directory.contracts.index]
+    titles = [(title, name) for name, _, title in kinds]
+    caches: list[dict[str, str]] = [{} for _ in kinds]
+    text = data.text["marches"]
     mods = modification_views(data, directory, root)
     planned = upcoming_by_contract(data)
-    frame = directory.contracts
-    columns = [formatted_column(kind, name, text[name].to_list()) for name, kind, _ in kinds]
-    titles = [(title, name) for name, _, title in kinds]
     services = {
         sid: Link(nom, f"{root}{SERVICES_SECTION}/{sid}/")
         for sid, nom in directory.services.items()
@@ -431,76 +442,84 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
     }
     deps: dict[str, Link] = {}
     views: dict[SupplierKey, SupplierView] = {}
-    for i, (
-        uid,
-        slug,
-        objet,
-        amount,
-        day,
-        duration,
-        service,
-        code,
-        dep,
-        place,
-        place_kind,
-    ) in enumerate(
-        zip(
-            frame["uid"].to_list(),
-            frame["slug"].to_list(),
-            frame["objet"].to_list(),
-            floats_of(frame["montant"]),
-            dates_of(frame["dateNotification"]),
-            frame["dureeMois"].to_list(),
-            frame["acheteur_service_id"].to_list(),
-            frame["codeCPV"].to_list(),
-            frame["departement"].to_list(),
-            frame["lieuExecution_code"].to_list(),
-            frame["lieuExecution_typeCode"].to_list(),
-            strict=True,
-        )
-    ):
-        fields = tuple(
-            FieldRow(title, name, column[i])
-            for (title, name), column in zip(titles, columns, strict=True)
-        )
-        purchase = planned.get(uid)
-        if dep and dep not in deps:
-            deps[dep] = Link(departement_name(dep), f"{root}{DEPARTEMENTS_SECTION}/{dep}/")
-        holders = []
-        for key in directory.suppliers_of.get(uid, ()):
-            view = views.get(key)
-            if view is None:
-                view = views[key] = supplier_view(directory, key, root)
-            holders.append(view)
-        yield (
+    for lo in range(0, len(directory.contracts), PAGE_CHUNK):
+        frame = directory.contracts.iloc[lo : lo + PAGE_CHUNK]
+        part = text.loc[frame.index]
+        columns = [
+            formatted_column(kind, name, part[name].to_list(), caches[j])
+            for j, (name, kind, _) in enumerate(kinds)
+        ]
+        for i, (
+            uid,
             slug,
-            ContractPage(
-                site=site,
-                uid=uid,
-                objet=objet,
-                titre=short_title(objet),
-                montant=amount,
-                notification=day,
-                duree=None if pd.isna(duration) else int(duration),
-                service=services.get(service),
-                cpv_code=code,
-                cpv_libelle=data.nomenclature.labels.get(code[:8], ""),
-                cpv=divisions.get(cpv.division(code)),
-                lieu=f"{place} ({place_kind})" if place else "",
-                departement=deps.get(dep),
-                titulaires=tuple(holders),
-                modifications=mods.get(uid, ()),
-                champs=fields,
-                achat_prevu=(
-                    Link(
-                        purchase,
-                        f"{root}{UPCOMING_SECTION}/?{query(recherche=purchase, statut='tous')}",
-                    )
-                    if purchase
-                    else None
+            objet,
+            amount,
+            day,
+            duration,
+            service,
+            code,
+            dep,
+            place,
+            kind,
+        ) in enumerate(
+            zip(
+                frame["uid"].to_list(),
+                frame["slug"].to_list(),
+                frame["objet"].to_list(),
+                floats_of(frame["montant"]),
+                dates_of(frame["dateNotification"]),
+                frame["dureeMois"].to_list(),
+                frame["acheteur_service_id"].to_list(),
+                frame["codeCPV"].to_list(),
+                frame["departement"].to_list(),
+                frame["lieuExecution_code"].to_list(),
+                frame["lieuExecution_typeCode"].to_list(),
+                strict=True,
+            )
+        ):
+            if dep and dep not in deps:
+                deps[dep] = Link(departement_name(dep), f"{root}{DEPARTEMENTS_SECTION}/{dep}/")
+            holders = []
+            for key in directory.suppliers_of.get(uid, ()):
+                view = views.get(key)
+                if view is None:
+                    view = supplier_view(directory, key, root)
+                    if len(views) < 100_000:
+                        views[key] = view
+                holders.append(view)
+            purchase = planned.get(uid)
+            yield (
+                slug,
+                ContractPage(
+                    site=site,
+                    uid=uid,
+                    objet=objet,
+                    titre=short_title(objet),
+                    montant=amount,
+                    notification=day,
+                    duree=None if pd.isna(duration) else int(duration),
+                    service=services.get(service),
+                    cpv_code=code,
+                    cpv_libelle=data.nomenclature.labels.get(code[:8], ""),
+                    cpv=divisions.get(cpv.division(code)),
+                    lieu=f"{place} ({kind})" if place else "",
+                    departement=deps.get(dep),
+                    titulaires=tuple(holders),
+                    modifications=mods.get(uid, ()),
+                    champs=tuple(
+                        FieldRow(title, name, column[i])
+                        for (title, name), column in zip(titles, columns, strict=True)
+                    ),
+                    achat_prevu=(
+                        Link(
+                            purchase,
+                            f"{root}{UPCOMING_SECTION}/?{query(recherche=purchase, statut='tous')}",
+                        )
+                        if purchase
+                        else None
+                    ),
                 ),
-            ),
-        )
+            )
 
 
 def contract_description(page: ContractPage) -> str:
@@ -628,7 +647,7 @@ def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Supp
     kinds = links["kind"].to_list()
     idents = links["ident"].to_list()
     amounts = links["montant"].to_list()
-    rows = list_rows(directory, directory.contracts, root)
+    maker = RowMaker(directory, directory.contracts, root)
     start = 0
     total = len(links)
     while start < total:
@@ -656,7 +675,7 @@ def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Supp
                 montant=float(sum(amounts[start:end])),
                 annees=tuple(years),
                 contrats=tuple(
-                    rows[p] for p in positions[start : min(end, start + SUPPLIER_CONTRACTS)]
+                    maker.row(p) for p in positions[start : min(end, start + SUPPLIER_CONTRACTS)]
                 ),
                 explorateur=f"{root}{CONTRACTS_SECTION}/?{query(titulaire=info.identifier)}",
             ),

@@ -370,6 +370,7 @@ def test_build_writes_explorers_and_detail_pages(site: Path) -> None:
         "departements/59/index.html",
         f"marches/{CONTRACTS[0]['uid']}/index.html",
         f"marches/{path_segment(ODD_UID)}/index.html",
+        "titulaires/index.html",
         f"titulaires/{SUPPLIER}/index.html",
         f"titulaires/TVA-{SUPPLIER_C}/index.html",
         "marches/_donnees/marches-2024-1.json",
@@ -432,7 +433,12 @@ def test_contract_page_links_and_size(site: Path) -> None:
 def test_detail_and_entity_pages_stay_out_of_search_and_navigation(site: Path) -> None:
     index = json.loads(read(site, "search/search_index.json"))
     locations = {doc["location"] for doc in index["docs"]}
-    assert not any(loc.startswith(("marches/2", "titulaires/")) for loc in locations)
+    details_found = [
+        loc
+        for loc in locations
+        if loc.split("#")[0].count("/") > 1 and loc.startswith(("marches/", "titulaires/"))
+    ]
+    assert details_found == [], "contract and supplier pages are not MkDocs pages"
     assert "services/lycees/" in locations, "entity pages are findable by name"
     texts = " ".join(
         doc["text"] for doc in index["docs"] if doc["location"].startswith("services/lycees/")
@@ -477,3 +483,14 @@ def test_fast_number_formats_are_babels() -> None:
         assert euros(integer) == format_currency(
             integer, "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
         )
+
+
+def test_supplier_index_ranks_by_equal_share(data: Data, directory: details.Directory) -> None:
+    page = details.supplier_index(data, directory)
+    assert page.titulaires == 3
+    assert [(t.nom, t.marches, t.montant) for t in page.premiers] == [
+        (SUPPLIER_C, 1, 500000.0),
+        ("Menuiseries d'essai", 2, 170000.0),
+        ('Grands Travaux "Nationaux" <SA>', 1, 40000.0),
+    ]
+    assert page.premiers[0].href == f"../titulaires/TVA-{SUPPLIER_C}/"

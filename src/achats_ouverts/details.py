@@ -38,6 +38,7 @@ PAGE_CHUNK = 20_000
 SUPPLIER_CONTRACTS = 200
 """Contracts listed on a supplier page before pointing to the explorer."""
 TOP_SUPPLIERS = 10
+TOP_SUPPLIERS_INDEX = 100
 TITLE_LENGTH = 150
 NOT_FILLED = "Non renseigné"
 
@@ -812,7 +813,7 @@ def open_upcoming_counts(data: Data, section: str) -> dict[str, int]:
 
 
 def top_suppliers(
-    data: Data, directory: Directory, keys: pd.Series, root: str
+    data: Data, directory: Directory, keys: pd.Series, root: str, limit: int = TOP_SUPPLIERS
 ) -> dict[str, tuple[SupplierTotal, ...]]:
     """Per entity, the suppliers with the largest equal share of its contracts' amounts."""
     contracts_frame = pd.DataFrame(
@@ -844,7 +845,7 @@ def top_suppliers(
         strict=True,
     ):
         chosen = result.setdefault(entity, [])
-        if len(chosen) < TOP_SUPPLIERS:
+        if len(chosen) < limit:
             info = directory.suppliers[(kind, ident)]
             chosen.append(
                 SupplierTotal(
@@ -1060,3 +1061,30 @@ def produce_entity_pages(ctx: BuildContext) -> None:
         if section != CPV_SECTION:
             index = index_page(section, pages, site, len(directory.contracts))
             ctx.page(f"{section}/index.md", index.titre, render("entity_index.html.j2", page=index))
+    suppliers = supplier_index(data, directory)
+    ctx.page(
+        f"{SUPPLIERS_SECTION}/index.md",
+        "Entreprises titulaires",
+        render("supplier_index.html.j2", page=suppliers),
+    )
+
+
+@dataclass(frozen=True)
+class SupplierIndexPage:
+    site: SiteInfo
+    titulaires: int
+    premiers: tuple[SupplierTotal, ...]
+    explorateur: str
+
+
+def supplier_index(data: Data, directory: Directory) -> SupplierIndexPage:
+    """The suppliers' entry page: how many there are and those that received the most."""
+    everything = pd.Series("", index=directory.contracts.index, dtype=object)
+    top = top_suppliers(data, directory, everything, "../", limit=TOP_SUPPLIERS_INDEX)
+    keys = data.contract_suppliers[["titulaire_typeIdentifiant", "titulaire_id"]]
+    return SupplierIndexPage(
+        SiteInfo.of(data.publisher),
+        len(keys.drop_duplicates()),
+        top.get("", ()),
+        f"../{CONTRACTS_SECTION}/",
+    )

@@ -54,6 +54,14 @@
     return text ? text.split(" ") : [];
   }
 
+  /** Give rows `from`..`to` of `rows` that lack one their search text `key`, made by `make`. */
+  function prepareText(rows, key, make, from, to) {
+    var end = Math.min(to === undefined ? rows.length : to, rows.length);
+    for (var i = from || 0; i < end; i++) {
+      if (rows[i][key] === null) { rows[i][key] = normalize(make(rows[i])); }
+    }
+  }
+
   function containsAll(haystack, list) {
     for (var i = 0; i < list.length; i++) {
       if (haystack.indexOf(list[i]) === -1) { return false; }
@@ -171,13 +179,9 @@
     return n > 1 ? many : one;
   }
 
-  function compareAmount(direction) {
-    return function (a, b) {
-      var x = a.row.montantTri, y = b.row.montantTri;
-      if (x === null || x === undefined) { return y === null || y === undefined ? a.i - b.i : 1; }
-      if (y === null || y === undefined) { return -1; }
-      return x === y ? a.i - b.i : (x < y ? -direction : direction);
-    };
+  /** A sort on a numeric field: `direction` 1 ascending, -1 descending; missing values last. */
+  function byNumber(key, direction) {
+    return { key: key, direction: direction };
   }
 
   var CONTRACTS = {
@@ -187,8 +191,8 @@
     sorts: {
       "date-desc": null,
       "date-asc": "reverse",
-      "montant-desc": compareAmount(-1),
-      "montant-asc": compareAmount(1)
+      "montant-desc": byNumber("montantTri", -1),
+      "montant-asc": byNumber("montantTri", 1)
     },
     sortPhrases: {
       "date-desc": "du plus récent au plus ancien",
@@ -232,6 +236,21 @@
       return rows;
     },
 
+    /** Search texts, made when a state first needs them. */
+    /** Search texts of a row (normalized when first needed, or earlier when the browser is
+     * idle), and the URL parameter that searches each. */
+    texts: {
+      texte: function (r) {
+        return r.objet + " " + r.lien + " " + r.titulaires.map(function (t) {
+          return t[0] + " " + t[1];
+        }).join(" ");
+      },
+      texteTitulaires: function (r) {
+        return r.titulaires.map(function (t) { return t[0] + " " + t[1]; }).join(" | ");
+      }
+    },
+    textFor: { recherche: "texte", titulaire: "texteTitulaires" },
+
     predicate: function (config, state) {
       var lists = config.listes;
       var tests = [];
@@ -270,24 +289,10 @@
         if (wanted !== undefined) { tests.push(function (r) { return r[key] === wanted; }); }
       });
       if (holder.length) {
-        tests.push(function (r) {
-          if (r.texteTitulaires === null) {
-            r.texteTitulaires = r.titulaires.map(function (t) {
-              return normalize(t[0]) + " " + t[1].replace(/\s/g, "").toLowerCase();
-            }).join(" | ");
-          }
-          return containsAll(r.texteTitulaires, holder);
-        });
+        tests.push(function (r) { return containsAll(r.texteTitulaires, holder); });
       }
       if (q.length) {
-        tests.push(function (r) {
-          if (r.texte === null) {
-            r.texte = normalize(r.objet + " " + r.lien + " " + r.titulaires.map(function (t) {
-              return t[0] + " " + t[1];
-            }).join(" "));
-          }
-          return containsAll(r.texte, q);
-        });
+        tests.push(function (r) { return containsAll(r.texte, q); });
       }
       return function (row) {
         for (var i = 0; i < tests.length; i++) { if (!tests[i](row)) { return false; } }
@@ -357,8 +362,8 @@
     sorts: {
       "date-asc": null,
       "date-desc": "reverse",
-      "montant-desc": compareAmount(-1),
-      "montant-asc": compareAmount(1)
+      "montant-desc": byNumber("montantTri", -1),
+      "montant-asc": byNumber("montantTri", 1)
     },
     sortPhrases: {
       "date-asc": "par date de lancement prévue",
@@ -403,6 +408,14 @@
       }
       return rows;
     },
+
+    texts: {
+      texte: function (r, config) {
+        return [r.objet, r.id, r.lieu, pairLabel(config.listes.service, r.service), r.cpv]
+          .join(" ");
+      }
+    },
+    textFor: { recherche: "texte" },
 
     predicate: function (config, state) {
       var lists = config.listes;
@@ -449,13 +462,7 @@
         tests.push(function (r) { return r.service === s; });
       }
       if (q.length) {
-        tests.push(function (r) {
-          if (r.texte === null) {
-            r.texte = normalize([r.objet, r.id, r.lieu, pairLabel(lists.service, r.service),
-              r.cpv].join(" "));
-          }
-          return containsAll(r.texte, q);
-        });
+        tests.push(function (r) { return containsAll(r.texte, q); });
       }
       return function (row) {
         for (var i = 0; i < tests.length; i++) { if (!tests[i](row)) { return false; } }
@@ -576,14 +583,30 @@
 
   // --- Selecting rows ------------------------------------------------------------------------------
 
-  /** Rows in the order of `sort`: `null` keeps the data's order, "reverse" reverses it, a
-   * comparator sorts (ties in the data's order). Returns an array of rows. */
+  /** Rows in the order of `sort`: `null` keeps the data's order, "reverse" reverses it,
+   * `byNumber(key, direction)` sorts on a number (ties in the data's order, missing values last),
+   * through typed arrays: 100 000 rows in a few tens of milliseconds. */
   function ordered(rows, sort) {
     if (!sort) { return rows; }
     if (sort === "reverse") { return rows.slice().reverse(); }
-    var decorated = rows.map(function (row, i) { return { row: row, i: i }; });
-    decorated.sort(sort);
-    return decorated.map(function (d) { return d.row; });
+    var n = rows.length;
+    var index = new Uint32Array(n);
+    var values = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var value = rows[i][sort.key];
+      index[i] = i;
+      values[i] = value === null || value === undefined ? NaN : value;
+    }
+    var direction = sort.direction;
+    index.sort(function (a, b) {
+      var x = values[a], y = values[b];
+      if (x !== x) { return y !== y ? a - b : 1; }
+      if (y !== y) { return -1; }
+      return x === y ? a - b : (x < y ? -direction : direction);
+    });
+    var out = new Array(n);
+    for (var j = 0; j < n; j++) { out[j] = rows[index[j]]; }
+    return out;
   }
 
   /** The rows of `rows` (already ordered) that pass `test`. */
@@ -612,6 +635,8 @@
     this.shards = [];       // decoded rows of each shard, by index in the manifest
     this.pending = {};      // promises of shards being fetched
     this.datasets = {};     // concatenated rows (and their orders) by set of shards
+    this.lastFilter = null;  // the filters (and sort) of `lastFound`, the rows they select
+    this.lastFound = [];
     this.sequence = 0;       // updates started; data-ao-pret holds the last one rendered
     this.timer = null;
     this.debouncing = false; // a text change waits to be applied
@@ -661,6 +686,8 @@
     this.form.addEventListener("input", function (event) {
       if (event.target.tagName === "INPUT") { self.changed(true); }
     });
+    // Someone who starts using the filters will need the data: fetch it while they choose.
+    this.form.addEventListener("focusin", function () { self.prefetch(); }, { once: true });
     this.form.addEventListener("reset", function () {
       self.win.setTimeout(function () { self.changed(false); }, 0);
     });
@@ -720,12 +747,62 @@
         .then(function (content) {
           self.shards[index] = self.kind.rows(content);
           delete self.pending[index];
+          self.prepareLater(self.shards[index]);
         }, function (error) {
           delete self.pending[index];
           throw error;
         });
     }
     return this.pending[index];
+  };
+
+  Explorer.prototype.textMaker = function (key) {
+    var make = this.kind.texts[key];
+    var config = this.config;
+    return function (row) { return make(row, config); };
+  };
+
+  /** The search texts the state needs, for rows not prepared yet. */
+  Explorer.prototype.prepare = function (rows, state) {
+    var self = this;
+    Object.keys(this.kind.textFor).forEach(function (param) {
+      if (state[param]) {
+        var key = self.kind.textFor[param];
+        prepareText(rows, key, self.textMaker(key));
+      }
+    });
+  };
+
+  /** Prepare the search texts of freshly loaded rows while the browser has nothing else to do,
+   * so that the first search does not pay for it. */
+  Explorer.prototype.prepareLater = function (rows) {
+    var self = this;
+    var win = this.win;
+    var keys = Object.keys(this.kind.texts);
+    var makers = keys.map(function (key) { return self.textMaker(key); });
+    var start = 0;
+    var idle = win.requestIdleCallback ? win.requestIdleCallback.bind(win) : function (callback) {
+      return win.setTimeout(function () {
+        callback({ timeRemaining: function () { return 10; } });
+      }, 1);
+    };
+    function step(deadline) {
+      while (start < rows.length && deadline.timeRemaining() > 2) {
+        for (var k = 0; k < keys.length; k++) {
+          prepareText(rows, keys[k], makers[k], start, start + 500);
+        }
+        start += 500;
+      }
+      if (start < rows.length) { idle(step); }
+    }
+    idle(step);
+  };
+
+  Explorer.prototype.prefetch = function () {
+    var self = this;
+    this.kind.shards(this.config, this.readControls()).forEach(function (i) {
+      self.fetchShard(i).catch(function () { return null; });
+    });
   };
 
   Explorer.prototype.dataset = function (indices) {
@@ -766,7 +843,15 @@
     var data = this.dataset(indices);
     var sortKey = this.kind.sorts.hasOwnProperty(state.tri) ? state.tri : this.kind.defaultSort;
     if (!data.orders[sortKey]) { data.orders[sortKey] = ordered(data.rows, this.kind.sorts[sortKey]); }
-    var found = select(data.orders[sortKey], this.kind.predicate(this.config, state));
+    var filterKey = indices.join(",") + serializeState(state, this.kind.keys.filter(function (k) {
+      return k !== "page";
+    }));
+    if (filterKey !== this.lastFilter) {
+      this.prepare(data.rows, state);
+      this.lastFound = select(data.orders[sortKey], this.kind.predicate(this.config, state));
+      this.lastFilter = filterKey;
+    }
+    var found = this.lastFound;
     var perPage = this.config.parPage;
     var pages = Math.max(1, Math.ceil(found.length / perPage));
     var page = Math.min(Math.max(parseInt(state.page, 10) || 1, 1), pages);

@@ -4,6 +4,7 @@ script's helpers against the site's Python formats."""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -76,7 +77,10 @@ def csv(name: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
     if not (DATA / "marches.csv").is_file():
-        pytest.skip("le jeu de démonstration (data/*.csv) n'est pas encore généré")
+        message = "le jeu de démonstration (data/*.csv) est absent : make demo-data"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     contracts = csv("marches")
     links = csv("marches-titulaires")
     suppliers = csv("titulaires")
@@ -249,6 +253,7 @@ def test_supplier_filter_and_sorting(
     )
 
 
+@pytest.mark.usefixtures("tables")
 def test_the_url_reproduces_a_filtered_view(new_page: Any, demo_url: str) -> None:
     page = new_page()
     open_explorer(page, demo_url + "marches/")
@@ -278,6 +283,7 @@ def test_the_url_reproduces_a_filtered_view(new_page: Any, demo_url: str) -> Non
     assert other.input_value("#f-tri") == "montant-asc"
 
 
+@pytest.mark.usefixtures("tables")
 def test_static_first_page_is_what_the_script_renders(new_page: Any, demo_url: str) -> None:
     for path in ("marches/", "achats-a-venir/"):
         page = new_page()
@@ -292,6 +298,7 @@ def test_static_first_page_is_what_the_script_renders(new_page: Any, demo_url: s
         assert "?" not in page.url, "page 1 and default filters leave the URL clean"
 
 
+@pytest.mark.usefixtures("tables")
 def test_keyboard_only(new_page: Any, demo_url: str) -> None:
     page = new_page()
     open_explorer(page, demo_url + "marches/")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from achats_ouverts import building, postchecks, site
+from achats_ouverts import building, details, explorers, postchecks, site
 from achats_ouverts.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,6 +49,14 @@ def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def build_site(data_dir: Path, out: Path) -> None:
     site.DOCS_STAGE = tuple(timed(p.__name__, p) for p in site.DOCS_STAGE)
     site.SITE_STAGE = tuple(timed(p.__name__, p) for p in site.SITE_STAGE)
+    for module, name in (
+        (explorers, "write_upcoming_explorer"),
+        (explorers, "write_contracts_explorer"),
+        (explorers, "write_cpv_helper"),
+        (details, "write_contract_pages"),
+        (details, "write_supplier_pages"),
+    ):
+        setattr(module, name, timed(f"  dont {name}", getattr(module, name)))
     building.validate = timed("validation", building.validate)
     building.load = timed("chargement", building.load)
     building.run_mkdocs = timed("mkdocs", building.run_mkdocs)
@@ -60,14 +68,7 @@ def build_site(data_dir: Path, out: Path) -> None:
     print(f"\n## Construction ({total:.1f} s au total)")
     for name, seconds in TIMINGS.items():
         print(f"  {name:38s} {seconds:7.2f} s")
-    mine = [
-        "produce_upcoming_explorer",
-        "produce_contracts_explorer",
-        "produce_cpv_helper",
-        "produce_entity_pages",
-        "produce_contract_pages",
-        "produce_supplier_pages",
-    ]
+    mine = ["produce_explorers", "produce_entity_pages", "produce_detail_pages"]
     print(
         f"  {'explorateurs et pages de détail':38s} {sum(TIMINGS.get(n, 0) for n in mine):7.2f} s"
     )

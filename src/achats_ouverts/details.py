@@ -535,9 +535,8 @@ def contract_description(page: ContractPage) -> str:
     return ", ".join(parts) + "."
 
 
-def produce_contract_pages(ctx: BuildContext) -> None:
+def write_contract_pages(ctx: BuildContext, directory: Directory) -> None:
     """One page per contract, rendered into the `marches` shell."""
-    directory = build_directory(ctx.data)
     for slug, page in contract_pages(ctx.data, directory):
         ctx.direct(
             CONTRACTS_SECTION,
@@ -700,9 +699,8 @@ def total_supplier_row(rows: list[SupplierProfileRow]) -> SupplierProfileRow:
     )
 
 
-def produce_supplier_pages(ctx: BuildContext) -> None:
+def write_supplier_pages(ctx: BuildContext, directory: Directory) -> None:
     """One page per supplier holding at least one contract, rendered into the `titulaires` shell."""
-    directory = build_directory(ctx.data)
     for slug, page in supplier_pages(ctx.data, directory):
         ctx.direct(
             SUPPLIERS_SECTION,
@@ -711,6 +709,13 @@ def produce_supplier_pages(ctx: BuildContext) -> None:
             render("supplier.html.j2", page=page),
             f"{page.nom} : {number(page.marches)} marché(s) de {ctx.data.publisher.nom}.",
         )
+
+
+def produce_detail_pages(ctx: BuildContext) -> None:
+    """Every contract's and supplier's page (after MkDocs, into the shells)."""
+    directory = build_directory(ctx.data)
+    write_contract_pages(ctx, directory)
+    write_supplier_pages(ctx, directory)
 
 
 # --- Entity pages: buying service, CPV division, département --------------------------------------

@@ -270,8 +270,8 @@ def contracts_explorer(
     )
 
 
-def produce_contracts_explorer(ctx: BuildContext) -> None:
-    page, shards = contracts_explorer(ctx.data, build_directory(ctx.data))
+def write_contracts_explorer(ctx: BuildContext, directory: Directory) -> None:
+    page, shards = contracts_explorer(ctx.data, directory)
     for shard in shards:
         ctx.file(f"{CONTRACTS_SECTION}/{shard.chemin}", compact_json(shard.contenu))
     ctx.page(
@@ -628,8 +628,8 @@ def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplore
     )
 
 
-def produce_upcoming_explorer(ctx: BuildContext) -> None:
-    page, shards = upcoming_explorer(ctx.data, build_directory(ctx.data))
+def write_upcoming_explorer(ctx: BuildContext, directory: Directory) -> None:
+    page, shards = upcoming_explorer(ctx.data, directory)
     for shard in shards:
         ctx.file(f"{UPCOMING_SECTION}/{shard.chemin}", compact_json(shard.contenu))
     ctx.page(
@@ -675,10 +675,18 @@ def cpv_helper(data: Data, directory: Directory) -> CpvHelperPage:
     )
 
 
-def produce_cpv_helper(ctx: BuildContext) -> None:
-    page = cpv_helper(ctx.data, build_directory(ctx.data))
+def write_cpv_helper(ctx: BuildContext, directory: Directory) -> None:
+    page = cpv_helper(ctx.data, directory)
     ctx.page(
         f"{CPV_SECTION}/index.md",
         "Codes CPV : trouver son domaine d'achat",
         render("cpv.html.j2", page=page),
     )
+
+
+def produce_explorers(ctx: BuildContext) -> None:
+    """Both explorers (pages and data shards) and the CPV helper."""
+    directory = build_directory(ctx.data)
+    write_upcoming_explorer(ctx, directory)
+    write_contracts_explorer(ctx, directory)
+    write_cpv_helper(ctx, directory)

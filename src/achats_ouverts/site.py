@@ -19,13 +19,8 @@ DOCS_STAGE: tuple[Producer, ...] = (
     pages.produce_policy,
     pages.produce_data_page,
     pages.produce_legal_pages,
-    explorers.produce_upcoming_explorer,
-    explorers.produce_contracts_explorer,
-    explorers.produce_cpv_helper,
+    explorers.produce_explorers,
     details.produce_entity_pages,
 )
-SITE_STAGE: tuple[Producer, ...] = (
-    details.produce_contract_pages,
-    details.produce_supplier_pages,
-)
+SITE_STAGE: tuple[Producer, ...] = (details.produce_detail_pages,)
 SHELL_SECTIONS: tuple[str, ...] = (details.CONTRACTS_SECTION, details.SUPPLIERS_SECTION)

@@ -76,7 +76,9 @@ class Shell:
 
 def shell_markdown() -> str:
     body = f'<div class="ao-detail">{CONTENT_MARK}</div>'
-    return markdown_page(TITLE_MARK, body, search=False, description=DESCRIPTION_MARK)
+    return markdown_page(
+        TITLE_MARK, body, search=False, hide=("navigation", "toc"), description=DESCRIPTION_MARK
+    )
 
 
 def compact_whitespace(html_text: str) -> str:

@@ -41,6 +41,8 @@ TOP_SUPPLIERS = 10
 TOP_SUPPLIERS_INDEX = 100
 TITLE_LENGTH = 150
 NOT_FILLED = "Non renseigné"
+WIDE = ("navigation", "toc")
+"""Pages made of wide tables hide the theme's side columns (both are empty on them anyway)."""
 
 SupplierKey = tuple[str, str]
 
@@ -348,16 +350,13 @@ def formatted_column(kind: str, name: str, raw: list[str], done: dict[str, str])
 
 def supplier_view(directory: Directory, key: SupplierKey, root: str) -> SupplierView:
     info = directory.suppliers[key]
-    place = ", ".join(
-        part
-        for part in (
-            info.commune,
-            f"{departement_name(info.departement)} ({info.departement})"
-            if info.departement
-            else "",
-        )
-        if part
-    )
+    place = info.commune
+    if info.departement:
+        name = departement_name(info.departement)
+        if name == info.commune:
+            place = f"{name} ({info.departement})"
+        else:
+            place = ", ".join(p for p in (info.commune, f"{name} ({info.departement})") if p)
     return SupplierView(
         info.nom,
         f"{root}{SUPPLIERS_SECTION}/{info.slug}/",
@@ -1061,16 +1060,25 @@ def produce_entity_pages(ctx: BuildContext) -> None:
         pages = list(entity_pages(data, directory, section, entities, groups))
         for page in pages:
             ctx.page(
-                f"{section}/{page.code}/index.md", page.titre, render("entity.html.j2", page=page)
+                f"{section}/{page.code}/index.md",
+                page.titre,
+                render("entity.html.j2", page=page),
+                hide=WIDE,
             )
         if section != CPV_SECTION:
             index = index_page(section, pages, site, len(directory.contracts))
-            ctx.page(f"{section}/index.md", index.titre, render("entity_index.html.j2", page=index))
+            ctx.page(
+                f"{section}/index.md",
+                index.titre,
+                render("entity_index.html.j2", page=index),
+                hide=WIDE,
+            )
     suppliers = supplier_index(data, directory)
     ctx.page(
         f"{SUPPLIERS_SECTION}/index.md",
         "Entreprises titulaires",
         render("supplier_index.html.j2", page=suppliers),
+        hide=WIDE,
     )
 
 

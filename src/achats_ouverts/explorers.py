@@ -27,6 +27,7 @@ from achats_ouverts.details import (
     SERVICES_SECTION,
     SUPPLIERS_SECTION,
     UPCOMING_SECTION,
+    WIDE,
     ContractRow,
     Directory,
     GroupRow,
@@ -278,7 +279,7 @@ def write_contracts_explorer(ctx: BuildContext, directory: Directory) -> None:
         f"{CONTRACTS_SECTION}/index.md",
         "Marchés attribués",
         render("explorer_contracts.html.j2", page=page),
-        hide=("navigation", "toc"),
+        hide=WIDE,
     )
 
 
@@ -636,7 +637,7 @@ def write_upcoming_explorer(ctx: BuildContext, directory: Directory) -> None:
         f"{UPCOMING_SECTION}/index.md",
         "Achats à venir",
         render("explorer_upcoming.html.j2", page=page),
-        hide=("navigation", "toc"),
+        hide=WIDE,
     )
 
 
@@ -681,6 +682,7 @@ def write_cpv_helper(ctx: BuildContext, directory: Directory) -> None:
         f"{CPV_SECTION}/index.md",
         "Codes CPV : trouver son domaine d'achat",
         render("cpv.html.j2", page=page),
+        hide=WIDE,
     )
 
 

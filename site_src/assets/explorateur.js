@@ -680,17 +680,16 @@
     this.writeControls(this.state);
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
-      self.changed(false);
+      self.changed(null);
     });
-    this.form.addEventListener("change", function () { self.changed(false); });
+    this.form.addEventListener("change", function () { self.changed(null); });
     this.form.addEventListener("input", function (event) {
-      if (event.target.tagName === "INPUT") { self.changed(true); }
+      if (event.target.tagName === "INPUT") { self.changed(250); }
     });
     // Someone who starts using the filters will need the data: fetch it while they choose.
     this.form.addEventListener("focusin", function () { self.prefetch(); }, { once: true });
-    this.form.addEventListener("reset", function () {
-      self.win.setTimeout(function () { self.changed(false); }, 0);
-    });
+    // The controls are emptied after the reset event: read them on the next turn.
+    this.form.addEventListener("reset", function () { self.changed(0); });
     this.pager.addEventListener("click", function (event) {
       var button = event.target.closest("[data-ao-page]");
       if (!button || button.disabled) { return; }
@@ -713,7 +712,8 @@
     return !isFiltered(state, this.kind.keys) && !state.tri && (!state.page || state.page === "1");
   };
 
-  Explorer.prototype.changed = function (debounce) {
+  /** Apply the controls now (`delay` null) or after `delay` ms, a later change replacing it. */
+  Explorer.prototype.changed = function (delay) {
     var self = this;
     this.win.clearTimeout(this.timer);
     var run = function () {
@@ -726,11 +726,11 @@
       self.state = next;
       self.update(false);
     };
-    if (debounce) {
-      this.debouncing = true;
-      this.timer = this.win.setTimeout(run, 250);
-    } else {
+    if (delay === null) {
       run();
+    } else {
+      this.debouncing = true;
+      this.timer = this.win.setTimeout(run, delay);
     }
   };
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from achats_ouverts import aggregates, details, explorers
+from achats_ouverts import aggregates, details, entities, explorers
 from achats_ouverts.building import build
 from achats_ouverts.loading import Data, load
 from achats_ouverts.output import path_segment
@@ -283,8 +283,8 @@ def test_supplier_page_context(data: Data, directory: details.Directory) -> None
 def test_entity_page_contexts(data: Data, directory: details.Directory) -> None:
     services = {
         p.code: p
-        for p in details.entity_pages(
-            data, directory, details.SERVICES_SECTION, details.service_entities(data)
+        for p in entities.entity_pages(
+            data, directory, details.SERVICES_SECTION, entities.service_entities(data)
         )
     }
     lycees = services["lycees"]
@@ -298,11 +298,11 @@ def test_entity_page_contexts(data: Data, directory: details.Directory) -> None:
     assert [t.nom for t in lycees.titulaires] == [SUPPLIER_C, "Menuiseries d'essai"]
     deps = {
         p.code: p
-        for p in details.entity_pages(
+        for p in entities.entity_pages(
             data,
             directory,
             details.DEPARTEMENTS_SECTION,
-            details.departement_entities(data, directory),
+            entities.departement_entities(data, directory),
         )
     }
     assert set(deps) == {"02", "59", "60", "62", "80"}
@@ -486,7 +486,7 @@ def test_fast_number_formats_are_babels() -> None:
 
 
 def test_supplier_index_ranks_by_equal_share(data: Data, directory: details.Directory) -> None:
-    page = details.supplier_index(data, directory)
+    page = entities.supplier_index(data, directory)
     assert page.titulaires == 3
     assert [(t.nom, t.marches, t.montant) for t in page.premiers] == [
         (SUPPLIER_C, 1, 500000.0),

@@ -2,7 +2,7 @@
 
 Layering rule: data flows one way, and a module imports only the stages before it:
 settings, report, errors -> vocabulary, contracts, cpv, config -> reading -> checks -> validation
--> loading -> aggregates -> rendering -> output -> pages -> details -> explorers -> site
+-> loading -> aggregates -> rendering -> output -> pages -> details -> entities -> explorers -> site
 -> postchecks -> building -> cli.
 """
 

@@ -30,15 +30,13 @@ from achats_ouverts.details import (
     WIDE,
     ContractRow,
     Directory,
-    GroupRow,
     build_directory,
     contract_rows,
-    cpv_rows,
     departement_name,
-    division_entities,
     to_date,
     to_float,
 )
+from achats_ouverts.entities import GroupRow, cpv_rows, division_entities
 from achats_ouverts.loading import Data
 from achats_ouverts.output import BuildContext
 from achats_ouverts.pages import SiteInfo

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from achats_ouverts import details, explorers, pages
+from achats_ouverts import details, entities, explorers, pages
 from achats_ouverts.output import BuildContext
 
 Producer = Callable[[BuildContext], None]
@@ -20,7 +20,7 @@ DOCS_STAGE: tuple[Producer, ...] = (
     pages.produce_data_page,
     pages.produce_legal_pages,
     explorers.produce_explorers,
-    details.produce_entity_pages,
+    entities.produce_entity_pages,
 )
 SITE_STAGE: tuple[Producer, ...] = (details.produce_detail_pages,)
 SHELL_SECTIONS: tuple[str, ...] = (details.CONTRACTS_SECTION, details.SUPPLIERS_SECTION)

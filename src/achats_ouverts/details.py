@@ -31,7 +31,7 @@ UPCOMING_SECTION = "achats-a-venir"
 ANNUAIRE_URL = "https://annuaire-entreprises.data.gouv.fr/etablissement/"
 PAGE_CHUNK = 20_000
 """Contracts whose page contexts are prepared together."""
-SUPPLIER_CONTRACTS = 200
+SUPPLIER_CONTRACTS = 100
 """Contracts listed on a supplier page before pointing to the explorer."""
 TITLE_LENGTH = 150
 NOT_FILLED = "Non renseigné"

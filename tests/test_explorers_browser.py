@@ -453,3 +453,20 @@ def test_data_is_shown_as_text_by_the_script(new_page: Any, hostile_url: str) ->
     assert page.locator("[data-ao-resultats] img").count() == 0
     assert seen.dialogs == []
     assert seen.console_errors == []
+
+
+def test_entity_pages_and_cpv_groups_open_the_explorer_filtered(
+    new_page: Any, demo_url: str, tables: dict[str, pd.DataFrame]
+) -> None:
+    m = tables["marches"]
+    page = new_page()
+    page.goto(demo_url + "services/lycees/")
+    page.click("text=Rechercher dans ces marchés")
+    page.wait_for_selector("[data-ao-filtres]:not([hidden])")
+    settle(page)
+    assert page.input_value("#f-service") == "lycees"
+    assert count(page) == int((m["acheteur_service_id"] == "lycees").sum())
+    group = m["codeCPV"].str.slice(0, 3).value_counts().index[0]
+    open_explorer(page, demo_url + f"marches/?cpv={group}")
+    assert page.input_value("#f-cpv") == group, "a group code gets its own option"
+    assert count(page) == int(m["codeCPV"].str.startswith(group).sum())

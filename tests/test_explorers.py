@@ -390,7 +390,7 @@ def test_explorer_static_first_page_and_configuration(site: Path) -> None:
         f"../marches/{CONTRACTS[0]['uid']}/",
         f"../marches/{path_segment(ODD_UID)}/",
     ]
-    assert "data-ao-filtres hidden" in body, "no filters without JavaScript"
+    assert "data-ao-filtres data-search-exclude hidden" in body, "no filters without JavaScript"
     assert '<script src="../assets/explorateur.js" defer></script>' in body
     config = json.loads(
         re.search(

@@ -32,7 +32,9 @@ from achats_ouverts.details import (
     Directory,
     build_directory,
     contract_rows,
+    dates_of,
     departement_name,
+    floats_of,
     to_date,
     to_float,
 )
@@ -69,9 +71,9 @@ def compact_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def iso(value: Any) -> str:
-    day = to_date(value)
-    return day.isoformat() if day else ""
+def isos(series: pd.Series) -> list[str]:
+    """A datetime column as ISO dates, '' where missing."""
+    return [day.isoformat() if day else "" for day in dates_of(series)]
 
 
 def flag(value: Any) -> int | None:
@@ -166,8 +168,8 @@ def contract_shards(directory: Directory, lists: ContractLists) -> list[Shard]:
         "uid": frame["uid"].tolist(),
         "lien": frame["slug"].tolist(),
         "objet": frame["objet"].tolist(),
-        "date": [iso(d) for d in frame["dateNotification"]],
-        "montant": [to_float(m) for m in frame["montant"]],
+        "date": isos(frame["dateNotification"]),
+        "montant": floats_of(frame["montant"]),
         "cpv": [c[:8] for c in frame["codeCPV"]],
         "procedure": [procedures.get(p, UNKNOWN) for p in frame["procedure"]],
         "nature": [natures.get(n, UNKNOWN) for n in frame["nature"]],
@@ -507,22 +509,22 @@ def upcoming_shards(
         "service": [services.get(s, UNKNOWN) for s in frame["service_id"]],
         "categorie": [categories.get(c, UNKNOWN) for c in frame["categorie"]],
         "cpv": [c[:8] for c in frame["codeCPV"]],
-        "prevue": [iso(d) for d in frame["dateLancementPrevue"]],
+        "prevue": isos(frame["dateLancementPrevue"]),
         "trimestre": frame["trimestre"].tolist(),
         "tri": frame["tri"].tolist(),
-        "montant": [to_float(x) for x in frame["montantEstime"]],
-        "min": [to_float(x) for x in frame["montantEstimeMin"]],
-        "max": [to_float(x) for x in frame["montantEstimeMax"]],
-        "montantTri": [to_float(x) for x in frame["montant_tri"]],
+        "montant": floats_of(frame["montantEstime"]),
+        "min": floats_of(frame["montantEstimeMin"]),
+        "max": floats_of(frame["montantEstimeMax"]),
+        "montantTri": floats_of(frame["montant_tri"]),
         "procedure": [procedures.get(p, UNKNOWN) for p in frame["procedurePrevue"]],
         "lieu": [r.lieu for r in rows],
         "departement": [deps.get(d, UNKNOWN) for d in frame["departement"]],
         "reserve": [int(r.reserve) for r in rows],
         "pme": [int(r.pme) for r in rows],
         "statut": [statuses.get(s, UNKNOWN) for s in frame["statut"]],
-        "annonce": [iso(d) for d in frame["dateAnnonce"]],
-        "lancement": [iso(d) for d in frame["dateLancement"]],
-        "limite": [iso(d) for d in frame["dateLimiteRemiseOffres"]],
+        "annonce": isos(frame["dateAnnonce"]),
+        "lancement": isos(frame["dateLancement"]),
+        "limite": isos(frame["dateLimiteRemiseOffres"]),
         "consultation": [r.consultation for r in rows],
         "marche": [r.marche.removeprefix(f"../{CONTRACTS_SECTION}/") for r in rows],
         "contact": [r.contact for r in rows],

@@ -74,8 +74,10 @@ def csv(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tables() -> dict[str, pd.DataFrame]:
+    """The demonstration CSVs with the columns the tests filter on. Ask for it first: without the
+    data, the test is skipped before the demonstration site is built (failed under CI=true)."""
     if not (DATA / "marches.csv").is_file():
         message = "le jeu de démonstration (data/*.csv) est absent : make demo-data"
         if os.environ.get("CI") == "true":
@@ -190,7 +192,7 @@ def test_script_state_round_trips_through_the_url(helpers: Any) -> None:
 
 
 def test_contract_filters_match_counts_from_the_csv(
-    explorer: tuple[Any, browser.Watch], demo_url: str, tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
 ) -> None:
     page, _ = explorer
     m = tables["marches"]
@@ -237,7 +239,7 @@ def test_contract_filters_match_counts_from_the_csv(
 
 
 def test_supplier_filter_and_sorting(
-    explorer: tuple[Any, browser.Watch], demo_url: str, tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
 ) -> None:
     page, _ = explorer
     links = csv("marches-titulaires")
@@ -332,7 +334,7 @@ def test_keyboard_only(new_page: Any, demo_url: str) -> None:
 
 
 def test_upcoming_filters_match_counts_from_the_csv(
-    explorer: tuple[Any, browser.Watch], demo_url: str, tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
 ) -> None:
     page, _ = explorer
     a = tables["achats"]
@@ -386,7 +388,7 @@ def test_upcoming_filters_match_counts_from_the_csv(
 
 
 def test_upcoming_page_shows_notice_contacts_links_and_follow_up(
-    new_page: Any, demo_url: str, tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame], new_page: Any, demo_url: str
 ) -> None:
     page = new_page()
     open_explorer(page, demo_url + "achats-a-venir/?statut=lancé")
@@ -406,7 +408,7 @@ def test_upcoming_page_shows_notice_contacts_links_and_follow_up(
 
 @pytest.mark.parametrize("viewport", [browser.DESKTOP, browser.MOBILE], ids=["bureau", "mobile"])
 def test_axe_on_explorers_and_detail_pages(
-    new_page: Any, demo_url: str, viewport: dict[str, int], tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame], new_page: Any, demo_url: str, viewport: dict[str, int]
 ) -> None:
     m = tables["marches"]
     supplier = csv("marches-titulaires")["titulaire_id"].iloc[0]
@@ -456,7 +458,7 @@ def test_data_is_shown_as_text_by_the_script(new_page: Any, hostile_url: str) ->
 
 
 def test_entity_pages_and_cpv_groups_open_the_explorer_filtered(
-    new_page: Any, demo_url: str, tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame], new_page: Any, demo_url: str
 ) -> None:
     m = tables["marches"]
     page = new_page()

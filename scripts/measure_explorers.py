@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mesure-explorateurs-") as work:
         data_dir = args.data
         if data_dir is None:
-            from achats_ouverts import demo  # type: ignore[attr-defined]
+            from achats_ouverts import demo
 
             data_dir = Path(work) / "data"
             start = time.perf_counter()

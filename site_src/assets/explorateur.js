@@ -798,6 +798,25 @@
     idle(step);
   };
 
+  /** Sort `data` every way the explorer offers while the browser is idle, one order at a time,
+   * so that choosing a sort later costs nothing. */
+  Explorer.prototype.sortLater = function (data) {
+    var self = this;
+    if (data.sorting) { return; }
+    data.sorting = true;
+    var keys = Object.keys(this.kind.sorts);
+    var idle = this.win.requestIdleCallback
+      ? this.win.requestIdleCallback.bind(this.win)
+      : function (callback) { return self.win.setTimeout(callback, 50); };
+    function step() {
+      var key = keys.shift();
+      if (key === undefined) { return; }
+      if (!data.orders[key]) { data.orders[key] = ordered(data.rows, self.kind.sorts[key]); }
+      idle(step);
+    }
+    idle(step);
+  };
+
   Explorer.prototype.prefetch = function () {
     var self = this;
     this.kind.shards(this.config, this.readControls()).forEach(function (i) {
@@ -842,6 +861,7 @@
   Explorer.prototype.render = function (indices, state, moveFocus) {
     var data = this.dataset(indices);
     var sortKey = this.kind.sorts.hasOwnProperty(state.tri) ? state.tri : this.kind.defaultSort;
+    this.sortLater(data);
     if (!data.orders[sortKey]) { data.orders[sortKey] = ordered(data.rows, this.kind.sorts[sortKey]); }
     var filterKey = indices.join(",") + serializeState(state, this.kind.keys.filter(function (k) {
       return k !== "page";

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import gzip
 import html
 import logging
 import os
@@ -192,16 +191,9 @@ def publish(staged: Path, output: Path) -> None:
 
 
 def remove_shells(site_dir: Path) -> None:
+    """Shell pages are templates, not pages (the sitemap producer leaves them out too)."""
     for section in site.SHELL_SECTIONS:
         shutil.rmtree(site_dir / section / SHELL_DIR, ignore_errors=True)
-    for sitemap in (site_dir / "sitemap.xml",):
-        if sitemap.is_file():
-            lines = sitemap.read_text(encoding="utf-8").split("<url>")
-            kept = [chunk for chunk in lines if f"/{SHELL_DIR}/" not in chunk]
-            sitemap.write_text("<url>".join(kept), encoding="utf-8")
-    gz = site_dir / "sitemap.xml.gz"
-    if gz.is_file() and (site_dir / "sitemap.xml").is_file():
-        gz.write_bytes(gzip.compress((site_dir / "sitemap.xml").read_bytes(), mtime=0))
 
 
 def build(
@@ -220,7 +212,8 @@ def build(
     try:
         docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
         files_dir.mkdir()
-        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir)
+        previous = settings.previous_site or (output if output.is_dir() else None)
+        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir, previous)
         progress("pages")
         copy_site_sources(settings.site_source_dir, docs_dir)
         for section in site.SHELL_SECTIONS:

@@ -485,9 +485,10 @@ def contract_description(page: ContractPage) -> str:
         parts.append(f"notifié le {french_date(page.notification)}")
     if page.montant is not None:
         parts.append(f"montant {euros(page.montant)} HT")
-    names = ", ".join(t.nom for t in page.titulaires)
-    if names:
-        parts.append(f"titulaire : {names}")
+    if page.titulaires:
+        others = len(page.titulaires) - 1
+        more = f" et {others} cotitulaire{'s' if others > 1 else ''}" if others else ""
+        parts.append(f"titulaire : {page.titulaires[0].nom}{more}")
     return ", ".join(parts) + "."
 
 

@@ -40,8 +40,8 @@ from achats_ouverts.details import (
 )
 from achats_ouverts.entities import GroupRow, cpv_rows, division_entities
 from achats_ouverts.loading import Data
-from achats_ouverts.output import BuildContext
-from achats_ouverts.pages import SiteInfo
+from achats_ouverts.output import AWARDED_FEED, CALENDAR, UPCOMING_FEED, BuildContext
+from achats_ouverts.pages import SiteInfo, SubscribeView, subscribe_view
 from achats_ouverts.rendering import euros, render, safe_url
 
 PAGE_SIZE = 50
@@ -233,6 +233,7 @@ class ContractsExplorerPage:
     index_services: str
     index_cpv: str
     index_departements: str
+    abonnement: SubscribeView
 
 
 def contracts_explorer(
@@ -266,6 +267,7 @@ def contracts_explorer(
             index_services=f"../{SERVICES_SECTION}/",
             index_cpv=f"../{CPV_SECTION}/",
             index_departements=f"../{DEPARTEMENTS_SECTION}/",
+            abonnement=subscribe_view(page),
         ),
         shards,
     )
@@ -280,6 +282,7 @@ def write_contracts_explorer(ctx: BuildContext, directory: Directory) -> None:
         "Marchés attribués",
         render("explorer_contracts.html.j2", page=page),
         hide=WIDE,
+        feeds=(AWARDED_FEED,),
     )
 
 
@@ -584,6 +587,7 @@ class UpcomingExplorerPage:
     script: str
     donnees: str
     aide_cpv: str
+    abonnement: SubscribeView
 
 
 def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplorerPage, list[Shard]]:
@@ -624,6 +628,7 @@ def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplore
             script=f"../{SCRIPT}",
             donnees="../donnees/",
             aide_cpv=f"../{CPV_SECTION}/",
+            abonnement=subscribe_view(page),
         ),
         shards,
     )
@@ -638,6 +643,7 @@ def write_upcoming_explorer(ctx: BuildContext, directory: Directory) -> None:
         "Achats à venir",
         render("explorer_upcoming.html.j2", page=page),
         hide=WIDE,
+        feeds=(UPCOMING_FEED, CALENDAR),
     )
 
 

@@ -244,13 +244,14 @@ def test_contract_page_context(data: Data, directory: details.Directory) -> None
     assert page.service.href == "../../services/transports/"
     assert page.cpv is not None
     assert page.cpv.href == "../../cpv/60/"
-    fields = {f.nom: f.valeur for f in page.champs}
+    fields = {f.titre: f.valeur for f in page.champs}
     assert len(page.champs) == 30
-    assert fields["montant"] == "80\u202f000,00\xa0€"
-    assert fields["dateNotification"] == "15 juin 2024"
-    assert fields["marcheInnovant"] == "Non"
-    assert fields["tauxAvance"] == "10\xa0%"
-    assert fields["origineUE"] == "Non renseigné"
+    assert fields["Montant en euros HT"] == "80\u202f000,00\xa0€"
+    assert fields["Date de notification"] == "15 juin 2024"
+    assert fields["Marché innovant"] == "Non"
+    assert fields["Taux de l'avance"] == "10\xa0%"
+    assert fields["Part d'origine Union européenne"] == "Non renseigné"
+    assert page.dictionnaire == "../../donnees/marches/"
     first = pages[CONTRACTS[0]["uid"]]
     assert [(m.numero, m.montant) for m in first.modifications] == [(1, 130000.0)]
     assert first.departement is not None

@@ -29,6 +29,8 @@ CPV_SECTION = "cpv"
 DEPARTEMENTS_SECTION = "departements"
 UPCOMING_SECTION = "achats-a-venir"
 ANNUAIRE_URL = "https://annuaire-entreprises.data.gouv.fr/etablissement/"
+DICTIONARY_PAGE = "donnees/marches/"
+"""The data dictionary of marches.csv (a stable address published by the downloads)."""
 PAGE_CHUNK = 20_000
 """Contracts whose page contexts are prepared together."""
 SUPPLIER_CONTRACTS = 100
@@ -228,7 +230,6 @@ def contract_rows(directory: Directory, frame: pd.DataFrame, page: str) -> tuple
 
 class FieldRow(NamedTuple):
     titre: str
-    nom: str
     valeur: str
 
 
@@ -272,6 +273,7 @@ class ContractPage:
     modifications: tuple[ModificationView, ...]
     champs: tuple[FieldRow, ...]
     achat_prevu: Link | None
+    dictionnaire: str
 
 
 def format_field(kind: str, name: str, raw: str) -> str:
@@ -384,7 +386,7 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
     site = SiteInfo.of(data.publisher)
     ds = contracts.dataset("marches")
     kinds: list[tuple[str, str, str]] = [(f["name"], f["type"], f["title"]) for f in ds.fields]
-    titles = [(title, name) for name, _, title in kinds]
+    titles = [title for _, _, title in kinds]
     caches: list[dict[str, str]] = [{} for _ in kinds]
     text = data.text["marches"]
     mods = modification_views(data, directory, root)
@@ -464,9 +466,10 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
                     titulaires=tuple(holders),
                     modifications=mods.get(uid, ()),
                     champs=tuple(
-                        FieldRow(title, name, column[i])
-                        for (title, name), column in zip(titles, columns, strict=True)
+                        FieldRow(title, column[i])
+                        for title, column in zip(titles, columns, strict=True)
                     ),
+                    dictionnaire=f"{root}{DICTIONARY_PAGE}",
                     achat_prevu=(
                         Link(
                             purchase,

@@ -317,7 +317,8 @@
       var links = config.liens;
       var tr = doc.createElement("tr");
       tr.appendChild(cell(doc, "td", timeOrDash(doc, row.date)));
-      var th = cell(doc, "th", link(doc, links.marche + row.lien + "/", row.objet));
+      var suffix = links.marcheSuffixe === undefined ? "/" : links.marcheSuffixe;
+      var th = cell(doc, "th", link(doc, links.marche + row.lien + suffix, row.objet));
       th.setAttribute("scope", "row");
       tr.appendChild(th);
       var holders = doc.createElement("td");

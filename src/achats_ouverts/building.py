@@ -248,7 +248,15 @@ def build(
         docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
         files_dir.mkdir()
         previous = settings.previous_site or (output if output.is_dir() else None)
-        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir, previous)
+        ctx = BuildContext(
+            data,
+            validation.report,
+            docs_dir,
+            files_dir,
+            site_dir,
+            previous,
+            contract_pages=settings.contract_pages,
+        )
         progress("pages")
         with clock.stage("docs:sources"):
             copy_site_sources(settings.site_source_dir, docs_dir)

@@ -171,11 +171,19 @@ def validate_command(
     default=None,
     help="Copie d'un site publié précédemment, pour le journal des changements.",
 )
+@click.option(
+    "--sans-pages-marches",
+    "without_contract_pages",
+    is_flag=True,
+    help="Pas de page par marché (pour un million de marchés) : les listes mènent à "
+    "l'explorateur filtré sur le marché.",
+)
 @limits_options
 def build_command(
     data_dir: Path,
     output_dir: Path,
     precedent: Path | None,
+    without_contract_pages: bool,
     max_octets: int,
     max_lignes: int,
     max_caracteres: int,
@@ -191,6 +199,7 @@ def build_command(
         limits=make_limits(max_octets, max_lignes, max_caracteres),
         cpv_path=nomenclature_cpv,
         previous_site=precedent,
+        contract_pages=not without_contract_pages,
     )
     started = time.monotonic()
     with progress_display(True) as progress:

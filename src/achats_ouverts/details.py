@@ -101,6 +101,14 @@ class Directory:
     suppliers: dict[SupplierKey, SupplierInfo]
     suppliers_of: dict[str, tuple[SupplierKey, ...]]
     services: dict[str, str]
+    contract_pages: bool = True
+    """Whether each contract has a page; else links go to the explorer filtered on it."""
+
+    def contract_link(self, root: str, slug: str) -> str:
+        """The address of a contract, from a page whose path to the site root is `root`."""
+        if self.contract_pages:
+            return f"{root}{CONTRACTS_SECTION}/{slug}/"
+        return f"{root}{CONTRACTS_SECTION}/?{query(recherche=slug)}"
 
 
 def default_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +118,7 @@ def default_order(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def build_directory(data: Data) -> Directory:
+def build_directory(data: Data, contract_pages: bool = True) -> Directory:
     frame = default_order(data.contracts)
     frame = frame.assign(
         slug=[path_segment(uid) for uid in frame["uid"]],
@@ -145,7 +153,13 @@ def build_directory(data: Data) -> Directory:
                 kind, ident, ident, supplier_slug(kind, ident), "", "", "", "", False
             )
     services = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
-    return Directory(frame, suppliers, {k: tuple(keys) for k, keys in links.items()}, services)
+    return Directory(
+        frame,
+        suppliers,
+        {k: tuple(keys) for k, keys in links.items()},
+        services,
+        contract_pages,
+    )
 
 
 @dataclass(frozen=True)
@@ -205,7 +219,7 @@ class RowMaker:
         return ContractRow(
             self.dates[i],
             self.objets[i],
-            f"{self.root}{CONTRACTS_SECTION}/{self.slugs[i]}/",
+            self.directory.contract_link(self.root, self.slugs[i]),
             tuple(
                 self.supplier_link(key) for key in self.directory.suppliers_of.get(self.uids[i], ())
             ),
@@ -673,6 +687,7 @@ def write_supplier_pages(ctx: BuildContext, directory: Directory) -> None:
 
 def produce_detail_pages(ctx: BuildContext) -> None:
     """Every contract's and supplier's page (after MkDocs, into the shells)."""
-    directory = build_directory(ctx.data)
-    write_contract_pages(ctx, directory)
+    directory = build_directory(ctx.data, ctx.contract_pages)
+    if ctx.contract_pages:
+        write_contract_pages(ctx, directory)
     write_supplier_pages(ctx, directory)

@@ -405,7 +405,7 @@ def produce_entity_pages(ctx: BuildContext) -> None:
     navigation, their tables left out of the search index), and the services' and départements'
     index pages. The CPV index is the explorers' CPV helper."""
     data = ctx.data
-    directory = build_directory(data)
+    directory = build_directory(data, ctx.contract_pages)
     site = SiteInfo.of(data.publisher)
     divisions = division_entities(data, directory)
     pages_cpv = {e.code for e in divisions}

@@ -11,7 +11,7 @@ only the shards it needs, and the first view loads none.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -140,6 +140,14 @@ class ContractLists:
     )
 
 
+def contract_links(directory: Directory) -> dict[str, str]:
+    """How the explorer script links a row to its contract: prefix + page segment + suffix (the
+    contract's page, or the explorer filtered on it when contracts have no page)."""
+    if directory.contract_pages:
+        return {"marche": f"../{CONTRACTS_SECTION}/", "marcheSuffixe": "/"}
+    return {"marche": f"../{CONTRACTS_SECTION}/?recherche=", "marcheSuffixe": ""}
+
+
 def contract_lists(data: Data, directory: Directory) -> ContractLists:
     frame = directory.contracts
     years = sorted({int(y) for y in frame["annee"].dropna()}, reverse=True)
@@ -253,7 +261,10 @@ def contracts_explorer(
             "service": [[o.value, o.label] for o in lists.services],
             "departement": [[o.value, o.label] for o in lists.departements],
         },
-        "liens": {"marche": f"../{CONTRACTS_SECTION}/", "titulaire": f"../{SUPPLIERS_SECTION}/"},
+        "liens": {
+            **contract_links(directory),
+            "titulaire": f"../{SUPPLIERS_SECTION}/",
+        },
     }
     return (
         ContractsExplorerPage(
@@ -380,7 +391,11 @@ def consultation_url(value: str) -> str:
 
 
 def upcoming_rows(
-    data: Data, frame: pd.DataFrame, slugs: dict[str, str], page: str
+    data: Data,
+    frame: pd.DataFrame,
+    slugs: dict[str, str],
+    page: str,
+    contract_link: Callable[[str, str], str],
 ) -> tuple[UpcomingRow, ...]:
     root = "../" * page.count("/")
     services = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
@@ -444,7 +459,7 @@ def upcoming_rows(
                 lancement=to_date(r["dateLancement"]),
                 limite=to_date(r["dateLimiteRemiseOffres"]),
                 consultation=consultation_url(str(r["urlConsultation"])),
-                marche=f"{root}{CONTRACTS_SECTION}/{contract}/" if contract else "",
+                marche=contract_link(root, contract) if contract else "",
                 contact=str(r["contact"]),
             )
         )
@@ -594,7 +609,7 @@ def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplore
     page = f"{UPCOMING_SECTION}/"
     frame = upcoming_frame(data)
     slugs = dict(zip(directory.contracts["uid"], directory.contracts["slug"], strict=True))
-    rows = upcoming_rows(data, frame, slugs, page)
+    rows = upcoming_rows(data, frame, slugs, page, directory.contract_link)
     lists = upcoming_lists(data, frame)
     shards = upcoming_shards(frame, rows, lists)
     open_rows = tuple(r for r in rows if r.statut in aggregates.OPEN_STATUSES)
@@ -694,7 +709,7 @@ def write_cpv_helper(ctx: BuildContext, directory: Directory) -> None:
 
 def produce_explorers(ctx: BuildContext) -> None:
     """Both explorers (pages and data shards) and the CPV helper."""
-    directory = build_directory(ctx.data)
+    directory = build_directory(ctx.data, ctx.contract_pages)
     write_upcoming_explorer(ctx, directory)
     write_contracts_explorer(ctx, directory)
     write_cpv_helper(ctx, directory)

@@ -391,7 +391,9 @@ def produce_feeds(ctx: BuildContext) -> None:
     )
     specs, divisions, departements = upcoming_feeds(data, upcoming_page)
     contract_page = (
-        "marches/" if (ctx.docs_dir / "marches" / SHELL_DIR / "index.md").is_file() else None
+        "marches/"
+        if ctx.contract_pages and (ctx.docs_dir / "marches" / SHELL_DIR / "index.md").is_file()
+        else None
     )
     list_page = "marches/" if section_page(ctx, "marches") else "donnees/marches/"
     specs.append(

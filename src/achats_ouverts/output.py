@@ -165,6 +165,8 @@ class BuildContext:
     files_dir: Path
     site_dir: Path
     previous_site: Path | None = None
+    contract_pages: bool = True
+    """Whether contracts get a page each (`Settings.contract_pages`)."""
     shells: dict[str, Shell] = field(default_factory=dict)
     direct_pages: list[str] = field(default_factory=list)
     published: dict[str, Published] = field(default_factory=dict)

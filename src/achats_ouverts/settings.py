@@ -33,6 +33,9 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     cpv_path: Path | None = None
     previous_site: Path | None = None
+    contract_pages: bool = True
+    """One page per contract (`/marches/<uid>/`). At national scale (a million contracts) they can
+    be left out: lists then link to the contracts explorer filtered on the contract."""
 
     @property
     def mkdocs_file(self) -> Path:

@@ -1,0 +1,104 @@
+"""National scale: a site built without a page per contract (`build --sans-pages-marches`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from achats_ouverts.building import build
+from achats_ouverts.cli import run
+from achats_ouverts.output import path_segment
+from achats_ouverts.settings import Settings
+from tests import browser
+from tests.explorer_support import CONTRACTS, make_explorer_data
+from tests.support import ROOT, SUPPLIER
+
+
+@pytest.fixture(scope="module")
+def lean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The explorers' test folder built without contract pages (post-build checks included)."""
+    base = tmp_path_factory.mktemp("sans-pages")
+    out = base / "site"
+    settings = Settings(
+        data_dir=make_explorer_data(base / "data"),
+        output_dir=out,
+        project_dir=ROOT,
+        contract_pages=False,
+    )
+    build(settings)
+    return out
+
+
+def test_no_contract_page_is_written_and_lists_link_to_the_explorer(lean_site: Path) -> None:
+    slugs = [path_segment(c["uid"]) for c in CONTRACTS]
+    assert not any((lean_site / "marches" / slug).exists() for slug in slugs)
+    assert (lean_site / "marches" / "index.html").is_file(), "the explorer stays"
+    supplier = (lean_site / "titulaires" / SUPPLIER / "index.html").read_text(encoding="utf-8")
+    linked = set(re.findall(r'href="\.\./\.\./marches/\?recherche=([^"]+)"', supplier))
+    assert linked
+    assert linked <= set(slugs)
+    assert "../../marches/" + slugs[0] + "/" not in supplier
+    explorer = (lean_site / "marches" / "index.html").read_text(encoding="utf-8")
+    row_link = r'<th scope="row"><a href="\.\./marches/\?recherche=([^"]+)"'
+    static = set(re.findall(row_link, explorer))
+    assert static == set(slugs), "the first page of results, without JavaScript"
+    sitemap = (lean_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert not any(f"/marches/{slug}/" in sitemap for slug in slugs)
+    assert "/titulaires/" in sitemap, "supplier pages are still written and listed"
+
+
+def test_the_explorer_script_is_told_how_to_link_rows(lean_site: Path) -> None:
+    explorer = (lean_site / "marches" / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'"liens":\s*(\{[^}]*\})', explorer)
+    assert match, "explorer configuration"
+    links = json.loads(match.group(1))
+    assert links["marche"] == "../marches/?recherche="
+    assert links["marcheSuffixe"] == ""
+
+
+def test_awarded_feed_links_to_the_list(lean_site: Path) -> None:
+    feed = (lean_site / "flux" / "marches-attribues.xml").read_text(encoding="utf-8")
+    assert not any(f"/marches/{path_segment(c['uid'])}/" in feed for c in CONTRACTS)
+
+
+def test_cli_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = make_explorer_data(tmp_path / "data")
+    code = run(["build", str(data), "-o", str(tmp_path / "site"), "--sans-pages-marches"])
+    assert code == 0, capsys.readouterr()
+    assert not (tmp_path / "site" / "marches" / path_segment(CONTRACTS[0]["uid"])).exists()
+
+
+@pytest.fixture(scope="module")
+def lean_url(lean_site: Path) -> Iterator[str]:
+    with browser.serve(lean_site) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_script_rows_open_the_explorer_on_the_contract(new_page: Any, lean_url: str) -> None:
+    page = new_page()
+    seen = browser.watch(page, lean_url)
+    page.goto(lean_url + "marches/?tri=montant-desc")
+    page.wait_for_selector("[data-ao-filtres]:not([hidden])")
+    page.wait_for_function(
+        "() => { const r = document.querySelector('[data-ao-explorateur]');"
+        " return r && r.aoExplorateur && !r.aoExplorateur.debouncing; }"
+    )
+    hrefs = page.eval_on_selector_all(
+        "[data-ao-resultats] tbody th a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    slugs = {path_segment(c["uid"]) for c in CONTRACTS}
+    assert hrefs
+    assert {h.removeprefix("../marches/?recherche=") for h in hrefs} <= slugs
+    page.click("[data-ao-resultats] tbody th a")
+    page.wait_for_selector("[data-ao-filtres]:not([hidden])")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-ao-resultats] tbody th a').length === 1"
+    )
+    assert seen.console_errors == []
+    assert seen.external_requests == []

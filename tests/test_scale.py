@@ -1,4 +1,5 @@
-"""National scale: a site built without a page per contract (`build --sans-pages-marches`)."""
+"""National scale: a site built without a page per contract (`build --sans-pages-marches`), and
+post-build checks that read the shared frame of detail pages once."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from achats_ouverts import postchecks
 from achats_ouverts.building import build
 from achats_ouverts.cli import run
-from achats_ouverts.output import path_segment
+from achats_ouverts.output import DETAIL_START, path_segment
 from achats_ouverts.settings import Settings
 from tests import browser
 from tests.explorer_support import CONTRACTS, make_explorer_data
@@ -102,3 +104,55 @@ def test_script_rows_open_the_explorer_on_the_contract(new_page: Any, lean_url: 
     )
     assert seen.console_errors == []
     assert seen.external_requests == []
+
+
+# --- Post-build checks: the frame of detail pages is scanned once per section ---------------------
+
+
+def frame_site(tmp_path: Path) -> tuple[Path, postchecks.Frame]:
+    site_dir = tmp_path / "site"
+    head = '<html><head><link href="../../style.css"></head><body><h1>{title}</h1>'
+    tail = '</div><a href="../../absent-du-cadre/">pied</a></body></html>'
+    pages = {
+        "a": "<p>a</p>",
+        "b": '<p><a href="../../absent-du-contenu/">b</a></p>',
+        "c": "<p>c</p>",
+    }
+    (site_dir / "sec").mkdir(parents=True)
+    (site_dir / "style.css").write_text("body{}", encoding="utf-8")
+    (site_dir / "index.html").write_text('<a href="sec/a/">a</a>', encoding="utf-8")
+    for slug, body in pages.items():
+        page = site_dir / "sec" / slug / "index.html"
+        page.parent.mkdir()
+        own_tail = tail if slug != "c" else tail.replace("pied", 'pied <img src="//x.test/i">')
+        text = head.format(title=slug) + DETAIL_START + body + own_tail
+        page.write_text(text, encoding="utf-8")
+    return site_dir, postchecks.Frame("sec", DETAIL_START, tail)
+
+
+def test_the_frame_is_checked_once_and_each_page_content_always(tmp_path: Path) -> None:
+    site_dir, frame = frame_site(tmp_path)
+    found = [(f.file, f.check, f.message) for f in postchecks.run(site_dir, {}, (), (frame,))]
+    broken = [
+        (file, message.split(" » ")[0].split("« ")[1])
+        for file, check, message in found
+        if check == "lien-casse"
+    ]
+    assert broken == [
+        ("sec/a/index.html", "../../absent-du-cadre/"),
+        ("sec/b/index.html", "../../absent-du-contenu/"),
+        ("sec/c/index.html", "../../absent-du-cadre/"),
+    ], "a page whose frame differs is read in full"
+    assert [f[0] for f in found if f[1] == "ressource-externe"] == ["sec/c/index.html"]
+    everything = postchecks.run(site_dir, {})
+    assert sum(f.check == "lien-casse" for f in everything) == 4, "without frames: every page"
+
+
+def test_a_check_that_fails_in_the_other_process_is_reported(tmp_path: Path) -> None:
+    def failing(_site: Path) -> Iterator[postchecks.Finding]:
+        raise ValueError("panne")
+        yield  # pragma: no cover
+
+    result = postchecks.in_other_process(failing, tmp_path)
+    with pytest.raises(RuntimeError, match="ValueError: panne"):
+        result()

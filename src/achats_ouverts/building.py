@@ -27,7 +27,13 @@ import yaml
 from achats_ouverts import postchecks, site
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.loading import Data, load
-from achats_ouverts.output import SHELL_DIR, BuildContext, read_shell, shell_markdown
+from achats_ouverts.output import (
+    DETAIL_START,
+    SHELL_DIR,
+    BuildContext,
+    read_shell,
+    shell_markdown,
+)
 from achats_ouverts.report import Report
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import Progress, quiet, validate
@@ -287,7 +293,11 @@ def build(
         progress("vérifications")
         with clock.stage("postchecks"):
             expected = {name: len(frame) for name, frame in data.text.items()}
-            findings = postchecks.run(site_dir, expected, extra_checks)
+            frames = tuple(
+                postchecks.Frame(section, DETAIL_START, shell.tail)
+                for section, shell in sorted(ctx.shells.items())
+            )
+            findings = postchecks.run(site_dir, expected, extra_checks, frames)
         if findings:
             shown = "\n".join(f.line() for f in findings[:50])
             more = f"\n… et {len(findings) - 50} autres" if len(findings) > 50 else ""

@@ -75,8 +75,12 @@ class Shell:
         return head + body + self.tail
 
 
+DETAIL_START = '<div class="ao-detail">'
+"""What opens the content of a detail page in its shell."""
+
+
 def shell_markdown() -> str:
-    body = f'<div class="ao-detail">{CONTENT_MARK}</div>'
+    body = f"{DETAIL_START}{CONTENT_MARK}</div>"
     return markdown_page(
         TITLE_MARK, body, search=False, hide=("navigation", "toc"), description=DESCRIPTION_MARK
     )

@@ -6,9 +6,10 @@ Any problem found here stops the publication: the previous site stays in place.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,8 +42,56 @@ class Finding:
 Check = Callable[[Path], Iterator[Finding]]
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What a shell gives every detail page of a section: the theme around the content.
+
+    Detail pages are the shell page MkDocs built, with the title, description and address
+    replaced (escaped text) and the content inserted after `start`; everything after the content
+    is `tail`, the same in every page. The frame's links and resources are checked in full on the
+    first page of the section; on the others, only the page's own content is scanned: at 100 000
+    pages, the frame is two thirds of what would otherwise be read again and again.
+    """
+
+    section: str
+    start: str
+    tail: str
+
+
+class Scopes:
+    """The part of each page to scan: the whole page, or its own content for detail pages
+    after the first of their section."""
+
+    def __init__(self, site: Path, frames: Iterable[Frame]) -> None:
+        self.root = str(site) + os.sep
+        self.frames = {frame.section: frame for frame in frames}
+        self.seen: set[str] = set()
+
+    def part(self, page: str, text: str) -> str:
+        relative = page[len(self.root) :] if page.startswith(self.root) else page
+        section, _, rest = relative.partition(os.sep)
+        frame = self.frames.get(section)
+        if frame is None or rest.count(os.sep) != 1 or not rest.endswith("index.html"):
+            return text
+        if section not in self.seen:
+            self.seen.add(section)
+            return text
+        start = text.find(frame.start)
+        if start < 0 or not text.endswith(frame.tail):
+            return text
+        return text[start + len(frame.start) : len(text) - len(frame.tail)]
+
+
+def site_files(site: Path) -> Iterator[Path]:
+    """Every file of the site in a stable order, listed folder by folder (never all at once)."""
+    for folder, dirs, names in os.walk(site):
+        dirs.sort()
+        for name in sorted(names):
+            yield Path(folder, name)
+
+
 def html_files(site: Path) -> Iterator[Path]:
-    yield from sorted(site.rglob("*.html"))
+    return (path for path in site_files(site) if path.suffix == ".html")
 
 
 def _page_url(site: Path, path: Path) -> str:
@@ -67,7 +116,7 @@ def resolve(target: Path) -> Path | None:
     return target if target.is_file() else None
 
 
-def check_links(site: Path) -> Iterator[Finding]:
+def check_links(site: Path, frames: Iterable[Frame] = ()) -> Iterator[Finding]:
     """Every internal link and anchor of every page resolves inside the site.
 
     Built for sites of 100 000 pages: links are parsed as strings, each distinct target is looked
@@ -94,12 +143,13 @@ def check_links(site: Path) -> Iterator[Finding]:
         return ids[path]
 
     root = str(site)
+    scopes = Scopes(site, frames)
     for page in html_files(site):
         text = page.read_text(encoding="utf-8")
         own_ids: set[str] | None = None
         page_text = str(page)
         folder = os.path.dirname(page_text)  # noqa: PTH120 (strings: millions of links)
-        for _attr, raw in HREF_SRC.findall(text):
+        for _attr, raw in HREF_SRC.findall(scopes.part(page_text, text)):
             link = raw.strip()
             if not link or link.startswith(("mailto:", "data:", "javascript:", "//")):
                 continue
@@ -137,11 +187,12 @@ def check_links(site: Path) -> Iterator[Finding]:
                 )
 
 
-def check_external_resources(site: Path) -> Iterator[Finding]:
+def check_external_resources(site: Path, frames: Iterable[Frame] = ()) -> Iterator[Finding]:
     """No page loads a script, style, font, image or frame from another site."""
-    for path in sorted([*site.rglob("*.html"), *site.rglob("*.css")]):
+    scopes = Scopes(site, frames)
+    for path in (p for p in site_files(site) if p.suffix in (".html", ".css")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        for match in EXTERNAL_RESOURCE.finditer(text):
+        for match in EXTERNAL_RESOURCE.finditer(scopes.part(str(path), text)):
             snippet = match.group(0)
             if snippet.lower().startswith("<link"):
                 rel = LINK_REL.search(snippet)
@@ -181,9 +232,58 @@ def check_row_counts(
             )
 
 
-def run(site: Path, expected_rows: dict[str, int], extra: tuple[Check, ...] = ()) -> list[Finding]:
+def run(
+    site: Path,
+    expected_rows: dict[str, int],
+    extra: tuple[Check, ...] = (),
+    frames: tuple[Frame, ...] = (),
+) -> list[Finding]:
+    """Every check, findings in a fixed order. The link check reads every page in a second
+    process while this one looks for outside resources (the two cost about the same)."""
     findings: list[Finding] = []
-    for check in (check_links, check_external_resources, *extra):
+    links = in_other_process(lambda s: check_links(s, frames), site)
+    resources = list(check_external_resources(site, frames))
+    findings.extend(links())
+    findings.extend(resources)
+    for check in extra:
         findings.extend(check(site))
     findings.extend(check_row_counts(site, expected_rows))
     return findings
+
+
+def in_other_process(check: Check, site: Path) -> Callable[[], list[Finding]]:
+    """Start `check` in a forked process; the returned function waits for its findings.
+
+    Where processes cannot be forked, the check runs here, when its findings are asked for.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: list(check(site))
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        try:
+            sender.send((True, list(check(site))))
+        except BaseException as exc:  # reported in the parent
+            sender.send((False, f"{type(exc).__name__}: {exc}"))
+        finally:
+            sender.close()
+
+    process = context.Process(target=work, daemon=True)
+    process.start()
+    sender.close()
+
+    def result() -> list[Finding]:
+        try:
+            ok, value = receiver.recv()
+        except EOFError:
+            ok, value = False, f"processus de vérification arrêté (code {process.exitcode})"
+        finally:
+            process.join()
+            receiver.close()
+        if not ok:
+            raise RuntimeError(f"vérification impossible : {value}")
+        found: list[Finding] = value
+        return found
+
+    return result

@@ -33,6 +33,11 @@ def main() -> int:
         help="ne pas mesurer frictionless sur le paquet entier (seulement sur marches.csv)",
     )
     parser.add_argument(
+        "--sans-pages-marches",
+        action="store_true",
+        help="construire sans page par marché (achats-ouverts build --sans-pages-marches)",
+    )
+    parser.add_argument(
         "--lignes-cassees",
         type=float,
         default=0.0,
@@ -52,6 +57,7 @@ def main() -> int:
             find_project_dir(Path.cwd()),
             package_baseline=not args.sans_paquet,
             bad_rows=args.lignes_cassees,
+            contract_pages=not args.sans_pages_marches,
         )
     finally:
         if not args.dossier:

@@ -4,18 +4,25 @@ post-build checks that read the shared frame of detail pages once."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
-from achats_ouverts import postchecks
+from achats_ouverts import details, postchecks, site
 from achats_ouverts.building import build
 from achats_ouverts.cli import run
-from achats_ouverts.output import DETAIL_START, path_segment
+from achats_ouverts.errors import BuildError
+from achats_ouverts.loading import load
+from achats_ouverts.output import DETAIL_START, BuildContext, Shell, in_other_process, path_segment
+from achats_ouverts.report import Report
 from achats_ouverts.settings import Settings
+from achats_ouverts.validation import validate
 from tests import browser
 from tests.explorer_support import CONTRACTS, make_explorer_data
 from tests.support import ROOT, SUPPLIER
@@ -148,11 +155,33 @@ def test_the_frame_is_checked_once_and_each_page_content_always(tmp_path: Path) 
     assert sum(f.check == "lien-casse" for f in everything) == 4, "without frames: every page"
 
 
-def test_a_check_that_fails_in_the_other_process_is_reported(tmp_path: Path) -> None:
-    def failing(_site: Path) -> Iterator[postchecks.Finding]:
+def test_work_in_the_other_process_returns_its_result_or_its_error() -> None:
+    def failing() -> list[str]:
         raise ValueError("panne")
-        yield  # pragma: no cover
 
-    result = postchecks.in_other_process(failing, tmp_path)
-    with pytest.raises(RuntimeError, match="ValueError: panne"):
-        result()
+    assert in_other_process(lambda: [os.getpid()])() != [os.getpid()]
+    with pytest.raises(BuildError, match="ValueError: panne"):
+        in_other_process(failing)()
+
+
+def test_detail_pages_written_by_two_processes_are_those_of_one(tmp_path: Path) -> None:
+    """Same files, same bytes, same list of pages for the sitemap as a single process."""
+    data = load(validate(make_explorer_data(tmp_path / "data")))
+    written: dict[str, dict[str, str]] = {}
+    for label, fork in (("deux", True), ("un", False)):
+        site_dir = tmp_path / label
+        ctx = BuildContext(data, Report(), tmp_path / "docs", tmp_path / "f", site_dir)
+        ctx.shells = {
+            s: Shell(s, "<html><title>AO-TITRE-A7F3C9</title>", "</html>")
+            for s in site.SHELL_SECTIONS
+        }
+        serial = mock.patch.object(details, "in_other_process", lambda work: work)
+        with mock.patch.object(details, "PAGE_CHUNK", 2), serial if not fork else nullcontext():
+            details.produce_detail_pages(ctx)
+        written[label] = {
+            p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8")
+            for p in site_dir.rglob("*.html")
+        }
+        assert sorted(ctx.direct_pages) == sorted(str(Path(k).parent) + "/" for k in written[label])
+    assert written["deux"] == written["un"]
+    assert len(written["un"]) > len(CONTRACTS)

@@ -416,6 +416,7 @@ def run(
     *,
     package_baseline: bool = True,
     bad_rows: float = 0.0,
+    contract_pages: bool = True,
 ) -> Figures:
     """One benchmark run in `workdir` (its data folder and site are left there)."""
     figures = Figures(contracts_count)
@@ -438,7 +439,11 @@ def run(
     figures.cpu["validate_cli_s"] = ours.cpu_seconds
     clock = Stopwatch()
     settings = Settings(
-        data_dir=data_dir, output_dir=site_dir, project_dir=project_dir, limits=LIMITS
+        data_dir=data_dir,
+        output_dir=site_dir,
+        project_dir=project_dir,
+        limits=LIMITS,
+        contract_pages=contract_pages,
     )
     started, cpu = perf_counter(), process_time()
     build(settings, stopwatch=clock)

@@ -18,7 +18,7 @@ import pandas as pd
 from achats_ouverts import aggregates, contracts, cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.loading import Data
-from achats_ouverts.output import BuildContext, path_segment
+from achats_ouverts.output import BuildContext, in_other_process, path_segment
 from achats_ouverts.pages import SiteInfo
 from achats_ouverts.rendering import euros, french_date, number, percent, render
 
@@ -393,9 +393,14 @@ def upcoming_by_contract(data: Data) -> dict[str, str]:
     return dict(zip(chosen["uidMarche"], chosen["id"], strict=True))
 
 
-def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, ContractPage]]:
+def contract_pages(
+    data: Data, directory: Directory, share: tuple[int, int] = (0, 1)
+) -> Iterator[tuple[str, ContractPage]]:
     """(slug, page context) of every contract, in the default order, prepared `PAGE_CHUNK`
-    contracts at a time so that memory does not grow with the number of contracts."""
+    contracts at a time so that memory does not grow with the number of contracts.
+
+    `share` (k, n): only the chunks whose number is k modulo n, so that n processes can share
+    the work."""
     root = root_prefix(f"{CONTRACTS_SECTION}/x/")
     site = SiteInfo.of(data.publisher)
     ds = contracts.dataset("marches")
@@ -416,6 +421,8 @@ def contract_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Cont
     deps: dict[str, Link] = {}
     views: dict[SupplierKey, SupplierView] = {}
     for lo in range(0, len(directory.contracts), PAGE_CHUNK):
+        if (lo // PAGE_CHUNK) % share[1] != share[0]:
+            continue
         frame = directory.contracts.iloc[lo : lo + PAGE_CHUNK]
         part = text.loc[frame.index]
         columns = [
@@ -509,9 +516,11 @@ def contract_description(page: ContractPage) -> str:
     return ", ".join(parts) + "."
 
 
-def write_contract_pages(ctx: BuildContext, directory: Directory) -> None:
-    """One page per contract, rendered into the `marches` shell."""
-    for slug, page in contract_pages(ctx.data, directory):
+def write_contract_pages(
+    ctx: BuildContext, directory: Directory, share: tuple[int, int] = (0, 1)
+) -> None:
+    """One page per contract (or the `share` of them), rendered into the `marches` shell."""
+    for slug, page in contract_pages(ctx.data, directory, share):
         ctx.direct(
             CONTRACTS_SECTION,
             slug,
@@ -688,6 +697,20 @@ def write_supplier_pages(ctx: BuildContext, directory: Directory) -> None:
 def produce_detail_pages(ctx: BuildContext) -> None:
     """Every contract's and supplier's page (after MkDocs, into the shells)."""
     directory = build_directory(ctx.data, ctx.contract_pages)
+
+    def other_share() -> list[str]:
+        """Supplier pages and every other chunk of contracts (in a second process): the paths
+        of the pages it wrote."""
+        mine, ctx.direct_pages = ctx.direct_pages, []
+        try:
+            if ctx.contract_pages:
+                write_contract_pages(ctx, directory, (1, 2))
+            write_supplier_pages(ctx, directory)
+            return ctx.direct_pages
+        finally:
+            ctx.direct_pages = mine
+
+    other = in_other_process(other_share)
     if ctx.contract_pages:
-        write_contract_pages(ctx, directory)
-    write_supplier_pages(ctx, directory)
+        write_contract_pages(ctx, directory, (0, 2))
+    ctx.direct_pages.extend(other())

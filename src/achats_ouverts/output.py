@@ -15,18 +15,20 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import multiprocessing
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, TypeVar, cast
 
 from achats_ouverts.errors import BuildError
 from achats_ouverts.loading import Data
 from achats_ouverts.rendering import markdown_page
 from achats_ouverts.report import Report
 
+T = TypeVar("T")
 SHELL_DIR = "_gabarit"
 TITLE_MARK = "AO-TITRE-A7F3C9"
 CONTENT_MARK = "<!--AO-CONTENU-A7F3C9-->"
@@ -101,6 +103,44 @@ def read_shell(site_dir: Path, section: str) -> Shell:
     if not sep:
         raise BuildError(f"gabarit de page introuvable pour la section « {section} »")
     return Shell(section, head, tail)
+
+
+def in_other_process(work: Callable[[], T]) -> Callable[[], T]:
+    """Start `work` in a forked process (the machine has two cores); the returned function waits
+    for its result, or raises BuildError with the child's error. Where processes cannot be
+    forked, `work` runs here when its result is asked for. `work` must not rely on changing this
+    process's state: only its return value comes back."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            sender.send((True, work()))
+        except BaseException as exc:  # reported in the parent
+            sender.send((False, f"{type(exc).__name__}: {exc}"))
+        finally:
+            sender.close()
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    sender.close()
+
+    def result() -> T:
+        try:
+            ok, value = receiver.recv()
+        except EOFError:
+            ok, value = False, f"processus arrêté (code {process.exitcode})"
+        finally:
+            process.join()
+            receiver.close()
+        if not ok:
+            raise BuildError(f"travail en parallèle impossible : {value}")
+        found: T = value
+        return found
+
+    return result
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Any problem found here stops the publication: the previous site stays in place.
 from __future__ import annotations
 
 import csv
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from achats_ouverts import contracts
+from achats_ouverts.output import in_other_process
 
 HREF_SRC = re.compile(r"""\s(href|src)\s*=\s*["']([^"']*)["']""", re.I)
 ID_ATTR = re.compile(r"""\sid\s*=\s*["']([^"']+)["']""", re.I)
@@ -241,7 +241,7 @@ def run(
     """Every check, findings in a fixed order. The link check reads every page in a second
     process while this one looks for outside resources (the two cost about the same)."""
     findings: list[Finding] = []
-    links = in_other_process(lambda s: check_links(s, frames), site)
+    links = in_other_process(lambda: list(check_links(site, frames)))
     resources = list(check_external_resources(site, frames))
     findings.extend(links())
     findings.extend(resources)
@@ -249,41 +249,3 @@ def run(
         findings.extend(check(site))
     findings.extend(check_row_counts(site, expected_rows))
     return findings
-
-
-def in_other_process(check: Check, site: Path) -> Callable[[], list[Finding]]:
-    """Start `check` in a forked process; the returned function waits for its findings.
-
-    Where processes cannot be forked, the check runs here, when its findings are asked for.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: list(check(site))
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-
-    def work() -> None:
-        try:
-            sender.send((True, list(check(site))))
-        except BaseException as exc:  # reported in the parent
-            sender.send((False, f"{type(exc).__name__}: {exc}"))
-        finally:
-            sender.close()
-
-    process = context.Process(target=work, daemon=True)
-    process.start()
-    sender.close()
-
-    def result() -> list[Finding]:
-        try:
-            ok, value = receiver.recv()
-        except EOFError:
-            ok, value = False, f"processus de vérification arrêté (code {process.exitcode})"
-        finally:
-            process.join()
-            receiver.close()
-        if not ok:
-            raise RuntimeError(f"vérification impossible : {value}")
-        found: list[Finding] = value
-        return found
-
-    return result

@@ -593,7 +593,11 @@ def supplier_links_frame(data: Data, directory: Directory) -> pd.DataFrame:
     return links.sort_values(["kind", "ident", "position"], kind="stable")
 
 
-def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, SupplierPage]]:
+def supplier_pages(
+    data: Data, directory: Directory, share: tuple[int, int] = (0, 1)
+) -> Iterator[tuple[str, SupplierPage]]:
+    """(slug, page context) of every supplier holding a contract; with `share` (k, n), only the
+    suppliers whose rank is k modulo n."""
     page = f"{SUPPLIERS_SECTION}/x/"
     root = root_prefix(page)
     site = SiteInfo.of(data.publisher)
@@ -633,11 +637,16 @@ def supplier_pages(data: Data, directory: Directory) -> Iterator[tuple[str, Supp
     maker = RowMaker(directory, directory.contracts, root)
     start = 0
     total = len(links)
+    rank = -1
     while start < total:
         end = start
         key = (kinds[start], idents[start])
         while end < total and kinds[end] == key[0] and idents[end] == key[1]:
             end += 1
+        rank += 1
+        if rank % share[1] != share[0]:
+            start = end
+            continue
         info = directory.suppliers[key]
         years = by_supplier.get(key, [])
         if len(years) > 1:
@@ -682,9 +691,12 @@ def total_supplier_row(rows: list[SupplierProfileRow]) -> SupplierProfileRow:
     )
 
 
-def write_supplier_pages(ctx: BuildContext, directory: Directory) -> None:
-    """One page per supplier holding at least one contract, rendered into the `titulaires` shell."""
-    for slug, page in supplier_pages(ctx.data, directory):
+def write_supplier_pages(
+    ctx: BuildContext, directory: Directory, share: tuple[int, int] = (0, 1)
+) -> None:
+    """One page per supplier holding at least one contract (or the `share` of them), rendered
+    into the `titulaires` shell."""
+    for slug, page in supplier_pages(ctx.data, directory, share):
         ctx.direct(
             SUPPLIERS_SECTION,
             slug,
@@ -698,19 +710,21 @@ def produce_detail_pages(ctx: BuildContext) -> None:
     """Every contract's and supplier's page (after MkDocs, into the shells)."""
     directory = build_directory(ctx.data, ctx.contract_pages)
 
+    def write_share(share: tuple[int, int]) -> None:
+        if ctx.contract_pages:
+            write_contract_pages(ctx, directory, share)
+        write_supplier_pages(ctx, directory, share)
+
     def other_share() -> list[str]:
-        """Supplier pages and every other chunk of contracts (in a second process): the paths
-        of the pages it wrote."""
+        """Every other chunk of contracts and every other supplier (in a second process): the
+        paths of the pages it wrote."""
         mine, ctx.direct_pages = ctx.direct_pages, []
         try:
-            if ctx.contract_pages:
-                write_contract_pages(ctx, directory, (1, 2))
-            write_supplier_pages(ctx, directory)
+            write_share((1, 2))
             return ctx.direct_pages
         finally:
             ctx.direct_pages = mine
 
     other = in_other_process(other_share)
-    if ctx.contract_pages:
-        write_contract_pages(ctx, directory, (0, 2))
+    write_share((0, 2))
     ctx.direct_pages.extend(other())

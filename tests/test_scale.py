@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,14 @@ from achats_ouverts.building import build
 from achats_ouverts.cli import run
 from achats_ouverts.errors import BuildError
 from achats_ouverts.loading import load
-from achats_ouverts.output import DETAIL_START, BuildContext, Shell, in_other_process, path_segment
+from achats_ouverts.output import (
+    DETAIL_START,
+    BuildContext,
+    Pending,
+    Shell,
+    in_other_process,
+    path_segment,
+)
 from achats_ouverts.report import Report
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
@@ -159,9 +167,20 @@ def test_work_in_the_other_process_returns_its_result_or_its_error() -> None:
     def failing() -> list[str]:
         raise ValueError("panne")
 
-    assert in_other_process(lambda: [os.getpid()])() != [os.getpid()]
+    assert in_other_process(lambda: [os.getpid()]).result() != [os.getpid()]
     with pytest.raises(BuildError, match="ValueError: panne"):
-        in_other_process(failing)()
+        in_other_process(failing).result()
+    slow = in_other_process(lambda: time.sleep(60))
+    slow.cancel()
+    assert not slow.process.is_alive()
+
+
+class Serial(Pending[list[str]]):
+    """A `Pending` that runs its work here, when asked (as where processes cannot fork)."""
+
+    def __init__(self, work: Callable[[], list[str]]) -> None:
+        self.work = work
+        self.process = None
 
 
 def test_detail_pages_written_by_two_processes_are_those_of_one(tmp_path: Path) -> None:
@@ -175,7 +194,7 @@ def test_detail_pages_written_by_two_processes_are_those_of_one(tmp_path: Path) 
             s: Shell(s, "<html><title>AO-TITRE-A7F3C9</title>", "</html>")
             for s in site.SHELL_SECTIONS
         }
-        serial = mock.patch.object(details, "in_other_process", lambda work: work)
+        serial = mock.patch.object(details, "in_other_process", Serial)
         with mock.patch.object(details, "PAGE_CHUNK", 2), serial if not fork else nullcontext():
             details.produce_detail_pages(ctx)
         written[label] = {

@@ -726,5 +726,9 @@ def produce_detail_pages(ctx: BuildContext) -> None:
             ctx.direct_pages = mine
 
     other = in_other_process(other_share)
-    write_share((0, 2))
-    ctx.direct_pages.extend(other())
+    try:
+        write_share((0, 2))
+    except BaseException:
+        other.cancel()
+        raise
+    ctx.direct_pages.extend(other.result())

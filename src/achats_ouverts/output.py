@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, Generic, TypeVar, cast
 
 from achats_ouverts.errors import BuildError
 from achats_ouverts.loading import Data
@@ -105,42 +105,56 @@ def read_shell(site_dir: Path, section: str) -> Shell:
     return Shell(section, head, tail)
 
 
-def in_other_process(work: Callable[[], T]) -> Callable[[], T]:
-    """Start `work` in a forked process (the machine has two cores); the returned function waits
-    for its result, or raises BuildError with the child's error. Where processes cannot be
-    forked, `work` runs here when its result is asked for. `work` must not rely on changing this
-    process's state: only its return value comes back."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return work
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
+class Pending(Generic[T]):
+    """Work started in a forked process (the machine has two cores): `result()` waits for its
+    return value, or raises BuildError with the child's error; `cancel()` stops it. Where
+    processes cannot be forked, the work runs here when its result is asked for. The work must
+    not rely on changing this process's state: only its return value comes back."""
 
-    def run() -> None:
+    def __init__(self, work: Callable[[], T]) -> None:
+        self.work = work
+        self.process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                sender.send((True, work()))
+            except BaseException as exc:  # reported in the parent
+                sender.send((False, f"{type(exc).__name__}: {exc}"))
+            finally:
+                sender.close()
+
+        self.process = context.Process(target=run, daemon=True)
+        self.process.start()
+        sender.close()
+
+    def result(self) -> T:
+        if self.process is None:
+            return self.work()
         try:
-            sender.send((True, work()))
-        except BaseException as exc:  # reported in the parent
-            sender.send((False, f"{type(exc).__name__}: {exc}"))
-        finally:
-            sender.close()
-
-    process = context.Process(target=run, daemon=True)
-    process.start()
-    sender.close()
-
-    def result() -> T:
-        try:
-            ok, value = receiver.recv()
+            ok, value = self.receiver.recv()
         except EOFError:
-            ok, value = False, f"processus arrêté (code {process.exitcode})"
+            ok, value = False, f"processus arrêté (code {self.process.exitcode})"
         finally:
-            process.join()
-            receiver.close()
+            self.process.join()
+            self.receiver.close()
         if not ok:
             raise BuildError(f"travail en parallèle impossible : {value}")
         found: T = value
         return found
 
-    return result
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def in_other_process(work: Callable[[], T]) -> Pending[T]:
+    """Start `work` in a second process (see `Pending`)."""
+    return Pending(work)
 
 
 @dataclass(frozen=True)

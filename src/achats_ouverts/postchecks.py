@@ -242,8 +242,12 @@ def run(
     process while this one looks for outside resources (the two cost about the same)."""
     findings: list[Finding] = []
     links = in_other_process(lambda: list(check_links(site, frames)))
-    resources = list(check_external_resources(site, frames))
-    findings.extend(links())
+    try:
+        resources = list(check_external_resources(site, frames))
+    except BaseException:
+        links.cancel()
+        raise
+    findings.extend(links.result())
     findings.extend(resources)
     for check in extra:
         findings.extend(check(site))

@@ -24,12 +24,12 @@ from typing import Any
 
 import yaml
 
-from achats_ouverts import postchecks, site
+from achats_ouverts import hosting, postchecks, site
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.loading import Data, load
 from achats_ouverts.output import SHELL_DIR, BuildContext, read_shell, shell_markdown
 from achats_ouverts.report import Report
-from achats_ouverts.settings import Settings
+from achats_ouverts.settings import Settings, theme_scripts_dir
 from achats_ouverts.validation import Progress, quiet, validate
 
 STAGING_PREFIX = ".achats-ouverts-"
@@ -75,6 +75,12 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
         "accessibilite": publisher.accessibilite.etat,
     }
     return config
+
+
+def theme_script_dirs(config: dict[str, Any]) -> tuple[Path, ...]:
+    """Templates whose inline scripts count as the theme's own: the theme's and the overrides'."""
+    custom = config.get("theme", {}).get("custom_dir")
+    return (theme_scripts_dir(), Path(custom)) if custom else (theme_scripts_dir(),)
 
 
 class _Collect(logging.Handler):
@@ -245,7 +251,8 @@ def build(
         files = merge_tree(files_dir, site_dir)
         progress("vérifications")
         expected = {name: len(frame) for name, frame in data.text.items()}
-        findings = postchecks.run(site_dir, expected, extra_checks)
+        scan = postchecks.SafetyScan(postchecks.theme_script_patterns(theme_script_dirs(config)))
+        findings = postchecks.run(site_dir, expected, extra_checks, scan)
         if findings:
             shown = "\n".join(f.line() for f in findings[:50])
             more = f"\n… et {len(findings) - 50} autres" if len(findings) > 50 else ""
@@ -253,6 +260,7 @@ def build(
                 f"le site construit échoue à {len(findings)} vérification(s), rien n'est publié :"
                 f"\n{shown}{more}"
             )
+        hosting.write_host_files(site_dir, scan.inline_scripts)
         progress("publication")
         publish(site_dir, output)
         pages = sum(1 for _ in output.rglob("*.html"))

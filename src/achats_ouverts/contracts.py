@@ -727,7 +727,7 @@ ACHATS_A_VENIR_FIELDS: list[Field] = [
         "Adresse web (https) de la consultation sur le profil d'acheteur, une fois lancée.",
         "https://marches.example.fr/consultation/1234",
         format="uri",
-        pattern=r"^https?://",
+        pattern=r"^https?://[^\s]+$",
     ),
     _field(
         "dateLimiteRemiseOffres",

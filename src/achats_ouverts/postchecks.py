@@ -1,18 +1,32 @@
 """Checks run on the built site in the staging folder, before it is published.
 
 Any problem found here stops the publication: the previous site stays in place.
+
+The safety scan (`SafetyScan`) reads every output that a browser, a feed reader or the search
+widget interprets (HTML pages, XML and feeds, SVG, JSON-LD, the search index, Turtle, iCalendar)
+the way they do, and refuses any script that is not the theme's own, any event-handler attribute
+and any URL outside http(s), mailto and relative ones: a payload that came in through the data can
+only ever be text.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
 from achats_ouverts import contracts
+from achats_ouverts.settings import theme_scripts_dir
 
 HREF_SRC = re.compile(r"""\s(href|src)\s*=\s*["']([^"']*)["']""", re.I)
 ID_ATTR = re.compile(r"""\sid\s*=\s*["']([^"']+)["']""", re.I)
@@ -145,9 +159,285 @@ def check_row_counts(
             )
 
 
-def run(site: Path, expected_rows: dict[str, int], extra: tuple[Check, ...] = ()) -> list[Finding]:
+# --- Safety scan ----------------------------------------------------------------------------------
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+IDENTIFIER_SCHEMES = SAFE_SCHEMES | {"tag", "urn"}
+"""Identifiers of feeds and catalogues (Atom ids, RDF subjects) may also be `tag:` or `urn:`."""
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "poster",
+        "data",
+        "cite",
+        "background",
+        "longdesc",
+        "manifest",
+        "codebase",
+        "ping",
+        "xlink:href",
+        "xml:base",
+    }
+)
+SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
+FORBIDDEN_ELEMENTS = frozenset(
+    {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+)
+DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json"})
+SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+C0_OR_SPACE = "".join(chr(code) for code in range(0x21))
+DANGEROUS_STYLE = re.compile(r"expression\s*\(|javascript:|url\s*\(", re.I)
+TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+TEMPLATE_VALUE = r"[A-Za-z0-9._/:~-]*"
+"""What a template expression inside a theme script may become: a relative or absolute URL."""
+FEED_HTML_ELEMENTS = frozenset({"content", "summary", "title", "subtitle", "rights"})
+URL_TEXT_ELEMENTS = frozenset({"loc", "uri", "icon", "logo"})
+JSON_URL_KEYS = frozenset(
+    {"@id", "@context", "@base", "@vocab", "sameas", "landingpage", "license"}
+)
+TURTLE_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|'
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''|"
+    r'"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'",
+    re.S,
+)
+TURTLE_IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+ICAL_URL_PROPERTIES = frozenset(
+    {"URL", "ATTACH", "ORGANIZER", "ATTENDEE", "TZURL", "SOURCE", "CONFERENCE", "IMAGE"}
+)
+
+
+def unsafe_url(value: str, allowed: frozenset[str] = SAFE_SCHEMES) -> bool:
+    """True when a browser would read a scheme outside `allowed` in this attribute value.
+
+    Browsers drop leading and trailing controls and spaces and remove tabs and newlines anywhere
+    before reading the scheme (`java\\tscript:` is `javascript:`); so does this check.
+    """
+    text = TAB_OR_NEWLINE.sub("", value).strip(C0_OR_SPACE)
+    match = SCHEME.match(text)
+    return match is not None and match.group(1).lower() not in allowed
+
+
+def theme_script_patterns(template_dirs: Iterable[Path]) -> tuple[re.Pattern[str], ...]:
+    """The inline scripts the theme's own templates write, as patterns of their rendered text.
+
+    A template expression inside a script (`{{ base_url }}`) may only become a URL-like value.
+    """
+    patterns: set[str] = set()
+    for folder in template_dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.html")):
+            for body in TEMPLATE_SCRIPT.findall(path.read_text(encoding="utf-8")):
+                parts = JINJA_EXPRESSION.split(body)
+                patterns.add(TEMPLATE_VALUE.join(re.escape(part) for part in parts))
+    return tuple(re.compile(pattern, re.S) for pattern in sorted(patterns))
+
+
+def csp_hash(script: str) -> str:
+    """The Content-Security-Policy source allowing this inline script: `'sha256-…'`."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def _short(value: str, length: int = 80) -> str:
+    text = " ".join(value.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@dataclass
+class SafetyScan:
+    """The HTML safety scan, a check: see the module docstring.
+
+    `inline_scripts` collects the text of every executable inline script met (all of them the
+    theme's own once the scan is clean): their hashes make the Content-Security-Policy.
+    """
+
+    theme_scripts: tuple[re.Pattern[str], ...]
+    inline_scripts: set[str] = field(default_factory=set)
+
+    def __call__(self, site: Path) -> Iterator[Finding]:
+        for path in sorted(site.rglob("*")):
+            suffix = path.suffix.lower()
+            where = _page_url(site, path)
+            if suffix in (".html", ".htm"):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                yield from self.html(LexborHTMLParser(text), where, site, path)
+            elif suffix in (".xml", ".atom", ".rss", ".svg"):
+                yield from self.xml(path, where)
+            elif suffix == ".jsonld" or path.name == "search_index.json":
+                try:
+                    value = json.loads(path.read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    yield Finding(where, "json-invalide", f"JSON illisible : {exc}")
+                    continue
+                if suffix == ".jsonld":
+                    yield from self.json_urls(value, where)
+                else:
+                    yield from self.search_index(value, where)
+            elif suffix == ".ttl":
+                yield from self.turtle(path.read_text(encoding="utf-8"), where)
+            elif suffix == ".ics":
+                yield from self.icalendar(path.read_text(encoding="utf-8"), where)
+
+    # HTML, as a browser parses it (lexbor follows the WHATWG parsing algorithm).
+
+    def html(
+        self, tree: LexborHTMLParser, where: str, site: Path | None, page: Path | None
+    ) -> Iterator[Finding]:
+        """`site` and `page` are None for an HTML fragment (feed content, search index entry),
+        where no script at all is allowed."""
+        root = tree.root
+        if root is None:
+            return
+        for node in root.traverse():
+            tag = node.tag or ""
+            for name, value in node.attributes.items():
+                yield from self._attribute(tag, name.lower(), value or "", where)
+            if tag in FORBIDDEN_ELEMENTS:
+                yield Finding(where, "element-interdit", f"élément <{tag}> interdit")
+            elif tag == "script":
+                yield from self._script(node, where, site, page)
+
+    def _attribute(self, tag: str, name: str, value: str, where: str) -> Iterator[Finding]:
+        if name.startswith("on"):
+            yield Finding(
+                where, "attribut-evenement", f"attribut « {name} » sur <{tag}> : {_short(value)}"
+            )
+        elif name in URL_ATTRIBUTES:
+            if unsafe_url(value):
+                yield Finding(where, "url-interdite", f"{name}=« {_short(value)} » sur <{tag}>")
+        elif name in SRCSET_ATTRIBUTES:
+            for candidate in value.split(","):
+                url = candidate.strip().split(" ")[0]
+                if unsafe_url(url):
+                    yield Finding(where, "url-interdite", f"{name}=« {_short(url)} » sur <{tag}>")
+        elif name == "style" and DANGEROUS_STYLE.search(value):
+            yield Finding(where, "style-interdit", f"style=« {_short(value)} » sur <{tag}>")
+        elif name == "http-equiv" and value.strip().lower() == "refresh":
+            yield Finding(where, "element-interdit", "redirection <meta http-equiv=refresh>")
+
+    def _script(
+        self, node: LexborNode, where: str, site: Path | None, page: Path | None
+    ) -> Iterator[Finding]:
+        attributes = node.attributes
+        src = attributes.get("src")
+        if src is not None:
+            found = _target(site, page, src.strip()) if site and page else None
+            resolved = resolve(found[0]) if found else None
+            if (
+                site is None
+                or resolved is None
+                or resolved.suffix != ".js"
+                or not resolved.resolve().is_relative_to(site.resolve())
+            ):
+                yield Finding(where, "script-interdit", f"script « {_short(src)} » hors du thème")
+            return
+        kind = (attributes.get("type") or "").strip().lower()
+        text = node.text(deep=True)
+        if kind in DATA_SCRIPT_TYPES:
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                yield Finding(where, "json-invalide", f"<script type={kind}> illisible : {exc}")
+                return
+            if kind == "application/ld+json":
+                yield from self.json_urls(value, where)
+            return
+        if site is not None and any(pattern.fullmatch(text) for pattern in self.theme_scripts):
+            self.inline_scripts.add(text)
+            return
+        yield Finding(where, "script-interdit", f"script en ligne hors du thème : {_short(text)}")
+
+    def fragment(self, markup: str, where: str) -> Iterator[Finding]:
+        if "<" in markup:
+            yield from self.html(LexborHTMLParser(markup), where, None, None)
+
+    # Other formats.
+
+    def xml(self, path: Path, where: str) -> Iterator[Finding]:
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as exc:
+            yield Finding(where, "xml-invalide", f"XML mal formé : {exc}")
+            return
+        rss = root.tag == "rss"
+        for element in root.iter():
+            local = element.tag.rsplit("}", 1)[-1].lower()
+            if local == "script":
+                yield Finding(where, "script-interdit", "élément <script> dans un fichier XML")
+            for name, value in element.attrib.items():
+                attribute = name.rsplit("}", 1)[-1].lower()
+                yield from self._attribute(local, attribute, value, where)
+            text = element.text or ""
+            if local in URL_TEXT_ELEMENTS and unsafe_url(text, IDENTIFIER_SCHEMES):
+                yield Finding(where, "url-interdite", f"<{local}>{_short(text)}</{local}>")
+            html_text = (local in FEED_HTML_ELEMENTS and element.get("type") == "html") or (
+                rss and local == "description"
+            )
+            if html_text:
+                yield from self.fragment(text, f"{where} <{local}>")
+
+    def json_urls(self, value: Any, where: str, key: str = "") -> Iterator[Finding]:
+        """Every URL-valued member of a JSON(-LD) document has a safe scheme."""
+        if isinstance(value, dict):
+            for name, item in sorted(value.items()):
+                yield from self.json_urls(item, where, str(name))
+        elif isinstance(value, list):
+            for item in value:
+                yield from self.json_urls(item, where, key)
+        elif isinstance(value, str):
+            lowered = key.lower()
+            is_url = lowered in JSON_URL_KEYS or lowered.endswith("url")
+            if is_url and unsafe_url(value, IDENTIFIER_SCHEMES):
+                yield Finding(where, "url-interdite", f"« {key} » : {_short(value)}")
+
+    def search_index(self, value: Any, where: str) -> Iterator[Finding]:
+        """The search widget inserts titles and texts of its index as HTML."""
+        docs = value.get("docs", []) if isinstance(value, dict) else []
+        for doc in docs:
+            if not isinstance(doc, dict):
+                continue
+            location = str(doc.get("location", ""))
+            if unsafe_url(location):
+                yield Finding(where, "url-interdite", f"location « {_short(location)} »")
+            for key in ("title", "text"):
+                yield from self.fragment(str(doc.get(key, "")), f"{where} ({location})")
+
+    def turtle(self, text: str, where: str) -> Iterator[Finding]:
+        for iri in TURTLE_IRI.findall(TURTLE_STRING.sub('""', text)):
+            if unsafe_url(iri, IDENTIFIER_SCHEMES):
+                yield Finding(where, "url-interdite", f"IRI <{_short(iri)}>")
+
+    def icalendar(self, text: str, where: str) -> Iterator[Finding]:
+        unfolded = re.sub(r"\r?\n[ \t]", "", text)
+        for line in unfolded.splitlines():
+            name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
+            if name not in ICAL_URL_PROPERTIES:
+                continue
+            value = re.sub(r'"[^"]*"', "", line).partition(":")[2]
+            if unsafe_url(value):
+                yield Finding(where, "url-interdite", f"{name} : {_short(value)}")
+
+
+def run(
+    site: Path,
+    expected_rows: dict[str, int],
+    extra: tuple[Check, ...] = (),
+    safety: SafetyScan | None = None,
+) -> list[Finding]:
+    scan = (
+        safety if safety is not None else SafetyScan(theme_script_patterns((theme_scripts_dir(),)))
+    )
+    checks: tuple[Check, ...] = (check_links, check_external_resources, scan, *extra)
     findings: list[Finding] = []
-    for check in (check_links, check_external_resources, *extra):
+    for check in checks:
         findings.extend(check(site))
     findings.extend(check_row_counts(site, expected_rows))
     return findings

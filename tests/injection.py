@@ -46,7 +46,18 @@ MARKERS = tuple(f"ao-{n}" for n in range(1, 15))
 POLICY_FIXED_KEYS = frozenset({"id", "unite", "sens", "type", "calcul", "indicateurs"})
 """politique.yaml keys holding identifiers, code lists or references (validated, not free text)."""
 PUBLISHER_FIXED_KEYS = frozenset(
-    {"siret", "code", "departements", "url_site", "email", "etat", "demo", "nomenclature_cpv"}
+    {
+        "siret",
+        "code",
+        "departements",
+        "url_site",
+        "email",
+        "contact",
+        "etat",
+        "demo",
+        "nomenclature_cpv",
+        "schema_pluriannuel",
+    }
 )
 
 

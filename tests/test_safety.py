@@ -291,3 +291,11 @@ def test_data_never_reaches_mkdocs_configuration_unescaped(
             assert character not in config[key], (key, character)
     assert "ao-1" in config["site_name"]
     assert config["site_url"] == loaded.publisher.url_site
+
+
+def test_a_protocol_relative_link_is_refused(tmp_path: Path) -> None:
+    """`//accessibilite/` (a bad base URL in a template) points at another host."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(page('<a href="//accessibilite/">a</a>'), encoding="utf-8")
+    assert [f.check for f in postchecks.check_links(site)] == ["lien-sans-protocole"]

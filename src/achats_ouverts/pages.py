@@ -167,6 +167,7 @@ class DownloadView:
     description: str
     chemin: str
     schema: str
+    schema_octets: int
     lignes: int
     octets: int
     sha256: str
@@ -188,7 +189,8 @@ def write_csv_downloads(ctx: BuildContext) -> tuple[DownloadView, ...]:
         path = f"{DOWNLOADS_DIR}/{ds.path}"
         ctx.file(path, data)
         schema_path = f"{DOWNLOADS_DIR}/{ds.schema_path}"
-        ctx.file(schema_path, json_text(contracts.table_schema(ds)).encode("utf-8"))
+        schema = json_text(contracts.table_schema(ds)).encode("utf-8")
+        ctx.file(schema_path, schema)
         views.append(
             DownloadView(
                 ds.name,
@@ -196,6 +198,7 @@ def write_csv_downloads(ctx: BuildContext) -> tuple[DownloadView, ...]:
                 ds.description,
                 ds.path,
                 ds.schema_path,
+                len(schema),
                 len(frame),
                 len(data),
                 hashlib.sha256(data).hexdigest(),
@@ -213,10 +216,11 @@ def produce_data_page(ctx: BuildContext) -> None:
 class LegalPage:
     site: SiteInfo
     publisher: Publisher
+    date_reference: date
 
 
 def produce_legal_pages(ctx: BuildContext) -> None:
-    page = LegalPage(SiteInfo.of(ctx.data.publisher), ctx.data.publisher)
+    page = LegalPage(SiteInfo.of(ctx.data.publisher), ctx.data.publisher, ctx.data.reference_date)
     ctx.page(
         "accessibilite/index.md",
         "Déclaration d'accessibilité",

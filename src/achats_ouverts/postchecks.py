@@ -98,6 +98,14 @@ def check_links(site: Path) -> Iterator[Finding]:
         for _attr, link in HREF_SRC.findall(text):
             if not link or link.startswith(("mailto:", "data:", "javascript:")):
                 continue
+            if link.strip().startswith("//"):
+                yield Finding(
+                    _page_url(site, page),
+                    "lien-sans-protocole",
+                    f"le lien « {link} » désigne un autre site sans dire lequel : écrire "
+                    "l'adresse complète (https://…) ou un chemin relatif",
+                )
+                continue
             found = _target(site, page, link.strip())
             if found is None:
                 continue

@@ -14,6 +14,7 @@ Hosts that take no header files (GitHub Pages, GitLab Pages) serve the same site
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -84,11 +85,13 @@ def media_type(path: Path) -> str | None:
 def typed_files(site: Path) -> list[tuple[str, str]]:
     """(path from the site root, media type) of every file that needs an explicit type."""
     found = []
-    for suffix in sorted({*MEDIA_TYPES, ".xml"}):
-        for path in sorted(site.rglob(f"*{suffix}")):
-            kind = media_type(path)
-            if kind and path.is_file():
-                found.append((path.relative_to(site).as_posix(), kind))
+    for folder, _dirs, names in os.walk(site):
+        for name in names:
+            if "." + name.rpartition(".")[2].lower() in MEDIA_TYPES:
+                path = Path(folder, name)
+                kind = media_type(path)
+                if kind:
+                    found.append((path.relative_to(site).as_posix(), kind))
     return sorted(found)
 
 

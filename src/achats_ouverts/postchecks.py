@@ -15,6 +15,7 @@ import base64
 import csv
 import hashlib
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
@@ -80,27 +81,40 @@ def resolve(target: Path) -> Path | None:
 
 
 def check_links(site: Path) -> Iterator[Finding]:
-    """Every internal link and anchor of every page resolves inside the site."""
-    ids: dict[Path, set[str]] = {}
-    site_resolved = site.resolve()
+    """Every internal link and anchor of every page resolves inside the site.
 
-    def anchors(path: Path) -> set[str]:
-        if path not in ids:
+    Link targets and the anchors of linked pages are cached, so that the thousands of detail
+    pages that link to the same pages and assets cost one look-up each, not one per page.
+    """
+    root = os.path.realpath(site) + os.sep
+    targets: dict[str, Path | None] = {}
+    anchors: dict[Path, frozenset[str]] = {}
+
+    def inside(key: str) -> Path | None:
+        if key not in targets:
+            resolved = resolve(Path(key))
+            ok = resolved is not None and os.path.realpath(resolved).startswith(root)
+            targets[key] = resolved if ok else None
+        return targets[key]
+
+    def anchors_of(path: Path) -> frozenset[str]:
+        if path not in anchors:
             text = (
                 path.read_text(encoding="utf-8", errors="replace") if path.suffix == ".html" else ""
             )
-            ids[path] = set(ID_ATTR.findall(text))
-        return ids[path]
+            anchors[path] = frozenset(ID_ATTR.findall(text))
+        return anchors[path]
 
     for page in html_files(site):
         text = page.read_text(encoding="utf-8")
-        ids.setdefault(page, set(ID_ATTR.findall(text)))
+        where = _page_url(site, page)
+        own: frozenset[str] | None = None
         for _attr, link in HREF_SRC.findall(text):
             if not link or link.startswith(("mailto:", "data:", "javascript:")):
                 continue
             if link.strip().startswith("//"):
                 yield Finding(
-                    _page_url(site, page),
+                    where,
                     "lien-sans-protocole",
                     f"le lien « {link} » désigne un autre site sans dire lequel : écrire "
                     "l'adresse complète (https://…) ou un chemin relatif",
@@ -110,14 +124,20 @@ def check_links(site: Path) -> Iterator[Finding]:
             if found is None:
                 continue
             target, fragment = found
-            resolved = resolve(target)
-            where = _page_url(site, page)
-            if resolved is None or not resolved.resolve().is_relative_to(site_resolved):
+            resolved = inside(os.path.normpath(target))
+            if resolved is None:
                 yield Finding(
                     where, "lien-casse", f"le lien « {link} » ne mène à aucun fichier du site"
                 )
                 continue
-            if fragment and fragment not in anchors(resolved) and fragment != "__search":
+            if not fragment or fragment == "__search":
+                continue
+            if resolved == page:
+                own = own if own is not None else frozenset(ID_ATTR.findall(text))
+                ids = own
+            else:
+                ids = anchors_of(resolved)
+            if fragment not in ids:
                 yield Finding(
                     where, "ancre-cassee", f"l'ancre « #{fragment} » n'existe pas ({link})"
                 )
@@ -194,6 +214,21 @@ SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
 FORBIDDEN_ELEMENTS = frozenset(
     {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
 )
+EVENT_HANDLER = re.compile(r"""[\s/"']on[^\s/>="']*\s*=""")
+"""Any attribute whose name starts with `on`, in lowercased text: where this never matches, the
+HTML parser cannot produce an event-handler attribute (attribute names follow a space, a `/`
+or a closing quote), so the scan may inspect only the risky elements (`RISKY_NODES`)."""
+RISKY_NODES = ", ".join(
+    [
+        "script",
+        *sorted(FORBIDDEN_ELEMENTS),
+        *(f"[{name.replace(':', chr(92) + ':')}]" for name in sorted(URL_ATTRIBUTES)),
+        "[srcset]",
+        "[imagesrcset]",
+        "[style]",
+        "[http-equiv]",
+    ]
+)
 DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json"})
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
@@ -269,6 +304,19 @@ class SafetyScan:
 
     theme_scripts: tuple[re.Pattern[str], ...]
     inline_scripts: set[str] = field(default_factory=set)
+    script_files: dict[str, bool] = field(default_factory=dict)
+
+    def _site_script(self, site: Path, target: Path) -> bool:
+        """Whether `target` is a JavaScript file of the site (cached: every page loads the same)."""
+        key = os.path.normpath(target)
+        if key not in self.script_files:
+            resolved = resolve(Path(key))
+            self.script_files[key] = (
+                resolved is not None
+                and resolved.suffix == ".js"
+                and os.path.realpath(resolved).startswith(os.path.realpath(site) + os.sep)
+            )
+        return self.script_files[key]
 
     def __call__(self, site: Path) -> Iterator[Finding]:
         for path in sorted(site.rglob("*")):
@@ -276,7 +324,7 @@ class SafetyScan:
             where = _page_url(site, path)
             if suffix in (".html", ".htm"):
                 text = path.read_text(encoding="utf-8", errors="replace")
-                yield from self.html(LexborHTMLParser(text), where, site, path)
+                yield from self.html(text, where, site, path)
             elif suffix in (".xml", ".atom", ".rss", ".svg"):
                 yield from self.xml(path, where)
             elif suffix == ".jsonld" or path.name == "search_index.json":
@@ -297,14 +345,20 @@ class SafetyScan:
     # HTML, as a browser parses it (lexbor follows the WHATWG parsing algorithm).
 
     def html(
-        self, tree: LexborHTMLParser, where: str, site: Path | None, page: Path | None
+        self, text: str, where: str, site: Path | None, page: Path | None
     ) -> Iterator[Finding]:
         """`site` and `page` are None for an HTML fragment (feed content, search index entry),
-        where no script at all is allowed."""
+        where no script at all is allowed.
+
+        Only the elements that can carry a risk are inspected (CSS selection in the parser),
+        unless the text holds something that may be an event-handler attribute: then every
+        element is."""
+        tree = LexborHTMLParser(text)
         root = tree.root
         if root is None:
             return
-        for node in root.traverse():
+        nodes = root.traverse() if EVENT_HANDLER.search(text.lower()) else tree.css(RISKY_NODES)
+        for node in nodes:
             tag = node.tag or ""
             for name, value in node.attributes.items():
                 yield from self._attribute(tag, name.lower(), value or "", where)
@@ -338,13 +392,7 @@ class SafetyScan:
         src = attributes.get("src")
         if src is not None:
             found = _target(site, page, src.strip()) if site and page else None
-            resolved = resolve(found[0]) if found else None
-            if (
-                site is None
-                or resolved is None
-                or resolved.suffix != ".js"
-                or not resolved.resolve().is_relative_to(site.resolve())
-            ):
+            if site is None or found is None or not self._site_script(site, found[0]):
                 yield Finding(where, "script-interdit", f"script « {_short(src)} » hors du thème")
             return
         kind = (attributes.get("type") or "").strip().lower()
@@ -365,7 +413,7 @@ class SafetyScan:
 
     def fragment(self, markup: str, where: str) -> Iterator[Finding]:
         if "<" in markup:
-            yield from self.html(LexborHTMLParser(markup), where, None, None)
+            yield from self.html(markup, where, None, None)
 
     # Other formats.
 

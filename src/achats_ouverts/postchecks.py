@@ -54,8 +54,16 @@ class Finding:
 Check = Callable[[Path], Iterator[Finding]]
 
 
+def site_files(site: Path) -> Iterator[Path]:
+    """Every file of the site in a stable order, listed folder by folder (never all at once)."""
+    for folder, dirs, names in os.walk(site):
+        dirs.sort()
+        for name in sorted(names):
+            yield Path(folder, name)
+
+
 def html_files(site: Path) -> Iterator[Path]:
-    yield from sorted(site.rglob("*.html"))
+    return (path for path in site_files(site) if path.suffix == ".html")
 
 
 def _page_url(site: Path, path: Path) -> str:
@@ -145,7 +153,7 @@ def check_links(site: Path) -> Iterator[Finding]:
 
 def check_external_resources(site: Path) -> Iterator[Finding]:
     """No page loads a script, style, font, image or frame from another site."""
-    for path in sorted([*site.rglob("*.html"), *site.rglob("*.css")]):
+    for path in (p for p in site_files(site) if p.suffix in (".html", ".css")):
         text = path.read_text(encoding="utf-8", errors="replace")
         for match in EXTERNAL_RESOURCE.finditer(text):
             snippet = match.group(0)
@@ -319,7 +327,7 @@ class SafetyScan:
         return self.script_files[key]
 
     def __call__(self, site: Path) -> Iterator[Finding]:
-        for path in sorted(site.rglob("*")):
+        for path in site_files(site):
             suffix = path.suffix.lower()
             where = _page_url(site, path)
             if suffix in (".html", ".htm"):

@@ -3,11 +3,13 @@ the data and the configuration reach the built site only as text."""
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts import postchecks
@@ -299,3 +301,17 @@ def test_a_protocol_relative_link_is_refused(tmp_path: Path) -> None:
     site.mkdir()
     (site / "index.html").write_text(page('<a href="//accessibilite/">a</a>'), encoding="utf-8")
     assert [f.check for f in postchecks.check_links(site)] == ["lien-sans-protocole"]
+
+
+def test_front_matter_carries_titles_escaped_and_as_plain_yaml_strings() -> None:
+    """MkDocs renders front matter unescaped: `ctx.page()` titles are HTML-escaped first."""
+    from achats_ouverts.rendering import front_matter
+
+    text = front_matter(injection.PAYLOAD, description=injection.ID_PAYLOAD)
+    meta = yaml.safe_load(text.split("---")[1])
+    assert set(meta) == {"title", "description"}
+    for value in meta.values():
+        assert "<" not in value
+        assert '"' not in value
+        assert "'" not in value
+    assert html.unescape(meta["title"]) == injection.PAYLOAD

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from achats_ouverts import hosting
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
 from tests import browser, injection
@@ -157,3 +158,26 @@ def test_the_watch_sees_dialogs_errors_and_outside_requests(tmp_path: Path, new_
     assert seen.dialogs == ["ao"]
     assert seen.external_requests == ["https://cdn.example.net/x.js"]
     assert any("ao" in error for error in seen.console_errors)
+
+
+def test_the_policy_applies_hashed_style_attributes_and_refuses_others(
+    tmp_path: Path, new_page: Any
+) -> None:
+    """Inline SVG charts carry `style` attributes: those of the built pages are allowed by
+    hash, any other is refused by the browser."""
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="fr"><head><title>t</title></head><body>'
+        '<p id="permis" style="color: rgb(1, 2, 3)">a</p>'
+        '<p id="refuse" style="color: rgb(4, 5, 6)">b</p></body></html>',
+        encoding="utf-8",
+    )
+    hosting.write_host_files(tmp_path, [], ["color: rgb(1, 2, 3)"])
+    with browser.serve(tmp_path) as url:
+        page = new_page()
+        seen = browser.watch(page, url)
+        page.goto(url, wait_until="load")
+        color = "id => getComputedStyle(document.getElementById(id)).color"
+        assert page.evaluate(color, "permis") == "rgb(1, 2, 3)"
+        assert page.evaluate(color, "refuse") != "rgb(4, 5, 6)"
+    assert len(seen.console_errors) == 1
+    assert "style" in seen.console_errors[0]

@@ -178,3 +178,11 @@ def test_a_wrong_command_in_a_pipeline_is_caught() -> None:
     for line in ("achats-ouverts publier data", "make deploy", "achats-ouverts build --vite"):
         with pytest.raises(AssertionError):
             check_command(line)
+
+
+def test_style_attributes_are_allowed_by_hash_only() -> None:
+    policy = hosting.content_security_policy(["a()"], ["fill: #333333", "fill: #333333"])
+    assert "style-src 'self';" in policy
+    assert f"style-src-attr 'unsafe-hashes' {postchecks.csp_hash('fill: #333333')};" in policy
+    assert "unsafe-inline" not in policy
+    assert "style-src-attr" not in hosting.content_security_policy(["a()"])

@@ -260,7 +260,7 @@ def build(
                 f"le site construit échoue à {len(findings)} vérification(s), rien n'est publié :"
                 f"\n{shown}{more}"
             )
-        hosting.write_host_files(site_dir, scan.inline_scripts)
+        hosting.write_host_files(site_dir, scan.inline_scripts, scan.style_attributes)
         progress("publication")
         publish(site_dir, output)
         pages = sum(1 for _ in output.rglob("*.html"))

@@ -41,12 +41,17 @@ FEED_TYPES = {
 }
 
 
-def content_security_policy(inline_scripts: Iterable[str]) -> str:
+def content_security_policy(inline_scripts: Iterable[str], styles: Iterable[str] = ()) -> str:
+    """Scripts: the site's files and the theme's inline scripts by hash. Styles: the site's
+    files, and the `style` attributes of the pages (charts) by hash (`'unsafe-hashes'` applies
+    only to attributes; no `<style>` element nor `'unsafe-inline'` is allowed)."""
     hashes = " ".join(sorted({csp_hash(script) for script in inline_scripts}))
+    style_hashes = " ".join(sorted({csp_hash(style) for style in styles}))
     directives = [
         "default-src 'none'",
         f"script-src 'self' {hashes}".strip(),
         "style-src 'self'",
+        *([f"style-src-attr 'unsafe-hashes' {style_hashes}"] if style_hashes else []),
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -60,9 +65,11 @@ def content_security_policy(inline_scripts: Iterable[str]) -> str:
     return "; ".join(directives)
 
 
-def security_headers(inline_scripts: Iterable[str]) -> list[tuple[str, str]]:
+def security_headers(
+    inline_scripts: Iterable[str], styles: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     return [
-        ("Content-Security-Policy", content_security_policy(inline_scripts)),
+        ("Content-Security-Policy", content_security_policy(inline_scripts, styles)),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
@@ -140,9 +147,9 @@ def nginx_config(headers: list[tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_host_files(site: Path, inline_scripts: Iterable[str]) -> None:
+def write_host_files(site: Path, inline_scripts: Iterable[str], styles: Iterable[str] = ()) -> None:
     """Write `_headers`, `.htaccess` and `_nginx.conf` at the root of the built site."""
-    headers = security_headers(inline_scripts)
+    headers = security_headers(inline_scripts, styles)
     files = typed_files(site)
     (site / HEADERS_FILE).write_text(netlify_headers(headers, files), encoding="utf-8")
     (site / APACHE_FILE).write_text(apache_config(headers), encoding="utf-8")

@@ -307,11 +307,13 @@ class SafetyScan:
     """The HTML safety scan, a check: see the module docstring.
 
     `inline_scripts` collects the text of every executable inline script met (all of them the
-    theme's own once the scan is clean): their hashes make the Content-Security-Policy.
+    theme's own once the scan is clean) and `style_attributes` every `style` attribute value of
+    the pages (inline SVG charts use them): their hashes make the Content-Security-Policy.
     """
 
     theme_scripts: tuple[re.Pattern[str], ...]
     inline_scripts: set[str] = field(default_factory=set)
+    style_attributes: set[str] = field(default_factory=set)
     script_files: dict[str, bool] = field(default_factory=dict)
 
     def _site_script(self, site: Path, target: Path) -> bool:
@@ -370,6 +372,8 @@ class SafetyScan:
             tag = node.tag or ""
             for name, value in node.attributes.items():
                 yield from self._attribute(tag, name.lower(), value or "", where)
+                if site is not None and name.lower() == "style" and value:
+                    self.style_attributes.add(value)
             if tag in FORBIDDEN_ELEMENTS:
                 yield Finding(where, "element-interdit", f"élément <{tag}> interdit")
             elif tag == "script":

@@ -26,11 +26,13 @@ NGINX_FILE = "_nginx.conf"
 HOST_FILES = (HEADERS_FILE, APACHE_FILE, NGINX_FILE)
 
 MEDIA_TYPES: dict[str, str] = {
+    ".atom": "application/atom+xml; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
     ".jsonld": "application/ld+json; charset=utf-8",
     ".parquet": "application/vnd.apache.parquet",
     ".rdf": "application/rdf+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
     ".ttl": "text/turtle; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
 }

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
 from tests import injection
-from tests.support import DATA, ROOT, make_complete_data_dir
+from tests.support import ROOT, make_complete_data_dir
 
 DATA_FILE = re.compile(r"\.(csv|json|jsonld|parquet|xlsx|ods|zip|ttl|rdf|gz|geojson)$", re.I)
 SIZE = re.compile(r"\d+(?:[,.]\d+)?\s?(?:octets?|Ko|Mo|Go)\b")
@@ -29,15 +29,13 @@ CHART_SVG = "svg[role='img']"
 @pytest.fixture(scope="module", params=["complet", "injection", "demo"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small complete site, the same with payloads everywhere, and the demonstration site."""
-    base = tmp_path_factory.mktemp(request.param)
     if request.param == "demo":
-        if not (DATA / "marches.csv").is_file():
-            pytest.skip("données de démonstration absentes de data/")
-        data = DATA
-    else:
-        data = make_complete_data_dir(base / "source")
-        if request.param == "injection":
-            data = injection.inject(data, base / "data")
+        demo: Path = request.getfixturevalue("demo_site")
+        return demo
+    base = tmp_path_factory.mktemp(request.param)
+    data = make_complete_data_dir(base / "source")
+    if request.param == "injection":
+        data = injection.inject(data, base / "data")
     out = base / "site"
     build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
     return out

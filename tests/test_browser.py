@@ -25,12 +25,12 @@ SEARCH_TERM = "données"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demonstration site when its data is there, else the small complete site."""
     if (DATA / "marches.csv").is_file():
-        data = DATA
-    else:
-        data = make_complete_data_dir(tmp_path_factory.mktemp("complet") / "data")
+        demo: Path = request.getfixturevalue("demo_site")
+        return demo
+    data = make_complete_data_dir(tmp_path_factory.mktemp("complet") / "data")
     out = tmp_path_factory.mktemp("navigateur") / "site"
     build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
     return out

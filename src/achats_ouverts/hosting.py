@@ -127,11 +127,6 @@ def apache_config(headers: list[tuple[str, str]]) -> str:
         lines.append(f"AddType {base} {suffix}")
         if charset:
             lines.append(f"AddCharset {charset} {suffix}")
-    lines += [
-        '<FilesMatch "^(_headers|_nginx\\.conf)$">',
-        "  Require all denied",
-        "</FilesMatch>",
-    ]
     return "\n".join(lines) + "\n"
 
 

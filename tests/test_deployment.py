@@ -3,8 +3,15 @@ parse and call only commands that exist and that the README documents."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +193,77 @@ def test_style_attributes_are_allowed_by_hash_only() -> None:
     assert f"style-src-attr 'unsafe-hashes' {postchecks.csp_hash('fill: #333333')};" in policy
     assert "unsafe-inline" not in policy
     assert "style-src-attr" not in hosting.content_security_policy(["a()"])
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_nginx_serves_the_site_with_the_snippet(site: Path, tmp_path: Path) -> None:
+    """A real nginx on the loopback, with `include _nginx.conf;` in its server block, sends the
+    policy and the right types (the README's instructions, run)."""
+    if NGINX is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx absent en CI (.ci/run l'installe)")
+        pytest.skip("nginx absent (apt-get install nginx-light)")
+    served = tmp_path / "site"
+    shutil.copytree(site, served)
+    samples = {
+        "catalogue.ttl": "text/turtle; charset=utf-8",
+        "catalogue.jsonld": "application/ld+json; charset=utf-8",
+        "flux/achats.ics": "text/calendar; charset=utf-8",
+        "flux/achats.xml": "application/xml; charset=utf-8",
+        "donnees/marches.parquet": "application/vnd.apache.parquet",
+        "donnees/marches.csv": "text/csv; charset=utf-8",
+    }
+    for name in samples:
+        (served / name).parent.mkdir(parents=True, exist_ok=True)
+        if not (served / name).exists():
+            (served / name).write_bytes(b"x")
+    hosting.write_host_files(served, inline_scripts(served))
+    port = free_port()
+    temp = tmp_path / "nginx"
+    temp.mkdir()
+    config = temp / "nginx.conf"
+    config.write_text(
+        f"daemon off; user root; pid {temp}/nginx.pid; error_log {temp}/error.log;\n"
+        "events {}\n"
+        "http {\n  include /etc/nginx/mime.types; access_log off;\n"
+        + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy"))
+        + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("fastcgi", "uwsgi", "scgi"))
+        + f"  server {{ listen 127.0.0.1:{port}; root {served};\n"
+        f"    include {served}/_nginx.conf; }}\n}}\n",
+        encoding="utf-8",
+    )
+    test = subprocess.run([NGINX, "-t", "-c", str(config)], capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr
+    server = subprocess.Popen([NGINX, "-c", str(config)], stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        policy = dict(read_host_headers(served)["/*"])["Content-Security-Policy"]
+        with urllib.request.urlopen(base, timeout=5) as response:
+            assert response.headers["Content-Security-Policy"] == policy
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Content-Type"].startswith("text/html")
+        for name, kind in samples.items():
+            with urllib.request.urlopen(base + name, timeout=5) as response:
+                assert response.headers["Content-Type"] == kind, name
+                assert response.headers["Content-Security-Policy"] == policy, name
+        for hidden in ("_headers", "_nginx.conf", ".htaccess"):
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(base + hidden, timeout=5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

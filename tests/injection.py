@@ -98,6 +98,8 @@ def inject_yaml(value: Any, fixed: frozenset[str], key: str = "") -> Any:
     if isinstance(value, dict):
         return {k: inject_yaml(v, fixed, str(k)) for k, v in value.items()}
     if isinstance(value, list):
+        if not value and key not in fixed:
+            return [PAYLOAD]  # an empty list of texts (e.g. derogations) gets one
         return [inject_yaml(item, fixed, key) for item in value]
     if isinstance(value, str) and key not in fixed:
         return f"{value} {PAYLOAD}"

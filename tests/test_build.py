@@ -81,9 +81,14 @@ def test_a_failing_mkdocs_build_keeps_the_previous_site(data_dir: Path, tmp_path
     assert manifest(out) == before
 
 
-def cli_build(data: Path, out: Path, seed: str, prefix: tuple[str, ...] = ()) -> None:
+def cli_build(
+    data: Path, out: Path, seed: str, prefix: tuple[str, ...] = (), keep_epoch: bool = False
+) -> None:
+    """Build with the CLI in another process; dates come from the data unless `keep_epoch`
+    passes this process's SOURCE_DATE_EPOCH on."""
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    env.pop("SOURCE_DATE_EPOCH", None)
+    if not keep_epoch:
+        env.pop("SOURCE_DATE_EPOCH", None)
     done = subprocess.run(
         [*prefix, sys.executable, "-m", "achats_ouverts", "build", str(data), "-o", str(out)],
         cwd=ROOT,
@@ -114,7 +119,7 @@ def test_the_demo_site_is_byte_identical_across_hash_seeds(demo_site: Path, tmp_
     """The session's demo site (random hash seed, in-process) against a rebuild with hash
     randomisation off, in another process."""
     out = tmp_path / "site"
-    cli_build(DATA, out, "0")
+    cli_build(DATA, out, "0", keep_epoch=True)
     assert manifest(out) == manifest(demo_site)
 
 

@@ -315,3 +315,18 @@ def test_front_matter_carries_titles_escaped_and_as_plain_yaml_strings() -> None
         assert '"' not in value
         assert "'" not in value
     assert html.unescape(meta["title"]) == injection.PAYLOAD
+
+
+def test_json_ld_compact_iris_use_the_prefixes_of_their_context(tmp_path: Path) -> None:
+    document = {
+        "@context": {"dcat": "http://www.w3.org/ns/dcat#", "spdx": "http://spdx.org/rdf/terms#"},
+        "@id": "https://x.fr/catalogue",
+        "@type": "dcat:Catalog",
+        "algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+        "accessURL": "javascript:alert(1)",
+        "landingPage": {"@id": "vbscript:x"},
+    }
+    found = sorted(
+        f.message for f in postchecks.SafetyScan(()).json_urls(document, "catalog.jsonld")
+    )
+    assert found == ["« @id » : vbscript:x", "« accessURL » : javascript:alert(1)"]

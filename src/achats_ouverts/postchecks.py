@@ -291,6 +291,24 @@ def theme_script_patterns(template_dirs: Iterable[Path]) -> tuple[re.Pattern[str
     return tuple(re.compile(pattern, re.S) for pattern in sorted(patterns))
 
 
+def context_terms(document: Any) -> set[str]:
+    """The terms (prefixes) defined by every `@context` object of a JSON-LD document."""
+    terms: set[str] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            context = node.get("@context")
+            contexts = context if isinstance(context, list) else [context]
+            for item in contexts:
+                if isinstance(item, dict):
+                    terms.update(str(term) for term in item if not str(term).startswith("@"))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return terms
+
+
 def csp_hash(script: str) -> str:
     """The Content-Security-Policy source allowing this inline script: `'sha256-…'`."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
@@ -452,18 +470,25 @@ class SafetyScan:
             if html_text:
                 yield from self.fragment(text, f"{where} <{local}>")
 
-    def json_urls(self, value: Any, where: str, key: str = "") -> Iterator[Finding]:
-        """Every URL-valued member of a JSON(-LD) document has a safe scheme."""
+    def json_urls(self, value: Any, where: str) -> Iterator[Finding]:
+        """Every URL-valued member of a JSON(-LD) document has a safe scheme; compact IRIs
+        (`dcat:Dataset`) may use the prefixes the document's own `@context` defines."""
+        allowed = IDENTIFIER_SCHEMES | {term.lower() for term in context_terms(value)}
+        yield from self._json_urls(value, where, "", frozenset(allowed))
+
+    def _json_urls(
+        self, value: Any, where: str, key: str, allowed: frozenset[str]
+    ) -> Iterator[Finding]:
         if isinstance(value, dict):
             for name, item in sorted(value.items()):
-                yield from self.json_urls(item, where, str(name))
+                yield from self._json_urls(item, where, str(name), allowed)
         elif isinstance(value, list):
             for item in value:
-                yield from self.json_urls(item, where, key)
+                yield from self._json_urls(item, where, key, allowed)
         elif isinstance(value, str):
             lowered = key.lower()
             is_url = lowered in JSON_URL_KEYS or lowered.endswith("url")
-            if is_url and unsafe_url(value, IDENTIFIER_SCHEMES):
+            if is_url and unsafe_url(value, allowed):
                 yield Finding(where, "url-interdite", f"« {key} » : {_short(value)}")
 
     def search_index(self, value: Any, where: str) -> Iterator[Finding]:

@@ -71,10 +71,30 @@ def test_every_data_table_has_a_caption_and_scoped_headers(built: Path) -> None:
     assert tables > 0
 
 
+def companion_table(chart: LexborNode) -> LexborNode | None:
+    """The table giving a chart's numbers: inside its figure (or section), or the element right
+    after that figure."""
+    figure = chart.parent
+    while figure is not None and figure.tag not in ("figure", "section", "article"):
+        figure = figure.parent
+    if figure is None:
+        return None
+    inside = figure.css_first("table")
+    if inside is not None:
+        return inside
+    following = figure.next
+    while following is not None and following.tag in ("-text", "-comment"):
+        following = following.next
+    if following is not None and following.tag == "table":
+        return following
+    return following.css_first("table") if following is not None else None
+
+
 def chart_problems(article: LexborNode) -> list[str]:
     """Charts (an SVG with role=img, a canvas, an image with a non-empty alt) need a text
-    alternative and a table with the same numbers in their figure (or section); any other SVG
-    must be decorative (aria-hidden, or one of the theme's icons)."""
+    alternative (aria-labelledby, aria-label, alt or title) and a table with the same numbers in
+    their figure or right after it; any other SVG must be decorative (aria-hidden, or one of the
+    theme's icons)."""
     problems = []
     for img in article.css("img"):
         if img.attributes.get("alt") is None:
@@ -83,18 +103,20 @@ def chart_problems(article: LexborNode) -> list[str]:
         if chart.tag == "img" and not chart.attributes.get("alt"):
             continue  # decorative image
         title = chart.css_first("title")
+        labelled = [
+            article.css_first(f"[id='{ref}']")
+            for ref in (chart.attributes.get("aria-labelledby") or "").split()
+        ]
         alternative = squash(
-            chart.attributes.get("aria-label")
+            " ".join(node.text() for node in labelled if node is not None)
+            or chart.attributes.get("aria-label")
             or chart.attributes.get("alt")
             or (title.text() if title is not None else "")
         )
         if not alternative:
             problems.append(f"graphique <{chart.tag}> sans alternative textuelle")
             continue
-        figure = chart.parent
-        while figure is not None and figure.tag not in ("figure", "section", "article"):
-            figure = figure.parent
-        table = figure.css_first("table") if figure is not None else None
+        table = companion_table(chart)
         if table is None:
             problems.append(f"graphique « {alternative[:60]} » sans tableau des mêmes chiffres")
             continue

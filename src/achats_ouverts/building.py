@@ -14,6 +14,7 @@ import gzip
 import html
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -202,9 +203,11 @@ def remove_shells(site_dir: Path) -> None:
         shutil.rmtree(site_dir / section / SHELL_DIR, ignore_errors=True)
     for sitemap in (site_dir / "sitemap.xml",):
         if sitemap.is_file():
-            lines = sitemap.read_text(encoding="utf-8").split("<url>")
-            kept = [chunk for chunk in lines if f"/{SHELL_DIR}/" not in chunk]
-            sitemap.write_text("<url>".join(kept), encoding="utf-8")
+            shell_entry = re.compile(
+                r"<url>(?:(?!</url>).)*?/" + SHELL_DIR + r"/.*?</url>\s*", re.S
+            )
+            text = shell_entry.sub("", sitemap.read_text(encoding="utf-8"))
+            sitemap.write_text(text, encoding="utf-8")
     gz = site_dir / "sitemap.xml.gz"
     if gz.is_file() and (site_dir / "sitemap.xml").is_file():
         gz.write_bytes(gzip.compress((site_dir / "sitemap.xml").read_bytes(), mtime=0))

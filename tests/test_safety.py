@@ -48,6 +48,7 @@ def test_the_theme_own_scripts_pass_the_scan(tmp_path: Path) -> None:
     html = page(
         f'<p>ok</p><a href="https://example.fr/">x</a><a href="mailto:a@b.fr">m</a>'
         f'<a href="../x/">r</a><script id="__config" type="application/json">{{"a": 1}}</script>'
+        '<svg><rect style="fill: #333333; clip-path: url(#p1)"/></svg>'
         f'<script src="assets/app.js"></script><script>{THEME_SCRIPT}</script>',
         head='<script type="application/ld+json">{"@id": "https://example.fr/a"}</script>',
     )
@@ -75,6 +76,8 @@ def test_the_theme_own_scripts_pass_the_scan(tmp_path: Path) -> None:
         ('<object data="a.swf"></object>', "element-interdit"),
         ('<meta http-equiv="refresh" content="0;url=https://x">', "element-interdit"),
         ("<div style=\"background:url('javascript:alert(1)')\">x</div>", "style-interdit"),
+        ('<div style="background: url( //x.net/a.png)">x</div>', "style-interdit"),
+        ("<style>body { color: red }</style>", "element-interdit"),
         (
             '<script type="application/ld+json">{"url": "javascript:alert(1)"}</script>',
             "url-interdite",

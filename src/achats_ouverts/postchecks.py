@@ -220,8 +220,9 @@ URL_ATTRIBUTES = frozenset(
 )
 SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
 FORBIDDEN_ELEMENTS = frozenset(
-    {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+    {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "style"}
 )
+"""Frames, plug-ins, a base URL, and `<style>` elements (the site's styles are files)."""
 EVENT_HANDLER = re.compile(r"""[\s/"']on[^\s/>="']*\s*=""")
 """Any attribute whose name starts with `on`, in lowercased text: where this never matches, the
 HTML parser cannot produce an event-handler attribute (attribute names follow a space, a `/`
@@ -241,7 +242,8 @@ DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json"})
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 C0_OR_SPACE = "".join(chr(code) for code in range(0x21))
-DANGEROUS_STYLE = re.compile(r"expression\s*\(|javascript:|url\s*\(", re.I)
+DANGEROUS_STYLE = re.compile(r"""expression\s*\(|javascript:|url\s*\(\s*['"]?\s*(?!#)""", re.I)
+"""In a `style` attribute: only `url(#…)` (a reference inside the page, e.g. an SVG clip path)."""
 TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 TEMPLATE_VALUE = r"[A-Za-z0-9._/:~-]*"

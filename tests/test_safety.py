@@ -238,14 +238,21 @@ def test_the_injected_folder_is_valid_and_carries_payloads_everywhere(injected_d
 def test_every_payload_is_published_as_text(injected_site: Path) -> None:
     pages = html_pages(injected_site)
     site_text = squash(" ".join(text_of(tree) for tree in pages.values()))
-    for payload in (*injection.PAYLOADS, injection.ID_PAYLOAD, injection.SUPPLIER_ID_PAYLOAD):
-        if payload in (injection.ID_PAYLOAD, injection.SUPPLIER_ID_PAYLOAD):
-            continue  # identifiers are shown on the detail pages, checked below when present
+    for payload in injection.PAYLOADS:
         assert squash(payload) in site_text, payload
     policy = text_of(pages["politique-achat/index.html"])
     assert squash(injection.PAYLOAD) in squash(policy)
     for name in ("accessibilite/index.html", "mentions-legales/index.html", "index.html"):
         assert squash(injection.PAYLOAD) in squash(text_of(pages[name])), name
+    # Identifiers are shown only by detail pages: wherever one is shown, it is whole, as text.
+    for name, tree in pages.items():
+        shown = text_of(tree) + tree.css_first("title").text()
+        for payload, marker in (
+            (injection.ID_PAYLOAD, "ao-13"),
+            (injection.SUPPLIER_ID_PAYLOAD, "ao-14"),
+        ):
+            if marker in shown:
+                assert payload in shown, (name, payload)
 
 
 def test_published_files_keep_the_payloads_byte_for_byte(

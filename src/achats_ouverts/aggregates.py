@@ -95,6 +95,69 @@ def supplier_weights(
     return result.astype({"titulaires": "int64"})
 
 
+KEY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("codeCPV", "code CPV"),
+    ("montant", "montant"),
+    ("dateNotification", "date de notification"),
+    ("lieuExecution", "lieu d'exécution (code et type de code)"),
+    ("formePrix", "forme du prix"),
+    ("objet", "objet"),
+    ("nature", "nature"),
+    ("dureeMois", "durée en mois"),
+    ("procedure", "procédure"),
+    ("titulaire", "titulaire"),
+)
+"""The 10 key fields of a published contract, as Éclaireur Public grades them: (name, label)."""
+
+
+def key_fields_filled(contracts: pd.DataFrame, contract_suppliers: pd.DataFrame) -> pd.DataFrame:
+    """Per contract, one boolean column per key field: True where it is filled.
+
+    The place of execution needs both its code and its type of code; the supplier is filled when
+    the contract has at least one row in the contract-supplier table.
+    """
+    has_supplier = contracts["uid"].isin(contract_suppliers["uid"])
+    filled = {
+        "codeCPV": contracts["codeCPV"] != "",
+        "montant": contracts["montant"].notna(),
+        "dateNotification": contracts["dateNotification"].notna(),
+        "lieuExecution": (contracts["lieuExecution_code"] != "")
+        & (contracts["lieuExecution_typeCode"] != ""),
+        "formePrix": contracts["formePrix"] != "",
+        "objet": contracts["objet"] != "",
+        "nature": contracts["nature"] != "",
+        "dureeMois": contracts["dureeMois"].notna(),
+        "procedure": contracts["procedure"] != "",
+        "titulaire": has_supplier,
+    }
+    return pd.DataFrame({name: filled[name].astype(bool) for name, _ in KEY_FIELDS})
+
+
+def missing_key_fields(filled: pd.DataFrame) -> pd.Series:
+    """Per contract, the names of its missing key fields joined by ", " ("" when complete)."""
+    missing = pd.Series("", index=filled.index, dtype=object)
+    for name in filled.columns:
+        missing = missing + filled[name].map({True: "", False: name + " "})
+    return missing.str.strip().str.replace(" ", v.MULTI_SEPARATOR, regex=False)
+
+
+def publication_delay_days(contracts: pd.DataFrame) -> pd.Series:
+    """Days from notification to publication of the data; NA where a date is missing."""
+    delta = contracts["datePublicationDonnees"] - contracts["dateNotification"]
+    return delta.dt.days.astype("Float64")
+
+
+def published_within_two_months(contracts: pd.DataFrame) -> pd.Series:
+    """True when the data were published at most two calendar months after notification (15 March
+    -> 15 May), as the DECP rules require; NA where a date is missing."""
+    notified = contracts["dateNotification"]
+    published = contracts["datePublicationDonnees"]
+    result = pd.Series(pd.NA, index=contracts.index, dtype="boolean")
+    known = notified.notna() & published.notna()
+    result[known] = published[known] <= notified[known] + pd.DateOffset(months=2)
+    return result
+
+
 def weighted_share(numerator: pd.Series, denominator: pd.Series) -> float | None:
     """Percentage sum(numerator) / sum(denominator), None when the denominator is zero."""
     total = float(denominator.sum())

@@ -15,6 +15,7 @@ import click
 
 from achats_ouverts import datafolder
 from achats_ouverts.errors import AchatsOuvertsError, DataError, UsageError
+from achats_ouverts.importing.sources import FORMATS
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import Progress, validate
 
@@ -200,6 +201,53 @@ def schemas_command(data_dir: Path) -> None:
         "Marchés attribués, achats à venir et indicateurs de la politique d'achat.",
     )
     click.echo(f"Schémas et datapackage.json écrits dans {data_dir}.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "data_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de données à créer, ou dont remplacer les tables des marchés.",
+)
+@click.option(
+    "--acheteur",
+    default=None,
+    metavar="SIRET",
+    help="Ne garder que les marchés de cet acheteur (fichier national multi-acheteurs).",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Format des fichiers (par défaut : reconnu d'après leur contenu).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fichier de correspondance (YAML) d'un export interne CSV ou XLSX.",
+)
+def import_command(
+    files: tuple[Path, ...],
+    data_dir: Path,
+    acheteur: str | None,
+    file_format: str | None,
+    mapping: Path | None,
+) -> None:
+    """Importer des DECP (JSON, XML, CSV tabulaire) ou un export interne dans un dossier."""
+    from achats_ouverts.importing import ImportOptions, NothingImported, import_files, summary_text
+
+    options = ImportOptions(acheteur=acheteur, file_format=file_format, mapping=mapping)
+    with progress_display(True) as progress:
+        result = import_files(list(files), data_dir, options, progress)
+    click.echo(summary_text(result), nl=False)
+    if not result.written:
+        raise NothingImported(data_dir, result.summary.read)
 
 
 def run(args: list[str] | None = None) -> int:

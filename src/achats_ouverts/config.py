@@ -5,6 +5,7 @@ every problem names the file and the line.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -354,6 +355,8 @@ class Indicator:
     cibles: tuple[tuple[int, float], ...]
     methode: str
     description: str = ""
+    exclusions: str = ""
+    limites: str = ""
 
     @property
     def computed(self) -> bool:
@@ -407,6 +410,15 @@ def _read_indicator(r: _Reader, i: int) -> Indicator:
     base: Path_ = ("indicateurs", i)
     kind = r.choice((*base, "type"), v.TYPES_INDICATEUR)
     calcul = r.text((*base, "calcul"), required=kind == "calculé")
+    if kind == "calculé" and calcul and calcul not in v.CALCULS_INDICATEUR:
+        close = difflib.get_close_matches(calcul, v.CALCULS_INDICATEUR, n=1, cutoff=0.6)
+        hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
+        r.problem(
+            (*base, "calcul"),
+            "calcul-inconnu",
+            f"le calcul « {calcul} » n'existe pas dans l'outil",
+            f"{hint}calculs disponibles : {', '.join(v.CALCULS_INDICATEUR)}",
+        )
     if kind == "déclaré" and calcul:
         r.problem(
             (*base, "calcul"),
@@ -438,6 +450,8 @@ def _read_indicator(r: _Reader, i: int) -> Indicator:
         cibles=tuple(sorted(targets)),
         methode=r.text((*base, "methode")),
         description=r.text((*base, "description"), required=False),
+        exclusions=r.text((*base, "exclusions"), required=False),
+        limites=r.text((*base, "limites"), required=False),
     )
 
 

@@ -1,4 +1,4 @@
-"""The foundation pages: home, purchasing policy, data downloads, accessibility and legal notices.
+"""The foundation pages: home, data downloads, accessibility and legal notices.
 
 Each producer builds a plain-value page context from the loaded data (a `<Thing>Page` dataclass)
 and renders it with a template; only this layer touches DataFrames.
@@ -84,80 +84,6 @@ def home_page(ctx: BuildContext) -> HomePage:
 def produce_home(ctx: BuildContext) -> None:
     page = home_page(ctx)
     ctx.page("index.md", page.site.nom, render("home.html.j2", page=page), hide=("toc",))
-
-
-@dataclass(frozen=True)
-class IndicatorRef:
-    id: str
-    titre: str
-    declare: bool
-
-
-@dataclass(frozen=True)
-class ActionView:
-    id: str
-    numero: str
-    titre: str
-    resume: str
-    indicateurs: tuple[IndicatorRef, ...]
-
-
-@dataclass(frozen=True)
-class AxisView:
-    id: str
-    numero: int
-    titre: str
-    resume: str
-    actions: tuple[ActionView, ...]
-
-
-@dataclass(frozen=True)
-class PolicyPage:
-    site: SiteInfo
-    titre: str
-    periode: str
-    adoption: str
-    introduction: str
-    axes: tuple[AxisView, ...]
-
-
-def policy_page(ctx: BuildContext) -> PolicyPage:
-    policy = ctx.data.policy
-    indicators = {ind.id: ind for ind in policy.indicateurs}
-    return PolicyPage(
-        site=SiteInfo.of(ctx.data.publisher),
-        titre=policy.titre,
-        periode=f"{policy.periode_debut}-{policy.periode_fin}",
-        adoption=policy.adoption,
-        introduction=policy.introduction,
-        axes=tuple(
-            AxisView(
-                axis.id,
-                axis.numero,
-                axis.titre,
-                axis.resume,
-                tuple(
-                    ActionView(
-                        action.id,
-                        action.numero,
-                        action.titre,
-                        action.resume,
-                        tuple(
-                            IndicatorRef(i, indicators[i].titre, not indicators[i].computed)
-                            for i in action.indicateurs
-                        ),
-                    )
-                    for action in axis.actions
-                ),
-            )
-            for axis in policy.axes
-        ),
-    )
-
-
-def produce_policy(ctx: BuildContext) -> None:
-    page = policy_page(ctx)
-    ctx.page("politique-achat/index.md", "Politique d'achat", render("policy.html.j2", page=page))
 
 
 @dataclass(frozen=True)

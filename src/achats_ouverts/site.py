@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from achats_ouverts import pages
+from achats_ouverts import indicator_pages, pages
 from achats_ouverts.output import BuildContext
 
 Producer = Callable[[BuildContext], None]
 
 DOCS_STAGE: tuple[Producer, ...] = (
     pages.produce_home,
-    pages.produce_policy,
+    indicator_pages.produce_policy_and_indicators,
+    indicator_pages.produce_quality,
     pages.produce_data_page,
     pages.produce_legal_pages,
 )

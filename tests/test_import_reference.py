@@ -1,0 +1,183 @@
+"""The importer on the official DECP 2022 examples and on real samples, read from
+../shared/reference (never copied into the project): counts, amounts, current state, and every
+imported folder validates; the official examples and the 2019 sample also build into a site."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from achats_ouverts.building import build
+from achats_ouverts.importing import ImportOptions, import_files
+from achats_ouverts.settings import Settings
+from achats_ouverts.validation import validate
+from tests.import_support import folder_digests, read_csv
+from tests.support import ROOT, reference_file
+
+SAMPLE_2019 = "real_decp-2019-format_pes-dgfip-collectivites_2019-04-05.json"
+TABULAR = "real_decp-tabulaire_2024S2_travaux-cpv4521_hauts-de-france-hors-region.csv"
+BRETAGNE = "real_region-bretagne_rendu-compte_2021_pipe-utf8.csv"
+OFFICIAL = [
+    "decp-2022_exemple-officiel_marches_avec_modifications.json",
+    "decp-2022_exemple-officiel_marches_concessions.json",
+    "decp-2022_exemple-officiel_concessions.json",
+    "decp-2022_exemple-officiel_concessions_avec_modifications.json",
+    "decp-2022_exemple-officiel_Marche.xml",
+    "decp-2022_exemple-officiel_Contrat-concession.xml",
+    "decp-2022_exemple-officiel_Contrat-concession-modification.xml",
+]
+
+
+def errors(data_dir: Path) -> list[str]:
+    result = validate(data_dir)
+    return [p.line() for p in result.report.problems if p.severity == 0]
+
+
+def total(data_dir: Path) -> Decimal:
+    return sum((Decimal(r["montant"]) for r in read_csv(data_dir / "marches.csv")), Decimal(0))
+
+
+def by_uid(data_dir: Path, name: str) -> dict[str, list[dict[str, str]]]:
+    rows: dict[str, list[dict[str, str]]] = {}
+    for row in read_csv(data_dir / name):
+        rows.setdefault(row["uid"], []).append(row)
+    return rows
+
+
+def test_sample_2019(tmp_path: Path) -> None:
+    source = reference_file(SAMPLE_2019)
+    before = folder_digests(source.parent)
+    data = tmp_path / "data"
+    s = import_files([source], data).summary
+    assert folder_digests(source.parent) == before, "inputs are never modified"
+    assert (s.read, s.imported, s.duplicates, s.shared_id, s.modifications) == (
+        1148,
+        1144,
+        2,
+        6,
+        8,
+    )
+    assert dict(s.rejected) == {"montant-invalide": 2}
+    assert s.read == s.imported + s.rejected_records + s.duplicates
+    assert s.corrections["procedure-ancienne"] == 68
+    assert s.corrections["date-normalisee"] == 1148 * 2 + 8
+    # Independently: distinct records with an amount of at least 1 €, modification amounts applied.
+    assert total(data) == Decimal("1682033215.26")
+    (contract,) = by_uid(data, "marches.csv")["2000678740001220191815201"]
+    assert (contract["montant"], contract["dateNotification"]) == ("57379.41", "2019-01-15")
+    assert len(read_csv(data / "titulaires.csv")) == s.named_suppliers > 900
+    assert errors(data) == []
+
+
+def test_national_tabular_sample(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    s = import_files([reference_file(TABULAR)], data).summary
+    assert (s.read, s.kept, s.imported, s.modifications, s.shared_id) == (415, 415, 321, 53, 45)
+    assert total(data) == Decimal("194083907.90")
+    dunkerque = "2459004280001320230000000106"
+    (contract,) = by_uid(data, "marches.csv")[dunkerque]
+    assert (contract["dateNotification"], contract["montant"], contract["dureeMois"]) == (
+        "2024-08-08",
+        "2083999.82",
+        "14",
+    )
+    assert len(by_uid(data, "marches-titulaires.csv")[dunkerque]) == 3
+    history = by_uid(data, "modifications.csv")[dunkerque]
+    assert [(m["dateNotificationModification"], m["montant"]) for m in history] == [
+        ("2024-09-06", "2105976.17"),
+        ("2024-09-09", "2083999.82"),
+        ("2024-09-13", ""),
+        ("2024-09-24", ""),
+        ("2024-10-10", ""),
+    ]
+    suppliers = {r["titulaire_id"]: r for r in read_csv(data / "titulaires.csv")}
+    assert suppliers["32029116400012"]["titulaire_nom"] == "LOISON"
+    assert suppliers["32029116400012"]["titulaire_departement_code"] == "59"
+    assert errors(data) == []
+
+
+def test_national_tabular_sample_for_one_buyer(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    options = ImportOptions(acheteur="24590042800013")
+    s = import_files([reference_file(TABULAR)], data, options).summary
+    assert (s.kept, s.other_buyers, s.read) == (22, 393, 415)
+    assert {r["acheteur_id"] for r in read_csv(data / "marches.csv")} == {"24590042800013"}
+    assert 'nom: "COMMUNAUTE URBAINE DE DUNKERQUE"' in (data / "editeur.yaml").read_text("utf-8")
+    assert errors(data) == []
+
+
+def test_in_house_export_with_the_example_mapping(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    mapping = ROOT / "exemples" / "correspondance-export-interne.yaml"
+    s = import_files([reference_file(BRETAGNE)], data, ImportOptions(mapping=mapping)).summary
+    assert (s.read, s.kept, s.imported, s.rejected_records) == (195, 195, 191, 0)
+    assert total(data) == Decimal("17765139.86")
+    first = read_csv(data / "marches.csv")[0]
+    assert (first["uid"], first["montant"], first["dateNotification"]) == (
+        "23350001600040202190006",
+        "14700",
+        "2021-01-01",
+    )
+    assert (first["lieuExecution_typeCode"], first["modalitesExecution"], first["typesPrix"]) == (
+        "Code région",
+        "Marchés subséquents",
+        "Définitif révisable",
+    )
+    assert {r["titulaire_typeIdentifiant"] for r in read_csv(data / "marches-titulaires.csv")} == {
+        "SIRET"
+    }
+    editeur = (data / "editeur.yaml").read_text("utf-8")
+    assert 'nom: "Région Bretagne"' in editeur
+    assert 'code: "53"' in editeur
+    assert errors(data) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "imported", "concessions", "montant"),
+    [
+        (OFFICIAL[0], 1, 0, "123457.87"),
+        (OFFICIAL[1], 1, 2, "123457.87"),
+        (OFFICIAL[4], 1, 0, "575000"),
+    ],
+)
+def test_official_examples_with_contracts(
+    tmp_path: Path, name: str, imported: int, concessions: int, montant: str
+) -> None:
+    data = tmp_path / "data"
+    s = import_files([reference_file(name)], data).summary
+    assert (s.imported, s.concessions) == (imported, concessions)
+    assert read_csv(data / "marches.csv")[0]["montant"] == montant
+    assert errors(data) == []
+
+
+@pytest.mark.parametrize("name", [OFFICIAL[2], OFFICIAL[3], OFFICIAL[5], OFFICIAL[6]])
+def test_official_concession_examples_are_counted_not_dropped(tmp_path: Path, name: str) -> None:
+    result = import_files([reference_file(name)], tmp_path / "data")
+    assert (result.summary.imported, result.written) == (0, False)
+    assert result.summary.concessions == result.summary.read >= 1
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.slow
+def test_every_official_example_imports_validates_and_builds(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    s = import_files([reference_file(name) for name in OFFICIAL], data).summary
+    assert s.read == s.imported + s.rejected_records + s.duplicates + s.concessions
+    assert (s.imported, s.concessions) == (2, 10)
+    assert errors(data) == []
+    result = build(Settings(data_dir=data, output_dir=tmp_path / "site", project_dir=ROOT))
+    assert result.report.errors == 0
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [SAMPLE_2019, TABULAR, BRETAGNE])
+def test_real_samples_build(tmp_path: Path, name: str) -> None:
+    data = tmp_path / "data"
+    mapping = ROOT / "exemples" / "correspondance-export-interne.yaml" if name == BRETAGNE else None
+    import_files([reference_file(name)], data, ImportOptions(mapping=mapping))
+    result = build(Settings(data_dir=data, output_dir=tmp_path / "site", project_dir=ROOT))
+    assert result.report.errors == 0
+    assert (tmp_path / "site" / "donnees" / "marches.csv").is_file()

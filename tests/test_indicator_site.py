@@ -1,0 +1,304 @@
+"""The built policy, indicator and quality pages, and the truth of the published numbers.
+
+The truthfulness tests recompute indicators from the published CSVs with plain pandas, not
+through the engine, and compare them with `donnees/indicateurs.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+from achats_ouverts.building import build
+from achats_ouverts.settings import Settings
+from tests import browser
+from tests.indicator_fixture import make_indicator_data
+from tests.support import ROOT
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("indicateurs")
+    data_dir = make_indicator_data(root / "data")
+    out = root / "site"
+    build(Settings(data_dir=data_dir, output_dir=out, project_dir=ROOT))
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(site: Path) -> dict[str, Any]:
+    return json.loads((site / "donnees" / "indicateurs.json").read_text(encoding="utf-8"))
+
+
+def values(published: dict[str, Any], ident: str) -> dict[int, float | None]:
+    entry = next(i for i in published["indicateurs"] if i["id"] == ident)
+    return {y["annee"]: y["valeur"] for y in entry["annees"]}
+
+
+def csv(site: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(site / "donnees" / name, dtype=str, keep_default_na=False)
+
+
+def html(site: Path, page: str) -> str:
+    """A built page, with character references resolved (`l'indicateur`, not `l&#39;…`)."""
+    return unescape((site / page / "index.html").read_text(encoding="utf-8"))
+
+
+def chart(page: str) -> tuple[str, str]:
+    """The opening tag and the content of the page's chart (not the theme's icons)."""
+    match = re.search(r'<svg\b[^>]*class="ao-graphique"[^>]*>(.*?)</svg>', page, re.S)
+    assert match is not None
+    return match.group(0).split(">", 1)[0], match.group(1)
+
+
+# --- Truthfulness -------------------------------------------------------------------------------
+
+
+def test_shares_recomputed_from_the_published_csvs(site: Path, published: dict) -> None:
+    contracts = csv(site, "marches.csv")
+    contracts["annee"] = contracts["dateNotification"].str[:4].astype(int)
+    env = contracts[contracts["considerationsEnvironnementales"] != ""]
+    expected = (
+        env.assign(
+            oui=env["considerationsEnvironnementales"] != "Pas de considération environnementale"
+        )
+        .groupby("annee")["oui"]
+        .mean()
+        * 100
+    )
+    got = values(published, "part-environnement-nombre")
+    assert {y: got[y] for y in expected.index} == pytest.approx(expected.to_dict())
+    assert got[2023] is None  # no contract that year: no value, not 0
+
+    offers = contracts[contracts["offresRecues"] != ""]
+    single = (offers["offresRecues"] == "1").groupby(offers["annee"]).mean() * 100
+    got = values(published, "part-offre-unique")
+    assert {y: got[y] for y in single.index} == pytest.approx(single.to_dict())
+
+
+def test_regional_amount_share_recomputed_with_equal_split(site: Path, published: dict) -> None:
+    publisher = yaml.safe_load((site.parent / "data" / "editeur.yaml").read_text("utf-8"))
+    departements = {str(d) for d in publisher["departements"]}
+    contracts = csv(site, "marches.csv")
+    links = csv(site, "marches-titulaires.csv")
+    suppliers = csv(site, "titulaires.csv")
+    merged = links.merge(suppliers, on=["titulaire_typeIdentifiant", "titulaire_id"], how="left")
+    merged = merged.fillna("")
+    merged["n"] = merged.groupby("uid")["uid"].transform("size")
+    located = (merged["titulaire_departement_code"] != "") | (merged["titulaire_region_code"] != "")
+    regional = merged["titulaire_departement_code"].isin(departements) | (
+        (merged["titulaire_departement_code"] == "")
+        & (merged["titulaire_region_code"] == str(publisher["region"]["code"]))
+    )
+    merged["connue"] = located / merged["n"]
+    merged["region"] = (located & regional) / merged["n"]
+    per_contract = merged.groupby("uid")[["connue", "region"]].sum()
+    table = contracts.set_index("uid").join(per_contract, how="inner")
+    table = table[table["connue"] > 0]
+    amount = table["montant"].astype(float)
+    year = table["dateNotification"].str[:4].astype(int)
+    expected = (
+        (amount * table["region"]).groupby(year).sum()
+        / (amount * table["connue"]).groupby(year).sum()
+        * 100
+    )
+    got = values(published, "part-entreprises-regionales-montant")
+    assert {y: got[y] for y in expected.index} == pytest.approx(expected.to_dict())
+    assert got[2024] == pytest.approx(50.0)  # 2024A split 1/2, 2024D 1/3 of 2/3 located
+
+
+def test_delay_rate_and_completeness_recomputed(site: Path, published: dict) -> None:
+    contracts = csv(site, "marches.csv")
+    links = csv(site, "marches-titulaires.csv")
+    notified = pd.to_datetime(contracts["dateNotification"])
+    published_on = pd.to_datetime(contracts["datePublicationDonnees"].replace("", None))
+    days = (published_on - notified).dt.days
+    year = notified.dt.year
+    median = days[days >= 0].groupby(year[days >= 0]).median()
+    got = values(published, "delai-publication-median")
+    assert {y: got[y] for y in median.index} == pytest.approx(median.to_dict())
+
+    granted = contracts[
+        (contracts["attributionAvance"] == "true") & (contracts["tauxAvance"] != "")
+    ]
+    granted = granted[granted["tauxAvance"].astype(float) > 0]
+    rate = (
+        granted["tauxAvance"]
+        .astype(float)
+        .groupby(granted["dateNotification"].str[:4].astype(int))
+        .mean()
+        * 100
+    )
+    got = values(published, "taux-avance-moyen")
+    assert {y: got[y] for y in rate.index} == pytest.approx(rate.to_dict())
+
+    key = ["codeCPV", "montant", "dateNotification", "formePrix", "objet", "nature"]
+    key += ["dureeMois", "procedure"]
+    filled = (contracts[key] != "").sum(axis=1)
+    filled += (contracts["lieuExecution_code"] != "") & (contracts["lieuExecution_typeCode"] != "")
+    filled += contracts["uid"].isin(links["uid"])
+    complete = filled.groupby(year).sum() / (filled.groupby(year).size() * 10) * 100
+    got = values(published, "completude-champs")
+    assert {y: got[y] for y in complete.index} == pytest.approx(complete.to_dict())
+
+
+def test_rows_behind_each_number_reproduce_it(site: Path, published: dict) -> None:
+    for entry in published["indicateurs"]:
+        if entry["type"] != "calculé":
+            assert entry["lignes_comptees"] is None
+            continue
+        rows = pd.read_csv(site / "donnees" / entry["lignes_comptees"])
+        for year in entry["annees"]:
+            counted = rows[rows["annee"] == year["annee"]]
+            assert len(counted) == year["marches"], (entry["id"], year["annee"])
+            if year["valeur"] is None:
+                continue
+            if entry["statistique"] == "mediane":
+                value = counted["numerateur"].median()
+            else:
+                value = counted["numerateur"].sum() / counted["denominateur"].sum()
+                value *= 100 if entry["statistique"] == "part" else 1
+            assert value == pytest.approx(year["valeur"]), (entry["id"], year["annee"])
+
+
+def test_declared_values_and_targets_are_published(published: dict) -> None:
+    entry = next(i for i in published["indicateurs"] if i["id"] == "delai-paiement")
+    years = {y["annee"]: y for y in entry["annees"]}
+    assert years[2024]["valeur"] == 27.5
+    assert years[2024]["source"] == "Finances"
+    assert years[2023]["valeur"] is None
+    assert entry["derniere_valeur"]["atteinte"] is True
+    no_target = next(i for i in published["indicateurs"] if i["id"] == "part-innovants")
+    assert no_target["cibles"] == {}
+    assert no_target["derniere_valeur"]["atteinte"] is None
+
+
+def test_indicator_csv_matches_the_json(site: Path, published: dict) -> None:
+    table = csv(site, "indicateurs.csv")
+    whole = table[table["perimetre"] == "ensemble"]
+    for entry in published["indicateurs"]:
+        rows = whole[whole["indicateur_id"] == entry["id"]]
+        assert rows["annee"].astype(int).tolist() == [y["annee"] for y in entry["annees"]]
+        shown = [float(v) if v else None for v in rows["valeur"]]
+        assert shown == pytest.approx([y["valeur"] for y in entry["annees"]])
+    services = table[table["perimetre"] == "service"]
+    assert set(services["service_id"]) == {"lycees", "transports", ""}
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+def test_policy_page_lists_the_axes_actions_and_their_indicators(
+    site: Path, published: dict
+) -> None:
+    page = html(site, "politique-achat")
+    assert page.count('<h2 id="axe-') == 3
+    actions = [a["id"] for axis in published["axes"] for a in axis["actions"]]
+    assert len(actions) == 10
+    for action in actions:
+        assert f'href="{action}/"' in page
+        assert (site / "politique-achat" / action / "index.html").is_file()
+    assert "La Région, engagée dans la relance" in page
+    assert 'href="../indicateurs/part-pme-nombre/"' in page
+    action_page = html(site, "politique-achat/action-2-1")
+    assert "Part des marchés comportant une considération environnementale" in action_page
+
+
+def test_dashboard_and_navigation(site: Path, published: dict) -> None:
+    page = html(site, "indicateurs")
+    for entry in published["indicateurs"]:
+        assert f'href="{entry["id"]}/"' in page
+    assert 'href="../donnees/indicateurs.json"' in page
+    nav = html(site, "")
+    assert ">\n    Indicateurs\n" in nav or "Indicateurs</a>" in nav or "Indicateurs" in nav
+    assert 'href="qualite/"' in nav
+    assert 'href="indicateurs/"' in nav
+
+
+def test_indicator_page_has_chart_sentence_table_method_and_rows(site: Path) -> None:
+    page = html(site, "indicateurs/part-environnement-nombre")
+    opening, content = chart(page)
+    assert 'role="img"' in opening
+    assert 'aria-labelledby="graphique-part-environnement-nombre-titre' in opening
+    assert content.startswith('<title id="graphique-part-environnement-nombre-titre">')
+    assert "<desc id=" in content
+    assert "<script" not in content
+    assert "En 2025 (année en cours), l'indicateur « Part des marchés comportant" in page
+    assert "<caption>Part des marchés comportant une considération environnementale" in page
+    assert '<th scope="row">2023</th>' in page
+    assert "aucun marché notifié" in page
+    assert 'href="../../donnees/indicateurs/part-environnement-nombre.csv"' in page
+    assert "Données utilisées" in page
+    assert "Exclusions" in page
+    declared = html(site, "indicateurs/heures-insertion")
+    assert "Service des clauses sociales" in declared
+    assert "marchés comptés" not in declared
+
+
+def test_charts_keep_colour_out_of_the_meaning(site: Path) -> None:
+    page = html(site, "indicateurs/part-avance")
+    _, content = chart(page)
+    assert "Valeur mesurée (trait plein, ronds)" in content
+    assert "Cible (tirets, losanges)" in content
+    assert "stroke-dasharray" in content  # the target line is dashed, the value line is not
+    ids = re.findall(r'\sid="([^"]+)"', content)
+    assert ids
+    assert all(i.startswith("graphique-part-avance-") for i in ids)
+    assert "<style" not in content
+
+
+def test_quality_page_grades_and_lists_failing_records(site: Path) -> None:
+    page = html(site, "qualite")
+    assert "Note de transparence 2024" in page  # 2025 is still running: not graded
+    assert 'ao-note--c">C</span>' in page  # 2024C lacks key fields
+    assert "200053742000172024C" in page
+    assert "codeCPV, formePrix, titulaire" in page
+    incomplete = csv(site, "../qualite/marches-incomplets.csv")
+    assert incomplete["uid"].tolist() == ["200053742000172024C"]
+    late = csv(site, "../qualite/marches-publies-hors-delai.csv")
+    assert sorted(late["uid"]) == [
+        "200053742000172022C",
+        "200053742000172024B",
+        "200053742000172024C",
+    ]
+    assert "<code>publication-tardive</code>" in page
+    report = json.loads((site / "qualite" / "rapport-validation.json").read_text("utf-8"))
+    assert report["avertissements"] == 4
+
+
+# --- Browser ------------------------------------------------------------------------------------
+
+PAGES = (
+    "politique-achat/",
+    "politique-achat/action-1-1/",
+    "indicateurs/",
+    "indicateurs/part-entreprises-regionales-montant/",
+    "indicateurs/delai-paiement/",
+    "qualite/",
+)
+
+
+@pytest.fixture(scope="module")
+def site_url(site: Path) -> Iterator[str]:
+    with browser.serve(site) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [browser.DESKTOP, browser.MOBILE], ids=["bureau", "mobile"])
+def test_pages_have_no_axe_violation(site_url: str, new_page: Any, viewport: Any) -> None:
+    for path in PAGES:
+        page = new_page(viewport)
+        seen = browser.watch(page, site_url)
+        page.goto(site_url + path)
+        assert browser.axe_violations(page) == [], path
+        assert seen.external_requests == [], path
+        assert seen.console_errors == [], path

@@ -65,6 +65,10 @@ class PageType:
 PAGE_TYPES: tuple[PageType, ...] = (
     PageType("accueil", ""),
     PageType("politique", "politique-achat/"),
+    PageType("action", "politique-achat/*/"),
+    PageType("tableau-de-bord-indicateurs", "indicateurs/"),
+    PageType("indicateur", "indicateurs/*/"),
+    PageType("qualite", "qualite/"),
     PageType("donnees", "donnees/"),
     PageType("a-propos", "a-propos/"),
     PageType("accessibilite", "accessibilite/"),

@@ -55,8 +55,19 @@ def test_the_policy_allows_exactly_the_inline_scripts_of_the_site(site: Path) ->
     policy = headers["Content-Security-Policy"]
     scripts = inline_scripts(site)
     assert scripts, "the theme writes inline scripts"
-    allowed = set(re.findall(r"'sha256-[^']+'", policy))
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    allowed = set(re.findall(r"'sha256-[^']+'", directives["script-src"]))
     assert allowed == {postchecks.csp_hash(s) for s in scripts}
+    styles = {
+        node.attributes["style"] or ""
+        for path in site.rglob("*.html")
+        for node in LexborHTMLParser(path.read_text("utf-8")).css("[style]")
+    }
+    if styles:
+        allowed_styles = set(re.findall(r"'sha256-[^']+'", directives["style-src-attr"]))
+        assert allowed_styles == {postchecks.csp_hash(s) for s in styles}
+    else:
+        assert "style-src-attr" not in directives
     assert "unsafe-inline" not in policy
     assert "default-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy

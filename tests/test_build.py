@@ -8,13 +8,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from achats_ouverts import building
 from achats_ouverts.building import build
 from achats_ouverts.errors import BuildError
 from achats_ouverts.postchecks import Finding
@@ -195,22 +193,3 @@ def test_the_build_makes_no_connection(tmp_path: Path, monkeypatch: pytest.Monke
     data = make_complete_data_dir(tmp_path / "data")
     build(Settings(data_dir=data, output_dir=tmp_path / "site", project_dir=ROOT))
     assert attempts == []
-
-
-def test_shell_pages_leave_the_sitemap_well_formed(tmp_path: Path) -> None:
-    """A shell listed last in the sitemap used to take the closing `</urlset>` with it."""
-    site = tmp_path / "site"
-    (site / "marches" / "_gabarit").mkdir(parents=True)
-    (site / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset>\n'
-        "<url><loc>https://x.fr/</loc></url>\n"
-        "<url><loc>https://x.fr/marches/_gabarit/</loc></url>\n</urlset>",
-        encoding="utf-8",
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(building.site, "SHELL_SECTIONS", ("marches",))
-        building.remove_shells(site)
-    text = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "_gabarit" not in text
-    assert ET.fromstring(text.encode("utf-8")).tag == "urlset"
-    assert not (site / "marches" / "_gabarit").exists()

@@ -162,3 +162,22 @@ def weighted_share(numerator: pd.Series, denominator: pd.Series) -> float | None
     """Percentage sum(numerator) / sum(denominator), None when the denominator is zero."""
     total = float(denominator.sum())
     return None if total == 0 else float(numerator.sum()) / total * 100
+
+
+def execution_departement(codes: pd.Series, kinds: pd.Series) -> pd.Series:
+    """The département of a place of execution, '' when the code does not tell it.
+
+    A commune code (INSEE) starts with its département (2 characters, 3 overseas); a postal code
+    too, except in Corsica (20xxx), where it cannot tell 2A from 2B; a département code is one.
+    Region and country codes say nothing about the département.
+    """
+    codes = codes.fillna("").astype(str)
+    kinds = kinds.fillna("").astype(str)
+    overseas = codes.str.match(r"^97[1-8]")
+    from_commune = codes.str.slice(0, 2).where(~overseas, codes.str.slice(0, 3))
+    result = pd.Series("", index=codes.index, dtype=object)
+    commune = kinds.eq("Code commune") & codes.str.match(r"^([0-9]{2}|2[AB])[0-9]{3}$")
+    postal = kinds.eq("Code postal") & codes.str.match(r"^[0-9]{5}$") & ~codes.str.startswith("20")
+    departement = kinds.eq("Code département") & codes.str.match(r"^([0-9]{2}|2[AB]|97[1-8])$")
+    result = result.mask(commune | postal, from_commune)
+    return result.mask(departement, codes)

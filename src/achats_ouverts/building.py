@@ -10,11 +10,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import gzip
 import html
 import logging
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -199,18 +197,9 @@ def publish(staged: Path, output: Path) -> None:
 
 
 def remove_shells(site_dir: Path) -> None:
+    """Shell pages are templates, not pages (the sitemap producer leaves them out too)."""
     for section in site.SHELL_SECTIONS:
         shutil.rmtree(site_dir / section / SHELL_DIR, ignore_errors=True)
-    for sitemap in (site_dir / "sitemap.xml",):
-        if sitemap.is_file():
-            shell_entry = re.compile(
-                r"<url>(?:(?!</url>).)*?/" + SHELL_DIR + r"/.*?</url>\s*", re.S
-            )
-            text = shell_entry.sub("", sitemap.read_text(encoding="utf-8"))
-            sitemap.write_text(text, encoding="utf-8")
-    gz = site_dir / "sitemap.xml.gz"
-    if gz.is_file() and (site_dir / "sitemap.xml").is_file():
-        gz.write_bytes(gzip.compress((site_dir / "sitemap.xml").read_bytes(), mtime=0))
 
 
 def build(
@@ -229,7 +218,8 @@ def build(
     try:
         docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
         files_dir.mkdir()
-        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir)
+        previous = settings.previous_site or (output if output.is_dir() else None)
+        ctx = BuildContext(data, validation.report, docs_dir, files_dir, site_dir, previous)
         progress("pages")
         copy_site_sources(settings.site_source_dir, docs_dir)
         for section in site.SHELL_SECTIONS:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from achats_ouverts.errors import BuildError
 from achats_ouverts.loading import Data
@@ -87,6 +88,64 @@ def read_shell(site_dir: Path, section: str) -> Shell:
     return Shell(section, head, tail)
 
 
+@dataclass(frozen=True)
+class Published:
+    """A file written for the site, with what a download list shows about it."""
+
+    path: str
+    octets: int
+    sha256: str
+
+
+class _HashingWriter(io.BufferedIOBase):
+    """A write-only stream that hashes and counts what goes through it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        self.digest.update(data)
+        self.size += len(data)
+        return self._handle.write(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An Atom feed announced in a page's head (`<link rel="alternate">`)."""
+
+    titre: str
+    chemin: str
+
+
+FEEDS_PAGE = "flux/"
+UPCOMING_FEED = Feed("Achats à venir", "flux/achats-a-venir.xml")
+AWARDED_FEED = Feed("Marchés attribués récemment", "flux/marches-attribues.xml")
+CHANGES_FEED = Feed("Nouveautés des données", "flux/nouveautes.xml")
+CALENDAR = Feed("Calendrier des achats à venir", "flux/achats-a-venir.ics")
+MAIN_FEEDS = (UPCOMING_FEED, AWARDED_FEED, CHANGES_FEED)
+"""The site-wide feeds, at stable addresses; pages announce them and link to them."""
+
+
 @dataclass
 class BuildContext:
     data: Data
@@ -94,16 +153,32 @@ class BuildContext:
     docs_dir: Path
     files_dir: Path
     site_dir: Path
+    previous_site: Path | None = None
     shells: dict[str, Shell] = field(default_factory=dict)
     direct_pages: list[str] = field(default_factory=list)
+    published: dict[str, Published] = field(default_factory=dict)
 
     def page(
-        self, path: str, title: str, body: str, *, search: bool = True, hide: tuple[str, ...] = ()
+        self,
+        path: str,
+        title: str,
+        body: str,
+        *,
+        search: bool = True,
+        hide: tuple[str, ...] = (),
+        feeds: tuple[Feed, ...] = (),
     ) -> None:
-        """Write a Markdown page for MkDocs, e.g. `politique-achat/index.md`."""
+        """Write a Markdown page for MkDocs, e.g. `politique-achat/index.md`.
+
+        `feeds` are announced in the page head; their titles and paths are set by code only.
+        """
         target = self.docs_dir / check_relative_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown_page(title, body, search=search, hide=hide), encoding="utf-8")
+        alternates = tuple((feed.titre, check_relative_path(feed.chemin)) for feed in feeds)
+        target.write_text(
+            markdown_page(title, body, search=search, hide=hide, feeds=alternates),
+            encoding="utf-8",
+        )
 
     def file(self, path: str, data: bytes) -> None:
         """Write a file copied to the site root after MkDocs, e.g. `donnees/marches.csv`."""
@@ -112,13 +187,25 @@ class BuildContext:
 
     @contextmanager
     def open_file(self, path: str) -> Iterator[BinaryIO]:
+        """Open a site file for writing; its size and SHA-256 are recorded in `published`."""
         target = self.files_dir / check_relative_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as handle:
-            yield handle
+            writer = _HashingWriter(handle)
+            yield cast(BinaryIO, writer)
+        self.published[path] = Published(path, writer.size, writer.digest.hexdigest())
 
     def file_path(self, path: str) -> Path:
-        return self.files_dir / check_relative_path(path)
+        """Where a library may write a site file itself; call `record()` once it is complete."""
+        target = self.files_dir / check_relative_path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def record(self, path: str) -> Published:
+        """Record the size and SHA-256 of a file written through `file_path()`."""
+        octets, sha256 = file_digest(self.file_path(path))
+        self.published[path] = Published(path, octets, sha256)
+        return self.published[path]
 
     def direct(self, section: str, slug: str, title: str, body: str, description: str = "") -> str:
         """Write a detail page at `section/slug/`, inside the section's shell. Returns its path."""

@@ -1,4 +1,4 @@
-"""The foundation pages: home, data downloads, accessibility and legal notices.
+"""The foundation pages: home, accessibility and legal notices.
 
 Each producer builds a plain-value page context from the loaded data (a `<Thing>Page` dataclass)
 and renders it with a template; only this layer touches DataFrames.
@@ -6,17 +6,14 @@ and renders it with a template; only this layer touches DataFrames.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from achats_ouverts import aggregates, contracts
+from achats_ouverts import aggregates
 from achats_ouverts.config import Publisher
-from achats_ouverts.datafolder import csv_text, json_text
-from achats_ouverts.output import BuildContext
-from achats_ouverts.rendering import render
-
-DOWNLOADS_DIR = "donnees"
+from achats_ouverts.output import CALENDAR, FEEDS_PAGE, MAIN_FEEDS, BuildContext
+from achats_ouverts.rendering import relative_url, render
 
 
 @dataclass(frozen=True)
@@ -31,6 +28,45 @@ class SiteInfo:
     @staticmethod
     def of(publisher: Publisher) -> SiteInfo:
         return SiteInfo(publisher.nom, publisher.demo, publisher.email, publisher.url_site)
+
+
+def organization_jsonld(publisher: Publisher) -> dict[str, Any]:
+    """The publisher as a schema.org GovernmentOrganization."""
+    node: dict[str, Any] = {
+        "@type": "GovernmentOrganization",
+        "@id": f"{publisher.url_site}#editeur",
+        "name": publisher.nom,
+        "url": publisher.url_site,
+        "email": publisher.email,
+        "identifier": {"@type": "PropertyValue", "propertyID": "SIRET", "value": publisher.siret},
+    }
+    if publisher.adresse:
+        node["address"] = publisher.adresse
+    return node
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    titre: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SubscribeView:
+    """The « S'abonner » block (`_abonnement.html.j2`): the main feeds, the calendar and the page
+    listing every feed, linked relatively from the page that shows it."""
+
+    flux: tuple[FeedLink, ...]
+    calendrier: FeedLink
+    page: str
+
+
+def subscribe_view(from_page: str) -> SubscribeView:
+    return SubscribeView(
+        tuple(FeedLink(feed.titre, relative_url(from_page, feed.chemin)) for feed in MAIN_FEEDS),
+        FeedLink(CALENDAR.titre, relative_url(from_page, CALENDAR.chemin)),
+        relative_url(from_page, FEEDS_PAGE),
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +88,8 @@ class HomePage:
     titulaires: int
     achats_a_venir: int
     annees: tuple[YearRow, ...]
+    abonnement: SubscribeView
+    jsonld: dict[str, Any]
 
 
 def home_page(ctx: BuildContext) -> HomePage:
@@ -78,64 +116,20 @@ def home_page(ctx: BuildContext) -> HomePage:
                 totals["annee"], totals["marches"], totals["montant"], strict=True
             )
         ),
+        abonnement=subscribe_view(""),
+        jsonld={"@context": "https://schema.org", **organization_jsonld(data.publisher)},
     )
 
 
 def produce_home(ctx: BuildContext) -> None:
     page = home_page(ctx)
-    ctx.page("index.md", page.site.nom, render("home.html.j2", page=page), hide=("toc",))
-
-
-@dataclass(frozen=True)
-class DownloadView:
-    name: str
-    titre: str
-    description: str
-    chemin: str
-    schema: str
-    schema_octets: int
-    lignes: int
-    octets: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class DataPage:
-    site: SiteInfo
-    jeux: tuple[DownloadView, ...]
-
-
-def write_csv_downloads(ctx: BuildContext) -> tuple[DownloadView, ...]:
-    """Every validated dataset as canonical CSV (UTF-8, comma) with its Table Schema."""
-    views = []
-    for ds in contracts.DATASETS:
-        frame = ctx.data.text[ds.name]
-        text = csv_text(ds.field_names, frame.itertuples(index=False, name=None))
-        data = text.encode("utf-8")
-        path = f"{DOWNLOADS_DIR}/{ds.path}"
-        ctx.file(path, data)
-        schema_path = f"{DOWNLOADS_DIR}/{ds.schema_path}"
-        schema = json_text(contracts.table_schema(ds)).encode("utf-8")
-        ctx.file(schema_path, schema)
-        views.append(
-            DownloadView(
-                ds.name,
-                ds.title,
-                ds.description,
-                ds.path,
-                ds.schema_path,
-                len(schema),
-                len(frame),
-                len(data),
-                hashlib.sha256(data).hexdigest(),
-            )
-        )
-    return tuple(views)
-
-
-def produce_data_page(ctx: BuildContext) -> None:
-    page = DataPage(SiteInfo.of(ctx.data.publisher), write_csv_downloads(ctx))
-    ctx.page(f"{DOWNLOADS_DIR}/index.md", "Données", render("data.html.j2", page=page))
+    ctx.page(
+        "index.md",
+        page.site.nom,
+        render("home.html.j2", page=page),
+        hide=("toc",),
+        feeds=MAIN_FEEDS,
+    )
 
 
 @dataclass(frozen=True)

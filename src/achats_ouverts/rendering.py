@@ -139,9 +139,18 @@ def render(template: str, **context: Any) -> str:
 
 
 def front_matter(
-    title: str, *, search: bool = True, hide: tuple[str, ...] = (), description: str = ""
+    title: str,
+    *,
+    search: bool = True,
+    hide: tuple[str, ...] = (),
+    description: str = "",
+    feeds: tuple[tuple[str, str], ...] = (),
 ) -> str:
-    """YAML front matter for a MkDocs page. MkDocs renders it unescaped, so values are escaped."""
+    """YAML front matter for a MkDocs page. MkDocs renders it unescaped, so values are escaped.
+
+    `feeds` (title, site path) become `ao_flux`, which `overrides/main.html` renders as
+    `<link rel="alternate">` in the head, escaping each value itself.
+    """
     meta: dict[str, Any] = {"title": html.escape(title, quote=True)}
     if description:
         meta["description"] = html.escape(description, quote=True)
@@ -149,6 +158,8 @@ def front_matter(
         meta["search"] = {"exclude": True}
     if hide:
         meta["hide"] = list(hide)
+    if feeds:
+        meta["ao_flux"] = [{"titre": titre, "chemin": chemin} for titre, chemin in feeds]
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
 
 
@@ -159,6 +170,8 @@ def markdown_page(
     search: bool = True,
     hide: tuple[str, ...] = (),
     description: str = "",
+    feeds: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """A MkDocs page whose body is an HTML block rendered by jinja2 (already escaped)."""
-    return front_matter(title, search=search, hide=hide, description=description) + body + "\n"
+    meta = front_matter(title, search=search, hide=hide, description=description, feeds=feeds)
+    return meta + body + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from achats_ouverts import indicator_pages, pages
+from achats_ouverts import changelog, downloads, feeds, indicator_pages, pages, standards
 from achats_ouverts.output import BuildContext
 
 Producer = Callable[[BuildContext], None]
@@ -18,8 +18,12 @@ DOCS_STAGE: tuple[Producer, ...] = (
     pages.produce_home,
     indicator_pages.produce_policy_and_indicators,
     indicator_pages.produce_quality,
-    pages.produce_data_page,
+    changelog.produce_changelog,
+    downloads.produce_data_page,
     pages.produce_legal_pages,
+    feeds.produce_feeds,
 )
-SITE_STAGE: tuple[Producer, ...] = ()
+"""The feeds come after the list pages they link to; the data page after the changelog it lists."""
+SITE_STAGE: tuple[Producer, ...] = (standards.produce_sitemap,)
+"""The sitemap comes last: it lists the detail pages the producers before it wrote."""
 SHELL_SECTIONS: tuple[str, ...] = ()

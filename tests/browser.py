@@ -53,9 +53,9 @@ def chromium_or_skip() -> str:
 
 @dataclass(frozen=True)
 class PageType:
-    """One kind of page: `path` from the site root (a `*` segment stands for the first matching
-    folder of the built site, e.g. `marches/*/` for a contract page); `setup` runs after loading,
-    e.g. to apply an explorer's filters."""
+    """One kind of page: `path` from the site root (a `*` segment stands for the first folder, in
+    name order, that holds such a page, e.g. `marches/*/` for a contract page); `setup` runs after
+    loading, e.g. to apply an explorer's filters."""
 
     name: str
     path: str
@@ -70,6 +70,9 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("indicateur", "indicateurs/*/"),
     PageType("qualite", "qualite/"),
     PageType("donnees", "donnees/"),
+    PageType("dictionnaire-des-donnees", "donnees/*/"),
+    PageType("flux", "flux/"),
+    PageType("nouveautes", "nouveautes/"),
     PageType("a-propos", "a-propos/"),
     PageType("accessibilite", "accessibilite/"),
     PageType("mentions-legales", "mentions-legales/"),
@@ -83,7 +86,12 @@ def page_path(site: Path, page_type: PageType) -> str:
     if "*" in parts:
         star = parts.index("*")
         base = site.joinpath(*parts[:star])
-        found = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("_"))
+        rest = "/".join(parts[star + 1 :])
+        found = sorted(
+            p.name
+            for p in base.iterdir()
+            if p.is_dir() and not p.name.startswith("_") and (p / rest / "index.html").is_file()
+        )
         if not found:
             pytest.fail(f"aucune page « {page_type.path} » dans le site construit")
         parts[star] = found[0]

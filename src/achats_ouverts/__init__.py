@@ -3,8 +3,8 @@
 Layering rule: data flows one way, and a module imports only the stages before it:
 settings, report, errors -> vocabulary, contracts, cpv, config -> reading -> checks -> validation
 -> loading -> aggregates, formats -> indicators, quality -> rendering -> charts -> output -> pages
--> indicator_pages -> standards -> feeds -> changelog -> downloads -> site -> postchecks -> hosting
--> building -> cli.
+-> indicator_pages, details -> entities -> explorers -> standards -> feeds -> changelog -> downloads
+-> site -> postchecks -> hosting -> building -> cli.
 `importing` is a side entrance that turns buyers' files into a data folder: it imports only
 settings, report, errors, vocabulary, contracts, cpv, config and datafolder; only cli imports it.
 """

@@ -181,3 +181,118 @@ def execution_departement(codes: pd.Series, kinds: pd.Series) -> pd.Series:
     departement = kinds.eq("Code département") & codes.str.match(r"^([0-9]{2}|2[AB]|97[1-8])$")
     result = result.mask(commune | postal, from_commune)
     return result.mask(departement, codes)
+
+
+def has_social_consideration(contracts: pd.DataFrame) -> pd.Series:
+    """True / False where the field is filled, NA where it is missing (never read as "no")."""
+    col = contracts["considerationsSociales"]
+    result = pd.Series(pd.NA, index=contracts.index, dtype="boolean")
+    filled = col != ""
+    result[filled] = col[filled] != v.PAS_DE_CONSIDERATION_SOCIALE
+    return result
+
+
+def contract_profile(
+    contracts: pd.DataFrame, weights: pd.DataFrame, by: str | None = None
+) -> pd.DataFrame:
+    """Counts and sums per year (and per `by`, a column of `contracts`) that shares are made of.
+
+    `weights` is `supplier_weights(...)` (indexed by uid). Returns, per group: `marches`,
+    `montant`; `env_connus` / `env_oui` and `soc_connus` / `soc_oui` (contracts whose social or
+    environmental field is filled / says yes); `montant_localise` / `montant_region` and
+    `montant_categorise` / `montant_pme` (amounts split by the equal-share rule among suppliers
+    whose location / category is known, and the part going to regional companies / SMEs).
+    Contracts without a year of notification are left out.
+    """
+    keys = [by, "annee"] if by else ["annee"]
+    env = has_environmental_consideration(contracts)
+    soc = has_social_consideration(contracts)
+    aligned = weights.reindex(contracts["uid"]).fillna(0.0)
+    amount = contracts["montant"].fillna(0.0).to_numpy()
+    frame = pd.DataFrame(
+        {
+            **{key: contracts[key].to_numpy() for key in keys},
+            "marches": 1,
+            "montant": amount,
+            "env_connus": env.notna().to_numpy(dtype=int),
+            "env_oui": env.fillna(False).to_numpy(dtype=int),
+            "soc_connus": soc.notna().to_numpy(dtype=int),
+            "soc_oui": soc.fillna(False).to_numpy(dtype=int),
+            "montant_localise": amount * aligned["poids_localisation_connue"].to_numpy(),
+            "montant_region": amount * aligned["poids_region"].to_numpy(),
+            "montant_categorise": amount * aligned["poids_categorie_connue"].to_numpy(),
+            "montant_pme": amount * aligned["poids_pme"].to_numpy(),
+        }
+    )
+    frame = frame[frame["annee"].notna()]
+    grouped = frame.groupby(keys, sort=True).sum().reset_index()
+    counts = ["marches", "env_connus", "env_oui", "soc_connus", "soc_oui"]
+    return grouped.astype({"annee": "int64", **dict.fromkeys(counts, "int64")})
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """`part / whole` in percent, None when `whole` is zero."""
+    return None if whole == 0 else part / whole * 100
+
+
+def planned_launch_end(upcoming: pd.DataFrame) -> pd.Series:
+    """The last day of the planned launch period: the end of the planned month when a date is
+    given, else the end of the planned quarter (`AAAA-Tn`); NaT when neither is known."""
+    by_date = upcoming["dateLancementPrevue"] + pd.offsets.MonthEnd(0)
+    quarter = upcoming["trimestreLancementPrevu"].fillna("").astype(str)
+    valid = quarter.str.match(r"^[0-9]{4}-T[1-4]$")
+    periods = pd.PeriodIndex(quarter.where(valid, "").str.replace("-T", "Q"), freq="Q")
+    by_quarter = pd.Series(periods.end_time.normalize(), index=upcoming.index)
+    return by_date.fillna(by_quarter)
+
+
+def launch_follow_up(upcoming: pd.DataFrame, reference: pd.Timestamp) -> pd.DataFrame:
+    """Per purchase of the programme: was its launch due at `reference`, was it launched (and on
+    time: no later than the end of the planned month or quarter), was it awarded.
+
+    Columns: `fin_prevue` (date), and booleans `attendu` (the planned period is over, or it was
+    launched anyway), `lance`, `lance_a_temps`, `attribue`, `attribue_a_temps` (awarded after a
+    launch on time), `reporte`, `abandonne`, `en_retard` (due, still only planned).
+    """
+    end = planned_launch_end(upcoming)
+    status = upcoming["statut"]
+    launched_at = upcoming["dateLancement"]
+    launched = status.isin(("lancé", "attribué")) | launched_at.notna()
+    on_time = launched & launched_at.notna() & end.notna() & (launched_at <= end)
+    awarded = status.eq("attribué")
+    due = (end.notna() & (end < reference)) | launched
+    return pd.DataFrame(
+        {
+            "fin_prevue": end,
+            "attendu": due,
+            "lance": launched,
+            "lance_a_temps": on_time,
+            "attribue": awarded,
+            "attribue_a_temps": awarded & on_time,
+            "reporte": status.eq("reporté"),
+            "abandonne": status.eq("abandonné"),
+            "en_retard": due & status.eq("prévu"),
+        },
+        index=upcoming.index,
+    )
+
+
+def cpv_counts(contract_codes: pd.Series, upcoming_codes: pd.Series) -> pd.DataFrame:
+    """Contracts and upcoming purchases per CPV division (2 digits) and group (3 digits).
+
+    A code given only at division level (`45000000`) counts in its division and in no group.
+    Returns `code`, `marches`, `achats`, sorted by code.
+    """
+    parts = []
+    for length in (2, 3):
+        counted = []
+        for codes, name in ((contract_codes, "marches"), (upcoming_codes, "achats")):
+            codes = codes.fillna("").astype(str)
+            prefix = codes[codes.str.len() >= length].str.slice(0, length)
+            if length == 3:
+                prefix = prefix[~prefix.str.endswith("0")]
+            counted.append(prefix.value_counts().rename(name))
+        parts.append(pd.concat(counted, axis=1))
+    frame = pd.concat(parts).fillna(0).astype("int64").sort_index()
+    frame.index.name = "code"
+    return frame.reset_index()[["code", "marches", "achats"]]

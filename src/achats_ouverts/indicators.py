@@ -110,11 +110,7 @@ def is_true(column: pd.Series) -> pd.Series:
 
 def social_flags(contracts: pd.DataFrame) -> pd.Series:
     """True where a social clause, criterion or reservation is declared; NA where empty."""
-    col = contracts["considerationsSociales"]
-    result = pd.Series(pd.NA, index=contracts.index, dtype="boolean")
-    filled = col != ""
-    result[filled] = col[filled] != v.PAS_DE_CONSIDERATION_SOCIALE
-    return result
+    return aggregates.has_social_consideration(contracts)
 
 
 def reserved_flags(contracts: pd.DataFrame) -> pd.Series:

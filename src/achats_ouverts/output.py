@@ -77,11 +77,22 @@ class Shell:
 
 def shell_markdown() -> str:
     body = f'<div class="ao-detail">{CONTENT_MARK}</div>'
-    return markdown_page(TITLE_MARK, body, search=False, description=DESCRIPTION_MARK)
+    return markdown_page(
+        TITLE_MARK, body, search=False, hide=("navigation", "toc"), description=DESCRIPTION_MARK
+    )
+
+
+def compact_whitespace(html_text: str) -> str:
+    """Collapse each run of blank space containing a line break to one line break: the theme's
+    templates indent heavily, and detail pages repeat that chrome thousands of times. Browsers
+    collapse such runs anyway (the shell holds no `<pre>` or `<textarea>`)."""
+    return re.sub(r"[ \t]*\n\s*", "\n", html_text)
 
 
 def read_shell(site_dir: Path, section: str) -> Shell:
     text = (site_dir / section / SHELL_DIR / "index.html").read_text(encoding="utf-8")
+    if "<pre" not in text and "<textarea" not in text:
+        text = compact_whitespace(text)
     head, sep, tail = text.partition(CONTENT_MARK)
     if not sep:
         raise BuildError(f"gabarit de page introuvable pour la section « {section} »")

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from achats_ouverts import changelog, downloads, feeds, indicator_pages, pages, standards
+from achats_ouverts import (
+    changelog,
+    details,
+    downloads,
+    entities,
+    explorers,
+    feeds,
+    indicator_pages,
+    pages,
+    standards,
+)
 from achats_ouverts.output import BuildContext
 
 Producer = Callable[[BuildContext], None]
@@ -21,9 +31,11 @@ DOCS_STAGE: tuple[Producer, ...] = (
     changelog.produce_changelog,
     downloads.produce_data_page,
     pages.produce_legal_pages,
+    explorers.produce_explorers,
+    entities.produce_entity_pages,
     feeds.produce_feeds,
 )
 """The feeds come after the list pages they link to; the data page after the changelog it lists."""
-SITE_STAGE: tuple[Producer, ...] = (standards.produce_sitemap,)
+SITE_STAGE: tuple[Producer, ...] = (details.produce_detail_pages, standards.produce_sitemap)
 """The sitemap comes last: it lists the detail pages the producers before it wrote."""
-SHELL_SECTIONS: tuple[str, ...] = ()
+SHELL_SECTIONS: tuple[str, ...] = (details.CONTRACTS_SECTION, details.SUPPLIERS_SECTION)

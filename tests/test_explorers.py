@@ -1,0 +1,498 @@
+"""Explorers and detail pages: aggregates, data shards, page contexts and the built pages, on the
+small folder of `tests/explorer_support.py`."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from achats_ouverts import aggregates, details, entities, explorers
+from achats_ouverts.building import build
+from achats_ouverts.loading import Data, load
+from achats_ouverts.output import path_segment
+from achats_ouverts.rendering import render
+from achats_ouverts.settings import Limits, Settings
+from achats_ouverts.validation import validate
+from tests.explorer_support import (
+    CONTRACTS,
+    ODD_UID,
+    SUPPLIER_B,
+    SUPPLIER_C,
+    make_explorer_data,
+)
+from tests.support import ROOT, SUPPLIER, reference_file
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_explorer_data(tmp_path_factory.mktemp("explorateurs") / "data")
+
+
+@pytest.fixture(scope="module")
+def data(folder: Path) -> Data:
+    return load(validate(folder, Limits(), None))
+
+
+@pytest.fixture(scope="module")
+def directory(data: Data) -> details.Directory:
+    return details.build_directory(data)
+
+
+@pytest.fixture(scope="module")
+def site(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build(Settings(data_dir=folder, output_dir=out, project_dir=ROOT))
+    return out
+
+
+# --- Aggregates -----------------------------------------------------------------------------------
+
+
+def test_execution_departement_reads_commune_postal_and_departement_codes() -> None:
+    codes = pd.Series(["59350", "2A004", "97411", "80", "32", "20000", "62100", "FR", ""])
+    kinds = pd.Series(
+        [
+            "Code commune",
+            "Code commune",
+            "Code commune",
+            "Code département",
+            "Code région",
+            "Code postal",
+            "Code postal",
+            "Code pays",
+            "",
+        ]
+    )
+    assert aggregates.execution_departement(codes, kinds).tolist() == [
+        "59",
+        "2A",
+        "974",
+        "80",
+        "",
+        "",
+        "62",
+        "",
+        "",
+    ]
+
+
+def test_social_flag_is_unknown_when_the_field_is_empty() -> None:
+    frame = pd.DataFrame(
+        {"considerationsSociales": ["Clause sociale", "Pas de considération sociale", ""]}
+    )
+    flags = aggregates.has_social_consideration(frame)
+    assert flags.iloc[0] is True or bool(flags.iloc[0]) is True
+    assert bool(flags.iloc[1]) is False
+    assert pd.isna(flags.iloc[2])
+
+
+def test_planned_launch_end_is_the_end_of_the_month_or_quarter() -> None:
+    frame = pd.DataFrame(
+        {
+            "dateLancementPrevue": pd.to_datetime(["2024-02-10", None, None]),
+            "trimestreLancementPrevu": ["", "2023-T3", ""],
+        }
+    )
+    ends = aggregates.planned_launch_end(frame)
+    assert [None if pd.isna(d) else d.date() for d in ends] == [
+        date(2024, 2, 29),
+        date(2023, 9, 30),
+        None,
+    ]
+
+
+def test_launch_follow_up_counts_each_purchase_once(data: Data) -> None:
+    follow = aggregates.launch_follow_up(data.upcoming, pd.Timestamp(data.reference_date))
+    by_id = dict(zip(data.upcoming["id"], follow.to_dict("records"), strict=True))
+    assert by_id["u2-lance"]["lance_a_temps"], "launched on 20 Feb for February"
+    assert by_id["u3-attribue"]["attribue"]
+    assert not by_id["u3-attribue"]["lance_a_temps"]
+    assert by_id["u4-en-retard"]["en_retard"]
+    assert not by_id["u1-prevu"]["attendu"], "planned in 2027"
+    assert not by_id["u6-reporte"]["attendu"]
+    page = explorers.follow_up(data)
+    assert (page.attendus, page.lances, page.lances_a_temps) == (4, 2, 1)
+    assert (page.attribues, page.attribues_a_temps, page.en_retard, page.abandonnes) == (1, 0, 1, 1)
+
+
+def test_cpv_counts_by_division_and_group() -> None:
+    counts = aggregates.cpv_counts(
+        pd.Series(["45214200-2", "45000000-7", "71000000-8"]), pd.Series(["45214200", ""])
+    )
+    rows = {r["code"]: (r["marches"], r["achats"]) for r in counts.to_dict("records")}
+    assert rows == {"45": (2, 1), "452": (1, 1), "71": (1, 0)}
+
+
+def test_contract_profile_shares_follow_the_equal_split_rule(
+    data: Data, directory: details.Directory
+) -> None:
+    weights = aggregates.supplier_weights(
+        data.contract_suppliers, data.suppliers, data.publisher.departements, "32"
+    )
+    profile = aggregates.contract_profile(directory.contracts, weights)
+    y2024 = profile[profile["annee"] == 2024].iloc[0]
+    assert int(y2024["marches"]) == 2
+    assert y2024["montant"] == pytest.approx(210_000)
+    # 130 000 € to a regional SME, 80 000 € split between it and a large Parisian company.
+    assert y2024["montant_region"] == pytest.approx(130_000 + 40_000)
+    assert y2024["montant_localise"] == pytest.approx(210_000)
+    assert y2024["montant_pme"] == pytest.approx(170_000)
+    assert (int(y2024["env_oui"]), int(y2024["env_connus"])) == (1, 2)
+    y2023 = profile[profile["annee"] == 2023].iloc[0]
+    assert y2023["montant_localise"] == 0, "a supplier absent from the reference is left out"
+    assert int(y2023["soc_connus"]) == 0, "an empty field is unknown, not 'no'"
+
+
+# --- Data shards ----------------------------------------------------------------------------------
+
+
+def test_contract_shards_are_per_year_in_list_order(
+    data: Data, directory: details.Directory
+) -> None:
+    lists = explorers.contract_lists(data, directory)
+    shards = explorers.contract_shards(directory, lists)
+    assert [(s.annee, s.lignes) for s in shards] == [(2024, 2), (2023, 1)]
+    latest = shards[0].contenu
+    assert latest["date"] == ["2024-06-15", "2024-03-01"]
+    assert latest["montant"] == [80000.0, 130000.0]
+    names = [[latest["noms"][i][0] for i in row] for row in latest["titulaires"]]
+    assert names == [
+        ["Menuiseries d'essai", 'Grands Travaux "Nationaux" <SA>'],
+        ["Menuiseries d'essai"],
+    ]
+    assert lists.procedures[latest["procedure"][0]] == "Appel d'offres ouvert"
+    assert lists.services[latest["service"][0]].value == "transports"
+    assert latest["departement"][0] == explorers.UNKNOWN, (
+        "a region-wide contract has no département"
+    )
+    assert latest["sociale"] == [0, 1]
+    assert latest["environnementale"] == [0, 1]
+    older = shards[1].contenu
+    assert older["lien"] == [path_segment(ODD_UID)]
+    assert older["lien"][0] != ODD_UID
+    assert older["sociale"] == [None]
+    assert older["noms"] == [[SUPPLIER_C, SUPPLIER_C, f"TVA-{SUPPLIER_C}"]]
+
+
+def test_shards_are_cut_at_the_row_limit(
+    data: Data, directory: details.Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(explorers, "SHARD_ROWS", 1)
+    shards = explorers.contract_shards(directory, explorers.contract_lists(data, directory))
+    assert [s.chemin for s in shards] == [
+        "_donnees/marches-2024-1.json",
+        "_donnees/marches-2024-2.json",
+        "_donnees/marches-2023-1.json",
+    ]
+    assert all(s.lignes == 1 and len(s.contenu["objet"]) == 1 for s in shards)
+
+
+def test_upcoming_shard_and_first_page(data: Data, directory: details.Directory) -> None:
+    page, shards = explorers.upcoming_explorer(data, directory)
+    content = shards[0].contenu
+    assert content["id"] == [
+        "u3-attribue",
+        "u5-abandonne",
+        "u4-en-retard",
+        "u2-lance",
+        "u1-prevu",
+        "u6-reporte",
+    ], "soonest planned launch first"
+    assert content["trimestre"][content["id"].index("u2-lance")] == "2024-T1"
+    lance = content["id"].index("u2-lance")
+    assert (content["min"][lance], content["max"][lance], content["montantTri"][lance]) == (
+        500000.0,
+        1000000.0,
+        750000.0,
+    )
+    assert content["marche"][0] == path_segment(ODD_UID) + "/"
+    assert [r.id for r in page.lignes] == ["u4-en-retard", "u2-lance", "u1-prevu"]
+    assert page.en_cours == 3
+    assert page.total == 6
+    lance_row = page.lignes[1]
+    assert lance_row.montant == "500\u202f000 à 1\u202f000\u202f000\xa0€"
+    assert lance_row.lieu == "Oise (60)"
+    assert lance_row.consultation == "https://marches.example.fr/consultation/2"
+    assert page.config["enCours"] == 3
+    assert [m["chemin"] for m in page.config["morceaux"]] == ["_donnees/achats-1.json"]
+
+
+# --- Page contexts --------------------------------------------------------------------------------
+
+
+def test_contract_page_context(data: Data, directory: details.Directory) -> None:
+    pages = dict(details.contract_pages(data, directory))
+    page = pages[CONTRACTS[1]["uid"]]
+    assert page.montant == 80000.0
+    assert page.notification == date(2024, 6, 15)
+    assert [t.nom for t in page.titulaires] == [
+        "Menuiseries d'essai",
+        'Grands Travaux "Nationaux" <SA>',
+    ]
+    assert page.titulaires[1].href == f"../../titulaires/{SUPPLIER_B}/"
+    assert page.titulaires[1].annuaire == (
+        f"https://annuaire-entreprises.data.gouv.fr/etablissement/{SUPPLIER_B}"
+    )
+    assert page.departement is None
+    assert page.lieu == "32 (Code région)"
+    assert page.service is not None
+    assert page.service.href == "../../services/transports/"
+    assert page.cpv is not None
+    assert page.cpv.href == "../../cpv/60/"
+    fields = {f.titre: f.valeur for f in page.champs}
+    assert len(page.champs) == 30
+    assert fields["Montant en euros HT"] == "80\u202f000,00\xa0€"
+    assert fields["Date de notification"] == "15 juin 2024"
+    assert fields["Marché innovant"] == "Non"
+    assert fields["Taux de l'avance"] == "10\xa0%"
+    assert fields["Part d'origine Union européenne"] == "Non renseigné"
+    assert page.dictionnaire == "../../donnees/marches/"
+    first = pages[CONTRACTS[0]["uid"]]
+    assert [(m.numero, m.montant) for m in first.modifications] == [(1, 130000.0)]
+    assert first.departement is not None
+    assert first.departement.text == "Nord"
+    odd = pages[path_segment(ODD_UID)]
+    assert odd.titulaires[0].annuaire == "", "no company record for a foreign VAT number"
+    assert odd.achat_prevu is not None
+    assert "recherche=u3-attribue" in odd.achat_prevu.href
+
+
+def test_supplier_page_context(data: Data, directory: details.Directory) -> None:
+    pages = dict(details.supplier_pages(data, directory))
+    assert set(pages) == {SUPPLIER, SUPPLIER_B, f"TVA-{SUPPLIER_C}"}
+    a = pages[SUPPLIER]
+    assert a.marches == 2
+    assert a.montant == 210000.0
+    assert [(y.annee, y.marches, y.part_titulaire) for y in a.annees] == [("2024", 2, 170000.0)]
+    assert [c.href for c in a.contrats] == [
+        f"../../marches/{CONTRACTS[1]['uid']}/",
+        f"../../marches/{CONTRACTS[0]['uid']}/",
+    ]
+    assert a.annuaire.endswith(SUPPLIER)
+    assert a.reference
+    c = pages[f"TVA-{SUPPLIER_C}"]
+    assert not c.reference
+    assert c.nom == SUPPLIER_C
+    assert c.annuaire == ""
+
+
+def test_entity_page_contexts(data: Data, directory: details.Directory) -> None:
+    services = {
+        p.code: p
+        for p in entities.entity_pages(
+            data, directory, details.SERVICES_SECTION, entities.service_entities(data)
+        )
+    }
+    lycees = services["lycees"]
+    assert lycees.marches == 2
+    assert lycees.montant == 630000.0
+    assert [r.annee for r in lycees.annees] == ["2023", "2024", "Total"]
+    total = lycees.annees[-1]
+    assert total.part_region == pytest.approx(100.0), "only the located supplier counts"
+    assert lycees.achats_a_venir == 3, "planned or launched, late or not"
+    assert lycees.explorateur == "../../marches/?service=lycees"
+    assert [t.nom for t in lycees.titulaires] == [SUPPLIER_C, "Menuiseries d'essai"]
+    deps = {
+        p.code: p
+        for p in entities.entity_pages(
+            data,
+            directory,
+            details.DEPARTEMENTS_SECTION,
+            entities.departement_entities(data, directory),
+        )
+    }
+    assert set(deps) == {"02", "59", "60", "62", "80"}
+    assert deps["59"].marches == 1
+    assert deps["80"].marches == 1
+    assert deps["60"].marches == 0
+    assert deps["60"].achats_a_venir == 1
+
+
+def test_cpv_helper_without_nomenclature_shows_division_labels(
+    data: Data, directory: details.Directory
+) -> None:
+    page = explorers.cpv_helper(data, directory)
+    assert not page.nomenclature
+    assert len(page.divisions) == 45
+    d45 = next(d for d in page.divisions if d.division.code == "45")
+    assert d45.division.libelle == "Travaux de construction"
+    assert (d45.division.marches, d45.division.achats) == (1, 2)
+    assert [(g.code, g.libelle, g.marches) for g in d45.groupes] == [("452", "", 1)]
+    assert d45.division.href_page == "../cpv/45/"
+    assert d45.division.href_marches == "../marches/?cpv=45"
+
+
+def test_cpv_helper_with_the_full_nomenclature(folder: Path) -> None:
+    full = load(validate(folder, Limits(), reference_file("cpv-2008_fr_avec-parent.csv")))
+    page = explorers.cpv_helper(full, details.build_directory(full))
+    assert page.nomenclature
+    d45 = next(d for d in page.divisions if d.division.code == "45")
+    groups = {g.code: g for g in d45.groupes}
+    assert set(groups) == {"451", "452", "453", "454", "455"}, "with or without contracts"
+    assert groups["452"].libelle.startswith("Travaux de construction complète ou partielle")
+    assert groups["452"].marches == 1
+    assert groups["451"].marches == 0
+
+
+def test_templates_render_every_context(data: Data, directory: details.Directory) -> None:
+    """StrictUndefined: a variable a template uses and its context lacks fails here."""
+    _slug, contract_page = next(details.contract_pages(data, directory))
+    assert "<time" in render("contract.html.j2", page=contract_page)
+    _, supplier_page = next(details.supplier_pages(data, directory))
+    assert "<table>" in render("supplier.html.j2", page=supplier_page)
+    page, _ = explorers.contracts_explorer(data, directory)
+    assert 'data-ao-explorateur="marches"' in render("explorer_contracts.html.j2", page=page)
+    upcoming, _ = explorers.upcoming_explorer(data, directory)
+    assert "Programmation prévisionnelle" in render("explorer_upcoming.html.j2", page=upcoming)
+    assert "<details" in render("cpv.html.j2", page=explorers.cpv_helper(data, directory))
+
+
+# --- The built site -------------------------------------------------------------------------------
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_build_writes_explorers_and_detail_pages(site: Path) -> None:
+    for path in (
+        "achats-a-venir/index.html",
+        "marches/index.html",
+        "cpv/index.html",
+        "cpv/45/index.html",
+        "services/index.html",
+        "services/lycees/index.html",
+        "departements/index.html",
+        "departements/59/index.html",
+        f"marches/{CONTRACTS[0]['uid']}/index.html",
+        f"marches/{path_segment(ODD_UID)}/index.html",
+        "titulaires/index.html",
+        f"titulaires/{SUPPLIER}/index.html",
+        f"titulaires/TVA-{SUPPLIER_C}/index.html",
+        "marches/_donnees/marches-2024-1.json",
+        "achats-a-venir/_donnees/achats-1.json",
+    ):
+        assert (site / path).is_file(), path
+    assert not (site / "marches" / "_gabarit").exists()
+    assert not (site / "titulaires" / "_gabarit").exists()
+
+
+def test_explorer_static_first_page_and_configuration(site: Path) -> None:
+    html = read(site, "marches/index.html")
+    body = html[html.index('data-ao-explorateur="marches"') :]
+    titles = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a>', body)
+    assert [href for href, _ in titles] == [
+        f"../marches/{CONTRACTS[1]['uid']}/",
+        f"../marches/{CONTRACTS[0]['uid']}/",
+        f"../marches/{path_segment(ODD_UID)}/",
+    ]
+    assert "data-ao-filtres data-search-exclude hidden" in body, "no filters without JavaScript"
+    assert '<script src="../assets/explorateur.js" defer></script>' in body
+    config = json.loads(
+        re.search(
+            r"<script type=\"application/json\" data-ao-config>(.*?)</script>", body, re.S
+        ).group(1)
+    )
+    assert config["total"] == 3
+    assert config["type"] == "marches"
+    for shard in config["morceaux"]:
+        assert (site / "marches" / shard["chemin"]).is_file()
+    assert "3 marchés, du plus récent au plus ancien." in body.replace("\u202f", " ")
+
+
+def test_data_is_escaped_in_every_page(site: Path) -> None:
+    odd = read(site, f"marches/{path_segment(ODD_UID)}/index.html")
+    assert "&lt;b&gt;de la rénovation&lt;/b&gt;" in odd
+    assert "<b>de la" not in odd
+    explorer = read(site, "marches/index.html")
+    assert "<b>de la" not in explorer
+    supplier = read(site, f"titulaires/{SUPPLIER_B}/index.html")
+    assert "Grands Travaux &#34;Nationaux&#34; &lt;SA&gt;" in supplier or (
+        "Grands Travaux &quot;Nationaux&quot; &lt;SA&gt;" in supplier
+    )
+    shard = json.loads(read(site, "marches/_donnees/marches-2023-1.json"))
+    assert shard["objet"] == [CONTRACTS[2]["objet"]], "shards keep the text as published"
+
+
+def test_contract_page_links_and_size(site: Path) -> None:
+    html = read(site, f"marches/{CONTRACTS[1]['uid']}/index.html")
+    assert f'href="../../titulaires/{SUPPLIER_B}/"' in html
+    assert f'href="https://annuaire-entreprises.data.gouv.fr/etablissement/{SUPPLIER_B}"' in html
+    assert (
+        f'<link rel="canonical" href="https://achats-ouverts.example.fr/marches/{CONTRACTS[1]["uid"]}/">'
+        in html
+    )
+    assert "<title>Transport scolaire des élèves de l&#x27;Oise – lot 2 - " in html
+    body = html[html.index('<div class="ao-detail">') : html.index("</article>")]
+    assert len(body.encode("utf-8")) < 5_000, "the page's own content (the theme adds ~11 KB)"
+
+
+def test_detail_and_entity_pages_stay_out_of_search_and_navigation(site: Path) -> None:
+    index = json.loads(read(site, "search/search_index.json"))
+    locations = {doc["location"] for doc in index["docs"]}
+    details_found = [
+        loc
+        for loc in locations
+        if loc.split("#")[0].count("/") > 1 and loc.startswith(("marches/", "titulaires/"))
+    ]
+    assert details_found == [], "contract and supplier pages are not MkDocs pages"
+    assert "services/lycees/" in locations, "entity pages are findable by name"
+    texts = " ".join(
+        doc["text"] for doc in index["docs"] if doc["location"].startswith("services/lycees/")
+    )
+    assert "Menuiseries" not in texts, "their tables are left out of the index"
+    home = read(site, "index.html")
+    assert 'href="achats-a-venir/"' in home
+    assert 'href="marches/"' in home
+    assert "services/lycees/" not in home
+
+
+def test_contract_pages_are_the_same_whatever_the_chunk_size(
+    data: Data, directory: details.Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = list(details.contract_pages(data, directory))
+    monkeypatch.setattr(details, "PAGE_CHUNK", 1)
+    assert list(details.contract_pages(data, directory)) == whole
+
+
+def test_fast_number_formats_are_babels() -> None:
+    """`euros` and `number` skip Babel's pattern parsing; the text must not change."""
+    import random
+
+    from babel.numbers import format_currency, format_decimal
+
+    from achats_ouverts.rendering import euros, number
+
+    draw = random.Random(5)
+    values = [0.0, 0.05, 0.15, 2.5, 3.5, 12.35, 99.95, 2.675, 1e-9, 1234567.5]
+    values += [draw.uniform(0, 100) for _ in range(3000)]
+    values += [round(draw.uniform(0, 100), 2) for _ in range(3000)]
+    values += [draw.uniform(0, 1e11) for _ in range(3000)]
+    for value in values:
+        for digits in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            assert number(value, digits) == format_decimal(value, locale="fr_FR", format=pattern)
+        assert euros(value) == format_currency(
+            round(value), "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
+        )
+    for integer in (0, 7, -1234, 10**12, -(10**9)):
+        assert number(integer) == format_decimal(integer, locale="fr_FR", format="#,##0")
+        assert euros(integer) == format_currency(
+            integer, "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
+        )
+
+
+def test_supplier_index_ranks_by_equal_share(data: Data, directory: details.Directory) -> None:
+    page = entities.supplier_index(data, directory)
+    assert page.titulaires == 3
+    assert [(t.nom, t.marches, t.montant) for t in page.premiers] == [
+        (SUPPLIER_C, 1, 500000.0),
+        ("Menuiseries d'essai", 2, 170000.0),
+        ('Grands Travaux "Nationaux" <SA>', 1, 40000.0),
+    ]
+    assert page.premiers[0].href == f"../titulaires/TVA-{SUPPLIER_C}/"

@@ -62,6 +62,16 @@ class PageType:
     setup: Callable[[Any], None] | None = None
 
 
+def filter_explorer(page: Any) -> None:
+    """Apply filters on an explorer: a search term and the second choice of the first list."""
+    page.wait_for_selector("form[data-ao-filtres]:not([hidden])")
+    page.fill("input[name=recherche]", "a")
+    choice = page.query_selector("form[data-ao-filtres] select")
+    if choice is not None:
+        choice.select_option(index=1)
+    page.wait_for_timeout(500)
+
+
 PAGE_TYPES: tuple[PageType, ...] = (
     PageType("accueil", ""),
     PageType("politique", "politique-achat/"),
@@ -77,6 +87,16 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("accessibilite", "accessibilite/"),
     PageType("mentions-legales", "mentions-legales/"),
     PageType("page-introuvable", "404.html"),
+    PageType("explorateur-marches", "marches/", filter_explorer),
+    PageType("explorateur-achats-a-venir", "achats-a-venir/", filter_explorer),
+    PageType("marche", "marches/*/"),
+    PageType("titulaire", "titulaires/*/"),
+    PageType("services", "services/"),
+    PageType("service", "services/*/"),
+    PageType("domaines-cpv", "cpv/"),
+    PageType("domaine-cpv", "cpv/*/"),
+    PageType("departements", "departements/"),
+    PageType("departement", "departements/*/"),
 )
 
 

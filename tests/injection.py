@@ -73,9 +73,10 @@ def free_text_fields(ds: contracts.Dataset) -> list[dict[str, Any]]:
 
 
 def fitted(payload: str, field: dict[str, Any], index: int) -> str:
-    """The payload, cut to the field's maximum length, made unique by the row index."""
+    """The payload, cut to the field's maximum length, made unique by the field and row index
+    (two names, of a supplier and of a service say, never come out the same)."""
     limit = field.get("constraints", {}).get("maxLength")
-    suffix = f" #{index}"
+    suffix = f" #{field['name'][:3]}{index}"
     text = payload + suffix
     if limit and len(text) > limit:
         candidates = [p for p in PAYLOADS if len(p) + len(suffix) <= limit]

@@ -495,13 +495,19 @@ def contract_description(page: ContractPage) -> str:
     return ", ".join(parts) + "."
 
 
+def contract_title(page: ContractPage) -> str:
+    """The page title: the object, and the contract's identifier, since two contracts often
+    share an object (a unique title per page, RGAA 8.6)."""
+    return f"{page.titre} – marché {page.uid}"
+
+
 def write_contract_pages(ctx: BuildContext, directory: Directory) -> None:
     """One page per contract, rendered into the `marches` shell."""
     for slug, page in contract_pages(ctx.data, directory):
         ctx.direct(
             CONTRACTS_SECTION,
             slug,
-            page.titre,
+            contract_title(page),
             render("contract.html.j2", page=page),
             contract_description(page),
         )

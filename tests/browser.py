@@ -1,7 +1,12 @@
 """Browser testing helpers: Playwright driving Debian's Chromium, and axe-core.
 
-Pages are served from a local folder on 127.0.0.1; every request to another host is blocked and
-recorded, every dialog and console error is recorded, so tests can assert none happened.
+Pages are served from a local folder on 127.0.0.1 with the HTTP headers of the site's `_headers`
+file (so the Content-Security-Policy is in force); every request to another host is blocked and
+recorded, every dialog and console error (a CSP violation is one) is recorded, so tests can assert
+none happened.
+
+`PAGE_TYPES` lists one page of each kind of the site: browser tests run on every entry. When a
+part of the site adds a kind of page, add its entry here.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ import http.server
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -45,15 +51,127 @@ def chromium_or_skip() -> str:
     return path
 
 
+@dataclass(frozen=True)
+class PageType:
+    """One kind of page: `path` from the site root (a `*` segment stands for the first folder, in
+    name order, that holds such a page, e.g. `marches/*/` for a contract page); `setup` runs after
+    loading, e.g. to apply an explorer's filters."""
+
+    name: str
+    path: str
+    setup: Callable[[Any], None] | None = None
+
+
+def filter_explorer(page: Any) -> None:
+    """Apply filters on an explorer: a search term and the second choice of the first list."""
+    page.wait_for_selector("form[data-ao-filtres]:not([hidden])")
+    page.fill("input[name=recherche]", "a")
+    choice = page.query_selector("form[data-ao-filtres] select")
+    if choice is not None:
+        choice.select_option(index=1)
+    page.wait_for_timeout(500)
+
+
+PAGE_TYPES: tuple[PageType, ...] = (
+    PageType("accueil", ""),
+    PageType("politique", "politique-achat/"),
+    PageType("action", "politique-achat/*/"),
+    PageType("tableau-de-bord-indicateurs", "indicateurs/"),
+    PageType("indicateur", "indicateurs/*/"),
+    PageType("qualite", "qualite/"),
+    PageType("donnees", "donnees/"),
+    PageType("dictionnaire-des-donnees", "donnees/*/"),
+    PageType("flux", "flux/"),
+    PageType("nouveautes", "nouveautes/"),
+    PageType("a-propos", "a-propos/"),
+    PageType("accessibilite", "accessibilite/"),
+    PageType("mentions-legales", "mentions-legales/"),
+    PageType("page-introuvable", "404.html"),
+    PageType("explorateur-marches", "marches/", filter_explorer),
+    PageType("explorateur-achats-a-venir", "achats-a-venir/", filter_explorer),
+    PageType("marche", "marches/*/"),
+    PageType("titulaire", "titulaires/*/"),
+    PageType("services", "services/"),
+    PageType("service", "services/*/"),
+    PageType("domaines-cpv", "cpv/"),
+    PageType("domaine-cpv", "cpv/*/"),
+    PageType("departements", "departements/"),
+    PageType("departement", "departements/*/"),
+)
+
+
+def page_path(site: Path, page_type: PageType) -> str:
+    """The URL path of the page of this type in the built site; fails if there is none."""
+    parts = page_type.path.split("/")
+    if "*" in parts:
+        star = parts.index("*")
+        base = site.joinpath(*parts[:star])
+        rest = "/".join(parts[star + 1 :])
+        found = sorted(
+            p.name
+            for p in base.iterdir()
+            if p.is_dir() and not p.name.startswith("_") and (p / rest / "index.html").is_file()
+        )
+        if not found:
+            pytest.fail(f"aucune page « {page_type.path} » dans le site construit")
+        parts[star] = found[0]
+    path = "/".join(parts)
+    target = site / path
+    if not (target.is_file() or (target / "index.html").is_file()):
+        pytest.fail(f"page « {path} » ({page_type.name}) absente du site construit")
+    return path
+
+
+def read_host_headers(folder: Path) -> dict[str, list[tuple[str, str]]]:
+    """The rules of the site's `_headers` file (Netlify format): path pattern -> headers."""
+    rules: ClassVar[dict[str, list[tuple[str, str]]]] = {}
+    source = folder / "_headers"
+    if not source.is_file():
+        return rules
+    current = ""
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            current = line.strip()
+            rules.setdefault(current, [])
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[current].append((name.strip(), value.strip()))
+    return rules
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    rules: ClassVar[dict[str, list[tuple[str, str]]]] = {}
+
     def log_message(self, format: str, *args: Any) -> None:
         return None
+
+    def _headers(self) -> Iterator[tuple[str, str]]:
+        path = unquote(urlsplit(self.path).path)
+        for pattern, headers in self.rules.items():
+            if pattern == path or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+                yield from headers
+
+    def end_headers(self) -> None:
+        for name, value in self._headers():
+            if name.lower() != "content-type":
+                self.send_header(name, value)
+        super().end_headers()
+
+    def guess_type(self, path: Any) -> str:
+        for name, value in self._headers():
+            if name.lower() == "content-type":
+                return value
+        return super().guess_type(path)
 
 
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` on a free loopback port; yields the base URL ending with '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    """Serve `folder` on a free loopback port with the headers of its `_headers` file; yields
+    the base URL ending with '/'."""
+    handler_class = type("Handler", (_QuietHandler,), {"rules": read_host_headers(folder)})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -114,6 +114,69 @@ def make_data_dir(target: Path, **tables: list[dict[str, str]]) -> Path:
     return target
 
 
+MODIFICATION = {
+    "uid": CONTRACT["uid"],
+    "modification_id": "1",
+    "dateNotificationModification": "2024-09-02",
+    "datePublicationDonneesModification": "2024-09-20",
+    "montant": "135000.00",
+    "dureeMois": "14",
+    "titulaires": f"SIRET:{SUPPLIER}",
+}
+UPCOMING = {
+    "id": "2025-lyc-001",
+    "objet": "Restructuration de la demi-pension",
+    "codeCPV": "45214200",
+    "categorie": "Travaux",
+    "service_id": "lycees",
+    "montantEstime": "850000",
+    "dateLancementPrevue": "2025-03-01",
+    "dureeMoisPrevue": "24",
+    "procedurePrevue": "Appel d'offres ouvert",
+    "lieuExecution_code": "02691",
+    "lieuExecution_typeCode": "Code commune",
+    "lieuExecution_nom": "Saint-Quentin",
+    "nombreLots": "3",
+    "considerationsSocialesPrevues": "Clause sociale",
+    "considerationsEnvironnementalesPrevues": "Critère environnemental",
+    "marcheReserve": "false",
+    "accessiblePME": "true",
+    "contact": "achats@example.fr",
+    "statut": "lancé",
+    "dateAnnonce": "2024-12-15",
+    "dateLancement": "2025-03-04",
+    "urlConsultation": "https://marches.example.fr/consultation/1234",
+    "dateLimiteRemiseOffres": "2025-04-10",
+}
+DECLARED = {
+    "indicateur_id": "delai-paiement",
+    "annee": "2024",
+    "valeur": "27.5",
+    "source": "Logiciel financier",
+    "commentaire": "Délai global de paiement moyen.",
+}
+
+
+def make_complete_data_dir(target: Path) -> Path:
+    """A small valid data folder with at least one row in every dataset."""
+    first = contract(montant=MODIFICATION["montant"])
+    second = contract(id="20240002", objet="Fourniture de mobilier", codeCPV="39160000-1")
+    awarded = {
+        **UPCOMING,
+        "id": "2024-lyc-002",
+        "statut": "attribué",
+        "uidMarche": second["uid"],
+        "urlConsultation": "",
+    }
+    return make_data_dir(
+        target,
+        **linked([first, second]),
+        modifications=[MODIFICATION],
+        achats_a_venir=[UPCOMING, awarded],
+        indicateurs_declares=[DECLARED],
+    )
+
+
 def reference_file(name: str) -> Path:
     """A file of ../shared/reference: skipped when the folder is absent, except under CI=true."""
     path = REFERENCE / name

@@ -26,7 +26,7 @@ def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path
     expected = ["validate", "load", "docs:sources"]
     expected += [f"docs:{producer_name(p)}" for p in site.DOCS_STAGE]
     expected += ["mkdocs"] + [f"site:{producer_name(p)}" for p in site.SITE_STAGE]
-    expected += ["merge", "postchecks", "publish", "cleanup"]
+    expected += ["merge", "postchecks", "hosting", "publish", "cleanup"]
     assert list(clock.timings) == expected
     assert list(result.timings) == expected[:-1], "the result has every stage but the clean-up"
     stages = {benchmark.stage_of(key) for key in clock.timings}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from achats_ouverts.building import build
 from achats_ouverts.errors import BuildError
 from achats_ouverts.postchecks import Finding
 from achats_ouverts.settings import Settings
-from tests.support import ROOT
+from tests.support import DATA, ROOT, make_complete_data_dir
 
 
 def manifest(folder: Path) -> dict[str, str]:
@@ -80,19 +81,115 @@ def test_a_failing_mkdocs_build_keeps_the_previous_site(data_dir: Path, tmp_path
     assert manifest(out) == before
 
 
-def test_two_builds_are_byte_identical_across_hash_seeds(data_dir: Path, tmp_path: Path) -> None:
+def cli_build(
+    data: Path, out: Path, seed: str, prefix: tuple[str, ...] = (), keep_epoch: bool = False
+) -> None:
+    """Build with the CLI in another process; dates come from the data unless `keep_epoch`
+    passes this process's SOURCE_DATE_EPOCH on."""
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    if not keep_epoch:
+        env.pop("SOURCE_DATE_EPOCH", None)
+    done = subprocess.run(
+        [*prefix, sys.executable, "-m", "achats_ouverts", "build", str(data), "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_two_builds_are_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    """Every output (pages, downloads, search index, sitemap, header files), every dataset
+    non-empty."""
+    data = make_complete_data_dir(tmp_path / "data")
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"site{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        env.pop("SOURCE_DATE_EPOCH", None)
-        subprocess.run(
-            [sys.executable, "-m", "achats_ouverts", "build", str(data_dir), "-o", str(out)],
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+        cli_build(data, out, seed)
         outputs.append(manifest(out))
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 20
+    assert {"_headers", ".htaccess", "_nginx.conf", "sitemap.xml.gz"} <= set(outputs[0])
+
+
+@pytest.mark.slow
+def test_the_demo_site_is_byte_identical_across_hash_seeds(demo_site: Path, tmp_path: Path) -> None:
+    """The session's demo site (random hash seed, in-process) against a rebuild with hash
+    randomisation off, in another process."""
+    out = tmp_path / "site"
+    cli_build(DATA, out, "0", keep_epoch=True)
+    assert manifest(out) == manifest(demo_site)
+
+
+@pytest.mark.slow
+def test_a_failed_demo_build_keeps_the_previous_demo_site(demo_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    shutil.copytree(demo_site, out)
+    before = manifest(out)
+    seen: list[int] = []
+
+    def failing(site: Path) -> Iterator[Finding]:
+        seen.append(sum(1 for _ in site.rglob("*.html")))
+        yield Finding("index.html", "test", "échec forcé")
+
+    with pytest.raises(BuildError, match="échec forcé"):
+        build(Settings(data_dir=DATA, output_dir=out, project_dir=ROOT), extra_checks=(failing,))
+    assert seen == [sum(1 for _ in out.rglob("*.html"))], "every page was written, then it failed"
+    assert manifest(out) == before
+    assert not list(tmp_path.glob(".achats-ouverts-*"))
+
+
+# --- No network -----------------------------------------------------------------------------------
+
+
+def network_namespace_available() -> bool:
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return False
+    return (
+        subprocess.run([unshare, "-rn", "true"], capture_output=True, check=False).returncode == 0
+    )
+
+
+def test_the_build_succeeds_without_any_network(tmp_path: Path) -> None:
+    """In a new network namespace (no interface but a down loopback) the CLI builds the site."""
+    if not network_namespace_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("unshare -rn indisponible en CI : impossible de couper le réseau")
+        pytest.skip("unshare -rn indisponible ; test_the_build_makes_no_connection le remplace")
+    data = make_complete_data_dir(tmp_path / "data")
+    out = tmp_path / "site"
+    cli_build(data, out, "0", prefix=("unshare", "-rn"))
+    assert (out / "index.html").is_file()
+    probe = subprocess.run(
+        [
+            "unshare",
+            "-rn",
+            sys.executable,
+            "-c",
+            "import socket; socket.create_connection(('1.1.1.1', 80), 2)",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert probe.returncode != 0, "the namespace still had a network"
+
+
+def test_the_build_makes_no_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process: every socket connection or name lookup fails and is recorded; the build
+    succeeds and none was attempted."""
+    attempts: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(repr(args)[:200])
+        raise OSError("réseau interdit pendant la construction")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    data = make_complete_data_dir(tmp_path / "data")
+    build(Settings(data_dir=data, output_dir=tmp_path / "site", project_dir=ROOT))
+    assert attempts == []

@@ -217,3 +217,36 @@ def test_outdated_schema_copy_is_a_warning(tmp_path: Path) -> None:
     report = validate(data).report
     assert report.ok
     assert ("schemas/marches.json", None, None, "schema-different") in report.projection()
+
+
+def test_accessibility_and_legal_notice_settings_are_checked(tmp_path: Path) -> None:
+    """The statement must not claim conformity without an audit, its contact and multi-year
+    plan must be usable addresses, and the legal notices need a director and a host."""
+    data = make_data_dir(tmp_path / "d")
+    text = (data / "editeur.yaml").read_text(encoding="utf-8")
+    text = text.replace("etat: non conforme", "etat: partiellement conforme")
+    text = text.replace("  contact: achats-ouverts@example.fr", '  contact: "pas une adresse"')
+    text = text.replace('schema_pluriannuel: ""', "schema_pluriannuel: javascript:alert(1)")
+    text = text.replace("hebergeur:", "ancien_hebergeur:")
+    (data / "editeur.yaml").write_text(text, encoding="utf-8")
+    report = validate(data).report
+    found = {
+        (p.field, p.code, p.severity.name) for p in report.problems if p.file == "editeur.yaml"
+    }
+    assert found == {
+        ("accessibilite.etat", "conformite-sans-audit", "WARNING"),
+        ("accessibilite.contact", "email-invalide", "ERROR"),
+        ("accessibilite.schema_pluriannuel", "url-invalide", "ERROR"),
+        ("hebergeur", "mentions-legales-incompletes", "WARNING"),
+    }
+
+
+def test_publisher_warnings_alone_do_not_block(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d")
+    text = (data / "editeur.yaml").read_text(encoding="utf-8")
+    text = text.replace("etat: non conforme", "etat: totalement conforme")
+    (data / "editeur.yaml").write_text(text, encoding="utf-8")
+    result = validate(data)
+    assert result.ok
+    assert result.publisher is not None
+    assert [p.code for p in result.report.problems] == ["conformite-sans-audit"]

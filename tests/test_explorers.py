@@ -427,7 +427,10 @@ def test_contract_page_links_and_size(site: Path) -> None:
         f'<link rel="canonical" href="https://achats-ouverts.example.fr/marches/{CONTRACTS[1]["uid"]}/">'
         in html
     )
-    assert "<title>Transport scolaire des élèves de l&#x27;Oise – lot 2 - " in html
+    assert (
+        "<title>Transport scolaire des élèves de l&#x27;Oise – lot 2 – "
+        f"marché {CONTRACTS[1]['uid']} - "
+    ) in html
     body = html[html.index('<div class="ao-detail">') : html.index("</article>")]
     assert len(body.encode("utf-8")) < 5_000, "the page's own content (the theme adds ~11 KB)"
 

@@ -107,7 +107,8 @@ def test_every_download_link_on_the_data_page_resolves_and_every_file_is_listed(
         content = (site / "donnees" / name).read_bytes()
         digest = hashlib.sha256(content).hexdigest()
         row = re.search(
-            rf'<a href="{re.escape(name)}">{re.escape(name)}</a></th><td>([^<]+)</td>'
+            rf'<a href="{re.escape(name)}">{re.escape(name)} <span class="ao-format">[^<]+</span>'
+            rf"</a></th><td>([^<]+)</td>"
             rf'<td class="ao-num">(\d+)</td><td><code class="ao-empreinte">([0-9a-f]+)</code>',
             html,
         )

@@ -147,7 +147,7 @@ def frame_site(tmp_path: Path) -> tuple[Path, postchecks.Frame]:
 
 def test_the_frame_is_checked_once_and_each_page_content_always(tmp_path: Path) -> None:
     site_dir, frame = frame_site(tmp_path)
-    found = [(f.file, f.check, f.message) for f in postchecks.run(site_dir, {}, (), (frame,))]
+    found = [(f.file, f.check, f.message) for f in postchecks.run(site_dir, {}, frames=(frame,))]
     broken = [
         (file, message.split(" » ")[0].split("« ")[1])
         for file, check, message in found

@@ -63,7 +63,7 @@ def stage_of(key: str) -> str:
     """The benchmark stage of one entry of the build's stopwatch."""
     if key in ("validate", "load", "mkdocs", "postchecks"):
         return f"{key}_s"
-    if key in ("publish", "cleanup"):
+    if key in ("publish", "cleanup", "hosting"):
         return "publish_s"
     if key == "merge":
         return "exports_s"

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from achats_ouverts import postchecks, site
+from achats_ouverts import hosting, postchecks, site
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.loading import Data, load
 from achats_ouverts.output import (
@@ -35,7 +35,7 @@ from achats_ouverts.output import (
     shell_markdown,
 )
 from achats_ouverts.report import Report
-from achats_ouverts.settings import Settings
+from achats_ouverts.settings import Settings, theme_scripts_dir
 from achats_ouverts.validation import Progress, quiet, validate
 
 STAGING_PREFIX = ".achats-ouverts-"
@@ -49,7 +49,8 @@ class BuildResult:
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, in build order: `validate`, `load`, `docs:<producer>`, `mkdocs`,
-    `site:<producer>`, `merge`, `postchecks`, `publish` (what `scripts/bench.py` reports)."""
+    `site:<producer>`, `merge`, `postchecks`, `hosting`, `publish` (what `scripts/bench.py`
+    reports)."""
 
 
 class Stopwatch:
@@ -107,6 +108,12 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
         "accessibilite": publisher.accessibilite.etat,
     }
     return config
+
+
+def theme_script_dirs(config: dict[str, Any]) -> tuple[Path, ...]:
+    """Templates whose inline scripts count as the theme's own: the theme's and the overrides'."""
+    custom = config.get("theme", {}).get("custom_dir")
+    return (theme_scripts_dir(), Path(custom)) if custom else (theme_scripts_dir(),)
 
 
 class _Collect(logging.Handler):
@@ -293,11 +300,14 @@ def build(
         progress("vérifications")
         with clock.stage("postchecks"):
             expected = {name: len(frame) for name, frame in data.text.items()}
+            scan = postchecks.SafetyScan(
+                postchecks.theme_script_patterns(theme_script_dirs(config))
+            )
             frames = tuple(
                 postchecks.Frame(section, DETAIL_START, shell.tail)
                 for section, shell in sorted(ctx.shells.items())
             )
-            findings = postchecks.run(site_dir, expected, extra_checks, frames)
+            findings = postchecks.run(site_dir, expected, extra_checks, scan, frames)
         if findings:
             shown = "\n".join(f.line() for f in findings[:50])
             more = f"\n… et {len(findings) - 50} autres" if len(findings) > 50 else ""
@@ -305,6 +315,8 @@ def build(
                 f"le site construit échoue à {len(findings)} vérification(s), rien n'est publié :"
                 f"\n{shown}{more}"
             )
+        with clock.stage("hosting"):
+            hosting.write_host_files(site_dir, scan.inline_scripts, scan.style_attributes)
         progress("publication")
         with clock.stage("publish"):
             publish(site_dir, output)

@@ -173,6 +173,7 @@ class ReleaseView:
 class ChangelogPage:
     publications: tuple[ReleaseView, ...]
     json_href: str
+    json_octets: int
     flux_href: str
     limite: int
 
@@ -260,7 +261,8 @@ def produce_changelog(ctx: BuildContext) -> None:
     if release is not None:
         history = [*history, release]
     document = {"version": FORMAT_VERSION, "publications": history}
-    ctx.file(CHANGELOG_PATH, json_text(document).encode("utf-8"))
+    document_bytes = json_text(document).encode("utf-8")
+    ctx.file(CHANGELOG_PATH, document_bytes)
     ctx.file(
         CHANGES_FEED.chemin,
         atom_bytes(changes_feed(data, history), data.publisher, data.reference_date),
@@ -269,6 +271,7 @@ def produce_changelog(ctx: BuildContext) -> None:
     page = ChangelogPage(
         publications=tuple(release_view(r) for r in ordered),
         json_href="../" + CHANGELOG_PATH,
+        json_octets=len(document_bytes),
         flux_href="../" + CHANGES_FEED.chemin,
         limite=SHOWN_PER_LIST,
     )

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from achats_ouverts import vocabulary as v
-from achats_ouverts.report import Problem, error, warning
+from achats_ouverts.report import Problem, Severity, error, warning
 
 PUBLISHER_FILE = "editeur.yaml"
 POLICY_FILE = "politique.yaml"
@@ -211,11 +211,17 @@ class _Reader:
 
 @dataclass(frozen=True)
 class Accessibility:
+    """What the accessibility statement (déclaration d'accessibilité, RGAA 4.1) says."""
+
     etat: str = "non conforme"
     taux: str = ""
     date_audit: str = ""
+    audit_par: str = ""
     non_conformites: tuple[str, ...] = ()
+    derogations: tuple[str, ...] = ()
+    contenus_non_soumis: tuple[str, ...] = ()
     contact: str = ""
+    schema_pluriannuel: str = ""
 
 
 @dataclass(frozen=True)
@@ -271,15 +277,55 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
     if region_code and not re.match(r"^[0-9]{2}$", region_code):
         r.problem(("region", "code"), "region-invalide", "2 chiffres attendus", 'ex. "32"')
     etat = r.choice(("accessibilite", "etat"), ACCESSIBILITY_STATES, required=False)
+
+    def texts(key: str) -> tuple[str, ...]:
+        return tuple(str(x) for x in r.items(("accessibilite", key), required=False))
+
     a11y = Accessibility(
         etat=etat or "non conforme",
         taux=r.text(("accessibilite", "taux"), required=False),
         date_audit=r.text(("accessibilite", "date_audit"), required=False),
-        non_conformites=tuple(
-            str(x) for x in r.items(("accessibilite", "non_conformites"), required=False)
-        ),
+        audit_par=r.text(("accessibilite", "audit_par"), required=False),
+        non_conformites=texts("non_conformites"),
+        derogations=texts("derogations"),
+        contenus_non_soumis=texts("contenus_non_soumis"),
         contact=r.text(("accessibilite", "contact"), required=False),
+        schema_pluriannuel=r.text(("accessibilite", "schema_pluriannuel"), required=False),
     )
+    if a11y.contact and not EMAIL_PATTERN.match(a11y.contact):
+        r.problem(
+            ("accessibilite", "contact"),
+            "email-invalide",
+            f"« {a11y.contact} » n'est pas une adresse électronique",
+            "nom@domaine.fr",
+        )
+    if a11y.schema_pluriannuel and not re.match(r"^https?://[^\s<>\"']+$", a11y.schema_pluriannuel):
+        r.problem(
+            ("accessibilite", "schema_pluriannuel"),
+            "url-invalide",
+            f"« {a11y.schema_pluriannuel} » n'est pas une adresse http(s)",
+            "écrire l'adresse complète, par ex. https://www.example.fr/accessibilite/schema.pdf",
+        )
+    if a11y.etat != "non conforme" and not (a11y.taux and a11y.date_audit):
+        r.problem(
+            ("accessibilite", "etat"),
+            "conformite-sans-audit",
+            f"état « {a11y.etat} » déclaré sans taux ni date d'audit",
+            "sans audit RGAA, déclarer « non conforme » ; sinon renseigner taux et date_audit",
+            warn=True,
+        )
+    for key, what in (
+        ("directeur_publication", "directeur de la publication"),
+        ("hebergeur", "hébergeur"),
+    ):
+        if not r.text((key,), required=False):
+            r.problem(
+                (key,),
+                "mentions-legales-incompletes",
+                f"{what} non renseigné : les mentions légales l'exigent",
+                f"renseigner « {key} » dans editeur.yaml",
+                warn=True,
+            )
     publisher = Publisher(
         nom=r.text(("nom",)),
         siret=siret,
@@ -296,7 +342,8 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
         ocid_prefixe=r.text(("ocid_prefixe",), required=False),
         accessibilite=a11y,
     )
-    return (None if r.problems else publisher), r.problems
+    blocking = any(p.severity == Severity.ERROR for p in r.problems)
+    return (None if blocking else publisher), r.problems
 
 
 # --- Policy -----------------------------------------------------------------------------------

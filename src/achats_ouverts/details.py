@@ -516,6 +516,12 @@ def contract_description(page: ContractPage) -> str:
     return ", ".join(parts) + "."
 
 
+def contract_title(page: ContractPage) -> str:
+    """The page title: the object, and the contract's identifier, since two contracts often
+    share an object (a unique title per page, RGAA 8.6)."""
+    return f"{page.titre} – marché {page.uid}"
+
+
 def write_contract_pages(
     ctx: BuildContext, directory: Directory, share: tuple[int, int] = (0, 1)
 ) -> None:
@@ -524,7 +530,7 @@ def write_contract_pages(
         ctx.direct(
             CONTRACTS_SECTION,
             slug,
-            page.titre,
+            contract_title(page),
             render("contract.html.j2", page=page),
             contract_description(page),
         )

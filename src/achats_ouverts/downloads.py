@@ -106,6 +106,7 @@ class DatasetView:
     description: str
     lignes: int
     schema: str
+    schema_octets: int
     fichiers: tuple[FileView, ...]
 
 
@@ -221,7 +222,7 @@ def write_tables(ctx: BuildContext) -> tuple[tuple[DatasetView, ...], tuple[Year
             years = tuple(YearView(k, int(counts[k]), v) for k, v in sorted(by_year.items()))
         else:
             files, _ = publish_dataset(ctx, ds)
-        publish_bytes(ctx, ds.schema_path, schema_bytes(ds))
+        schema = publish_bytes(ctx, ds.schema_path, schema_bytes(ds))
         views.append(
             DatasetView(
                 ds.name,
@@ -229,6 +230,7 @@ def write_tables(ctx: BuildContext) -> tuple[tuple[DatasetView, ...], tuple[Year
                 ds.description,
                 len(ctx.data.text[ds.name]),
                 ds.schema_path,
+                schema.octets,
                 files,
             )
         )
@@ -504,6 +506,7 @@ def produce_dictionary(
             view.description,
             view.lignes,
             view.schema,
+            view.schema_octets,
             tuple(
                 FileView(f"../{f.chemin}", f.libelle, f.format, f.octets, f.sha256)
                 for f in view.fichiers

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from achats_ouverts import aggregates, contracts, cpv
 from achats_ouverts.config import Publisher
@@ -322,7 +322,8 @@ def calendar_bytes(data: Data, page: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Achats à venir – {publisher.nom}")
+    # An X- property is written raw unless typed: as text, a newline in the name is escaped.
+    calendar.add("x-wr-calname", vText(f"Achats à venir – {publisher.nom}"))
     events: list[tuple[str, str, Event]] = []
     names = contracts.dataset("achats-a-venir").field_names
     for row in row_dicts(aggregates.open_upcoming(data.text["achats-a-venir"]), names):

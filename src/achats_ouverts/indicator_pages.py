@@ -322,6 +322,7 @@ class IndicatorPage:
     actions: tuple[LinkView, ...]
     tableau_de_bord: str
     donnees_json: str
+    octets_json: int
 
 
 def year_rows(result: IndicatorResult) -> tuple[YearRow, ...]:
@@ -449,15 +450,16 @@ def produce_policy_and_indicators(ctx: BuildContext) -> None:
         data.reference_date,
         {key: f"indicateurs/{key}.csv" for key in rows_files},
     )
-    ctx.file(JSON_PATH, json_text(document).encode("utf-8"))
-    ctx.file(
-        CSV_PATH, csv_text(indicators.CSV_COLUMNS, indicators.csv_rows(computed)).encode("utf-8")
-    )
+    json_bytes = json_text(document).encode("utf-8")
+    csv_bytes = csv_text(indicators.CSV_COLUMNS, indicators.csv_rows(computed)).encode("utf-8")
+    ctx.file(JSON_PATH, json_bytes)
+    ctx.file(CSV_PATH, csv_bytes)
+    sizes = (len(json_bytes), len(csv_bytes))
     site = SiteInfo.of(data.publisher)
     write_policy_pages(ctx, site, results)
-    write_dashboard(ctx, site, computed)
+    write_dashboard(ctx, site, computed, sizes)
     for result in computed:
-        write_indicator_page(ctx, site, result, rows_files.get(result.id))
+        write_indicator_page(ctx, site, result, rows_files.get(result.id), sizes[0])
 
 
 def write_policy_pages(
@@ -519,13 +521,19 @@ class DashboardPage:
     avec_cible: int
     donnees_json: str
     donnees_csv: str
+    octets_json: int
+    octets_csv: int
     politique: str
     qualite: str
 
 
 def write_dashboard(
-    ctx: BuildContext, site: SiteInfo, computed: tuple[IndicatorResult, ...]
+    ctx: BuildContext,
+    site: SiteInfo,
+    computed: tuple[IndicatorResult, ...],
+    sizes: tuple[int, int],
 ) -> None:
+    """`sizes`: bytes of indicateurs.json and indicateurs.csv, shown in their download links."""
     data = ctx.data
     path = f"{INDICATORS_DIR}/"
     results = {r.id: r for r in computed}
@@ -550,6 +558,8 @@ def write_dashboard(
         avec_cible=sum(1 for s in statuses if s.atteinte is not None),
         donnees_json=relative_url(path, JSON_PATH),
         donnees_csv=relative_url(path, CSV_PATH),
+        octets_json=sizes[0],
+        octets_csv=sizes[1],
         politique=relative_url(path, f"{POLICY_DIR}/"),
         qualite=relative_url(path, f"{QUALITY_DIR}/"),
     )
@@ -557,7 +567,11 @@ def write_dashboard(
 
 
 def write_indicator_page(
-    ctx: BuildContext, site: SiteInfo, result: IndicatorResult, rows: RowsFile | None
+    ctx: BuildContext,
+    site: SiteInfo,
+    result: IndicatorResult,
+    rows: RowsFile | None,
+    json_size: int,
 ) -> None:
     path = f"{INDICATORS_DIR}/{result.id}/"
     line = indicator_line(result, path)
@@ -602,6 +616,7 @@ def write_indicator_page(
         ),
         tableau_de_bord=relative_url(path, f"{INDICATORS_DIR}/"),
         donnees_json=relative_url(path, JSON_PATH),
+        octets_json=json_size,
     )
     ctx.page(
         f"{INDICATORS_DIR}/{result.id}/index.md",

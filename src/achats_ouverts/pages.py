@@ -136,10 +136,11 @@ def produce_home(ctx: BuildContext) -> None:
 class LegalPage:
     site: SiteInfo
     publisher: Publisher
+    date_reference: date
 
 
 def produce_legal_pages(ctx: BuildContext) -> None:
-    page = LegalPage(SiteInfo.of(ctx.data.publisher), ctx.data.publisher)
+    page = LegalPage(SiteInfo.of(ctx.data.publisher), ctx.data.publisher, ctx.data.reference_date)
     ctx.page(
         "accessibilite/index.md",
         "Déclaration d'accessibilité",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,9 @@ STATIC_DIR = PACKAGE_DIR / "static"
 SOURCE_CHECKOUT_DIR = PACKAGE_DIR.parent.parent
 """The repository root when the package is installed from a clone (editable install)."""
 
+THEME_PACKAGE = "material"
+THEME_SCRIPTS = ("partials", "javascripts")
+"""Where the theme keeps the templates of its inline scripts (the only inline scripts allowed)."""
 MKDOCS_FILE = "mkdocs.yml"
 SITE_SOURCE_DIR = "site_src"
 
@@ -58,3 +62,11 @@ def source_date_epoch() -> int | None:
     """`SOURCE_DATE_EPOCH` when set to an integer (reproducible builds), else None."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(raw) if raw.isdigit() else None
+
+
+def theme_scripts_dir() -> Path:
+    """The installed theme's folder of inline-script templates (found without importing it)."""
+    spec = importlib.util.find_spec(THEME_PACKAGE)
+    if spec is None or spec.origin is None:
+        return PACKAGE_DIR / "theme-absent"
+    return Path(spec.origin).parent.joinpath("templates", *THEME_SCRIPTS)

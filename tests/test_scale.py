@@ -125,29 +125,41 @@ def test_script_rows_open_the_explorer_on_the_contract(new_page: Any, lean_url: 
 
 
 def frame_site(tmp_path: Path) -> tuple[Path, postchecks.Frame]:
+    """Detail pages written through a shell whose frame has a broken link; page b has one in its
+    content, page c a different tail, page d a head that is not the shell's (a title that was not
+    escaped)."""
     site_dir = tmp_path / "site"
-    head = '<html><head><link href="../../style.css"></head><body><h1>{title}</h1>'
-    tail = '</div><a href="../../absent-du-cadre/">pied</a></body></html>'
-    pages = {
-        "a": "<p>a</p>",
-        "b": '<p><a href="../../absent-du-contenu/">b</a></p>',
-        "c": "<p>c</p>",
-    }
+    head = (
+        '<html><head><title>AO-TITRE-A7F3C9</title><link href="../../style.css">'
+        '<link rel="canonical" href="https://x.test/sec/_gabarit/"></head>'
+        f"<body><h1>AO-TITRE-A7F3C9</h1>{DETAIL_START}"
+    )
+    shell = Shell("sec", head, '</div><a href="../../absent-du-cadre/">pied</a></body></html>')
     (site_dir / "sec").mkdir(parents=True)
     (site_dir / "style.css").write_text("body{}", encoding="utf-8")
     (site_dir / "index.html").write_text('<a href="sec/a/">a</a>', encoding="utf-8")
-    for slug, body in pages.items():
+    pages = {
+        "a": ("a", "<p>a</p>"),
+        "b": ("Page « b » & 'co' <i>", '<p><a href="../../absent-du-contenu/">b</a></p>'),
+        "c": ("c", "<p>c</p>"),
+        "d": ("d", "<p>d</p>"),
+    }
+    for slug, (title, body) in pages.items():
+        text = shell.page(slug, title, body)
+        if slug == "c":
+            text = text.replace("pied", 'pied <img src="//x.test/i">')
+        if slug == "d":
+            text = text.replace("<h1>d</h1>", "<h1>d<script>alert(1)</script></h1>")
         page = site_dir / "sec" / slug / "index.html"
         page.parent.mkdir()
-        own_tail = tail if slug != "c" else tail.replace("pied", 'pied <img src="//x.test/i">')
-        text = head.format(title=slug) + DETAIL_START + body + own_tail
         page.write_text(text, encoding="utf-8")
-    return site_dir, postchecks.Frame("sec", DETAIL_START, tail)
+    return site_dir, postchecks.Frame("sec", DETAIL_START, shell.head_pattern(), shell.tail)
 
 
 def test_the_frame_is_checked_once_and_each_page_content_always(tmp_path: Path) -> None:
     site_dir, frame = frame_site(tmp_path)
-    found = [(f.file, f.check, f.message) for f in postchecks.run(site_dir, {}, frames=(frame,))]
+    scan = postchecks.SafetyScan(postchecks.theme_script_patterns(()), frames=(frame,))
+    found = [(f.file, f.check, f.message) for f in postchecks.run(site_dir, {}, (), scan, (frame,))]
     broken = [
         (file, message.split(" » ")[0].split("« ")[1])
         for file, check, message in found
@@ -157,10 +169,12 @@ def test_the_frame_is_checked_once_and_each_page_content_always(tmp_path: Path) 
         ("sec/a/index.html", "../../absent-du-cadre/"),
         ("sec/b/index.html", "../../absent-du-contenu/"),
         ("sec/c/index.html", "../../absent-du-cadre/"),
+        ("sec/d/index.html", "../../absent-du-cadre/"),
     ], "a page whose frame differs is read in full"
     assert [f[0] for f in found if f[1] == "ressource-externe"] == ["sec/c/index.html"]
+    assert [f[0] for f in found if f[1] == "script-interdit"] == ["sec/d/index.html"]
     everything = postchecks.run(site_dir, {})
-    assert sum(f.check == "lien-casse" for f in everything) == 4, "without frames: every page"
+    assert sum(f.check == "lien-casse" for f in everything) == 5, "without frames: every page"
 
 
 def test_work_in_the_other_process_returns_its_result_or_its_error() -> None:

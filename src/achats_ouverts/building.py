@@ -300,12 +300,12 @@ def build(
         progress("vérifications")
         with clock.stage("postchecks"):
             expected = {name: len(frame) for name, frame in data.text.items()}
-            scan = postchecks.SafetyScan(
-                postchecks.theme_script_patterns(theme_script_dirs(config))
-            )
             frames = tuple(
-                postchecks.Frame(section, DETAIL_START, shell.tail)
+                postchecks.Frame(section, DETAIL_START, shell.head_pattern(), shell.tail)
                 for section, shell in sorted(ctx.shells.items())
+            )
+            scan = postchecks.SafetyScan(
+                postchecks.theme_script_patterns(theme_script_dirs(config)), frames=frames
             )
             findings = postchecks.run(site_dir, expected, extra_checks, scan, frames)
         if findings:

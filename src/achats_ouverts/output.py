@@ -76,6 +76,20 @@ class Shell:
         )
         return head + body + self.tail
 
+    def head_pattern(self) -> re.Pattern[str]:
+        """What `page()` may put before the content: the shell's head, with only escaped text
+        where the title and description go and a page segment where the address goes."""
+        text = r"[^<>\"']*"  # html.escape(quote=True) leaves none of these
+        holes = {
+            TITLE_MARK: text,
+            DESCRIPTION_MARK: text,
+            f"{self.section}/{SHELL_DIR}/": re.escape(f"{self.section}/")
+            + SEGMENT.pattern.strip("^$")
+            + "/",
+        }
+        parts = re.split("(" + "|".join(re.escape(hole) for hole in holes) + ")", self.head)
+        return re.compile("".join(holes.get(part, re.escape(part)) for part in parts), re.S)
+
 
 DETAIL_START = '<div class="ao-detail">'
 """What opens the content of a detail page in its shell."""

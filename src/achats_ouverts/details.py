@@ -31,8 +31,9 @@ UPCOMING_SECTION = "achats-a-venir"
 ANNUAIRE_URL = "https://annuaire-entreprises.data.gouv.fr/etablissement/"
 DICTIONARY_PAGE = "donnees/marches/"
 """The data dictionary of marches.csv (a stable address published by the downloads)."""
-PAGE_CHUNK = 20_000
-"""Contracts whose page contexts are prepared together."""
+PAGE_CHUNK = 5_000
+"""Contracts whose page contexts are prepared together (small enough that two processes get an
+even share of the chunks)."""
 SUPPLIER_CONTRACTS = 100
 """Contracts listed on a supplier page before pointing to the explorer."""
 TITLE_LENGTH = 150

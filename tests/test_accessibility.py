@@ -186,6 +186,22 @@ def test_one_h1_and_a_logical_heading_order(built: Path) -> None:
             assert squash(heading.text()), f"{name} : titre vide"
 
 
+def test_every_page_has_a_skip_link_to_the_start_of_its_content(built: Path) -> None:
+    """RGAA 12.7: the first link of every page leads past the banner, the tabs and the sidebars
+    to the article (the theme's own link on Markdown pages, ours on generated pages and 404)."""
+    problems = []
+    for name, tree in pages(built):
+        links = tree.css("body a[href]")
+        skips = tree.css("a.md-skip")
+        if len(skips) != 1 or not links or links[0].html != skips[0].html:
+            problems.append(f"{name}: {len(skips)} skip links, or not the first link")
+            continue
+        target = (skips[0].attributes.get("href") or "").removeprefix("#")
+        if not target or content(tree).css_first(f'[id="{target}"]') is None:
+            problems.append(f"{name}: #{target} is not in the article")
+    assert problems == []
+
+
 def test_every_page_has_a_unique_title(built: Path) -> None:
     titles: dict[str, str] = {}
     for name, tree in pages(built):

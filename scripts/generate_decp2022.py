@@ -1,13 +1,18 @@
-"""Write a DECP 2022 JSON file of N fictitious contracts, deterministically (same N, same bytes).
+"""Write N fictitious contracts, deterministically (same N, same bytes), as a DECP 2022 JSON file
+or as the national consolidated tabular CSV (decp.info form).
 
     python scripts/generate_decp2022.py 100000 bench/decp-100k.json
+    python scripts/generate_decp2022.py 100000 bench/decp-100k.csv
 
 Records follow the official shape (wrapped lists, modifications on one contract in ten, a few
-suppliers per contract); values are drawn from a seeded generator. Used by scripts/bench_import.py.
+suppliers per contract); values are drawn from a seeded generator. The CSV holds the same
+contracts, one row per contract × supplier × version (`modification_id` 0 for the initial data,
+`donneesActuelles` on the current version). Used by scripts/bench_import.py.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import sys
@@ -99,11 +104,124 @@ def generate(path: Path, count: int, seed: int = 2024) -> None:
         out.write('\n], "contrat-concession": []}}\n')
 
 
+TABULAR_LISTS = {
+    "techniques": ("techniques", "technique"),
+    "modalitesExecution": ("modalitesExecution", "modaliteExecution"),
+    "typesPrix": ("typesPrix", "typePrix"),
+    "considerationsSociales": ("considerationsSociales", "considerationSociale"),
+    "considerationsEnvironnementales": (
+        "considerationsEnvironnementales",
+        "considerationEnvironnementale",
+    ),
+}
+TABULAR_SCALARS = (
+    "id",
+    "nature",
+    "objet",
+    "codeCPV",
+    "marcheInnovant",
+    "ccag",
+    "offresRecues",
+    "attributionAvance",
+    "tauxAvance",
+    "typeGroupementOperateurs",
+    "sousTraitanceDeclaree",
+    "procedure",
+    "formePrix",
+)
+TABULAR_COLUMNS = (
+    "uid",
+    "acheteur_id",
+    *TABULAR_SCALARS,
+    *TABULAR_LISTS,
+    "lieuExecution_code",
+    "lieuExecution_typeCode",
+    "dureeMois",
+    "dateNotification",
+    "datePublicationDonnees",
+    "montant",
+    "titulaire_id",
+    "titulaire_typeIdentifiant",
+    "modification_id",
+    "donneesActuelles",
+)
+
+
+def _cell(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def tabular_rows(item: dict[str, object]) -> list[list[str]]:
+    """The rows of one contract: its suppliers in each version, initial data first."""
+    get: dict[str, object] = item
+    buyer = str(get["acheteur"]["id"])  # type: ignore[index]
+    base = {
+        "uid": buyer + str(get["id"]),
+        "acheteur_id": buyer,
+        **{name: _cell(get[name]) for name in TABULAR_SCALARS},
+        **{
+            name: ",".join(get[outer][inner])  # type: ignore[index]
+            for name, (outer, inner) in TABULAR_LISTS.items()
+        },
+        "lieuExecution_code": get["lieuExecution"]["code"],  # type: ignore[index]
+        "lieuExecution_typeCode": get["lieuExecution"]["typeCode"],  # type: ignore[index]
+    }
+    versions = [
+        {
+            "dureeMois": get["dureeMois"],
+            "dateNotification": get["dateNotification"],
+            "datePublicationDonnees": get["datePublicationDonnees"],
+            "montant": get["montant"],
+            "modification_id": 0,
+        }
+    ]
+    for wrapped in get.get("modifications", []):  # type: ignore[attr-defined]
+        mod = wrapped["modification"]
+        versions.append(
+            {
+                "dureeMois": mod["dureeMois"],
+                "dateNotification": mod["dateNotificationModification"],
+                "datePublicationDonnees": mod["datePublicationDonneesModification"],
+                "montant": mod["montant"],
+                "modification_id": mod["id"],
+            }
+        )
+    rows = []
+    for number, version in enumerate(versions):
+        current = "true" if number == len(versions) - 1 else "false"
+        for wrapped in get["titulaires"]:  # type: ignore[attr-defined]
+            supplier = wrapped["titulaire"]
+            row = {
+                **base,
+                **version,
+                "titulaire_id": supplier["id"],
+                "titulaire_typeIdentifiant": supplier["typeIdentifiant"],
+                "donneesActuelles": current,
+            }
+            rows.append([_cell(row[name]) for name in TABULAR_COLUMNS])
+    return rows
+
+
+def generate_tabular(path: Path, count: int, seed: int = 2024) -> None:
+    """Write the same `count` contracts as `generate`, in the national tabular form."""
+    rng = random.Random(seed)
+    buyers = [siret(2005374200000 + i) for i in range(BUYERS)]
+    suppliers = [siret(4400000000000 + 7919 * i) for i in range(SUPPLIERS)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(TABULAR_COLUMNS)
+        for index in range(count):
+            writer.writerows(tabular_rows(record(rng, index, buyers, suppliers)))
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or not argv[0].isdigit():
-        print("usage : generate_decp2022.py NOMBRE FICHIER.json", file=sys.stderr)
+        print("usage : generate_decp2022.py NOMBRE FICHIER.json|FICHIER.csv", file=sys.stderr)
         return 2
-    generate(Path(argv[1]), int(argv[0]))
+    path = Path(argv[1])
+    write = generate_tabular if path.suffix.lower() == ".csv" else generate
+    write(path, int(argv[0]))
     return 0
 
 

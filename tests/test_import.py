@@ -3,6 +3,7 @@ duplicates and shared identifiers, data safety, and the command line."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -715,3 +716,25 @@ def test_json_files_with_a_byte_order_mark(tmp_path: Path) -> None:
     text = json.dumps({"marches": [{**marche("B2"), "_type": "Marché"}]})
     source.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert import_files([source], tmp_path / "e").summary.imported == 1
+
+
+def test_the_benchmark_inputs_hold_the_same_contracts_in_both_forms(tmp_path: Path) -> None:
+    """`scripts/bench_import.py --format csv` measures the tabular importer on the very contracts of
+    its DECP 2022 JSON: both generated forms import to identical tables, modifications included."""
+    scripts = Path(__file__).resolve().parents[1] / "scripts"
+    spec = importlib.util.spec_from_file_location(
+        "generate_decp2022", scripts / "generate_decp2022.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    generator.generate(tmp_path / "decp.json", 40)
+    generator.generate_tabular(tmp_path / "decp.csv", 40)
+    from_json, from_csv = tmp_path / "from-json", tmp_path / "from-csv"
+    import_files([tmp_path / "decp.json"], from_json)
+    import_files([tmp_path / "decp.csv"], from_csv)
+    for name in ("marches.csv", "marches-titulaires.csv", "modifications.csv"):
+        assert read_csv(from_csv / name) == read_csv(from_json / name), name
+    assert len(read_csv(from_csv / "marches.csv")) == 40
+    assert len(read_csv(from_csv / "modifications.csv")) == 4

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from achats_ouverts import aggregates, details, entities, explorers
+from achats_ouverts import aggregates, contracts, details, entities, explorers
 from achats_ouverts.building import build
 from achats_ouverts.loading import Data, load
 from achats_ouverts.output import path_segment
@@ -245,9 +245,11 @@ def test_contract_page_context(data: Data, directory: details.Directory) -> None
     assert page.cpv is not None
     assert page.cpv.href == "../../cpv/60/"
     fields = {f.titre: f.valeur for f in page.champs}
-    assert len(page.champs) == 30
-    assert fields["Montant en euros HT"] == "80\u202f000,00\xa0€"
-    assert fields["Date de notification"] == "15 juin 2024"
+    every = {f["name"]: f["title"] for f in contracts.dataset("marches").fields}
+    assert len(every) == 30
+    assert set(fields) == {t for n, t in every.items() if n not in details.SHOWN_ABOVE}
+    assert "Montant en euros HT" not in fields, "the summary shows it, to the cent"
+    assert "Date de notification" not in fields
     assert fields["Marché innovant"] == "Non"
     assert fields["Taux de l'avance"] == "10\xa0%"
     assert fields["Part d'origine Union européenne"] == "Non renseigné"
@@ -432,7 +434,13 @@ def test_contract_page_links_and_size(site: Path) -> None:
         f"marché {CONTRACTS[1]['uid']} - "
     ) in html
     body = html[html.index('<div class="ao-detail">') : html.index("</article>")]
-    assert len(body.encode("utf-8")) < 5_000, "the page's own content (the theme adds ~11 KB)"
+    assert len(body.encode("utf-8")) < 5_000, "the page's own content (the theme adds ~10 KB)"
+    summary, rest = body.split('<h2 id="titulaires">')
+    for shown in ("80\u202f000,00\xa0€", "15 juin 2024", "60112000-6", "32 (Code région)"):
+        assert summary.count(shown) == 1, shown
+    for shown in ("80\u202f000", "15 juin 2024", "60112000-6", "Code région", "Oise – lot 2"):
+        assert shown not in rest, f"{shown} is in the summary, not repeated in the other fields"
+    assert "<dt>Procédure de passation</dt><dd>Appel d&#39;offres ouvert</dd>" in rest
 
 
 def test_detail_and_entity_pages_stay_out_of_search_and_navigation(site: Path) -> None:

@@ -243,6 +243,22 @@ def contract_rows(directory: Directory, frame: pd.DataFrame, page: str) -> tuple
 # --- Contract pages -----------------------------------------------------------------------------
 
 
+SHOWN_ABOVE = frozenset(
+    {
+        "objet",
+        "montant",
+        "dateNotification",
+        "dureeMois",
+        "acheteur_service_id",
+        "codeCPV",
+        "lieuExecution_code",
+        "lieuExecution_typeCode",
+    }
+)
+"""Fields a contract page shows in its title and summary, so not again in its list of the other
+fields: each published value appears once on the page."""
+
+
 class FieldRow(NamedTuple):
     titre: str
     valeur: str
@@ -405,7 +421,9 @@ def contract_pages(
     root = root_prefix(f"{CONTRACTS_SECTION}/x/")
     site = SiteInfo.of(data.publisher)
     ds = contracts.dataset("marches")
-    kinds: list[tuple[str, str, str]] = [(f["name"], f["type"], f["title"]) for f in ds.fields]
+    kinds: list[tuple[str, str, str]] = [
+        (f["name"], f["type"], f["title"]) for f in ds.fields if f["name"] not in SHOWN_ABOVE
+    ]
     titles = [title for _, _, title in kinds]
     caches: list[dict[str, str]] = [{} for _ in kinds]
     text = data.text["marches"]

@@ -16,7 +16,9 @@ import csv
 import json
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from stdnum import luhn
 
@@ -89,93 +91,55 @@ def record(
     return item
 
 
-def generate(path: Path, count: int, seed: int = 2024) -> None:
-    """Write `count` contracts to `path`, one record in memory at a time."""
+def records(count: int, seed: int = 2024) -> Iterator[dict[str, object]]:
+    """The `count` contracts, one at a time."""
     rng = random.Random(seed)
     buyers = [siret(2005374200000 + i) for i in range(BUYERS)]
     suppliers = [siret(4400000000000 + 7919 * i) for i in range(SUPPLIERS)]
+    for index in range(count):
+        yield record(rng, index, buyers, suppliers)
+
+
+def generate(path: Path, count: int, seed: int = 2024) -> None:
+    """Write `count` contracts to `path`, one record in memory at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         out.write('{"marches": {"marche": [\n')
-        for index in range(count):
+        for index, item in enumerate(records(count, seed)):
             if index:
                 out.write(",\n")
-            out.write(json.dumps(record(rng, index, buyers, suppliers), ensure_ascii=False))
+            out.write(json.dumps(item, ensure_ascii=False))
         out.write('\n], "contrat-concession": []}}\n')
 
 
-TABULAR_LISTS = {
-    "techniques": ("techniques", "technique"),
-    "modalitesExecution": ("modalitesExecution", "modaliteExecution"),
-    "typesPrix": ("typesPrix", "typePrix"),
-    "considerationsSociales": ("considerationsSociales", "considerationSociale"),
-    "considerationsEnvironnementales": (
-        "considerationsEnvironnementales",
-        "considerationEnvironnementale",
-    ),
-}
-TABULAR_SCALARS = (
-    "id",
-    "nature",
-    "objet",
-    "codeCPV",
-    "marcheInnovant",
-    "ccag",
-    "offresRecues",
-    "attributionAvance",
-    "tauxAvance",
-    "typeGroupementOperateurs",
-    "sousTraitanceDeclaree",
-    "procedure",
-    "formePrix",
-)
-TABULAR_COLUMNS = (
-    "uid",
-    "acheteur_id",
-    *TABULAR_SCALARS,
-    *TABULAR_LISTS,
-    "lieuExecution_code",
-    "lieuExecution_typeCode",
-    "dureeMois",
-    "dateNotification",
-    "datePublicationDonnees",
-    "montant",
-    "titulaire_id",
-    "titulaire_typeIdentifiant",
-    "modification_id",
-    "donneesActuelles",
-)
+VERSIONED = ("dureeMois", "dateNotification", "datePublicationDonnees", "montant")
+"""What a modification changes: one set of rows per version in the tabular form."""
+NESTED = ("acheteur", "lieuExecution", "titulaires", "modifications")
 
 
 def _cell(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def tabular_rows(item: dict[str, object]) -> list[list[str]]:
+def _flat(value: object) -> str:
+    """A wrapped list (`{"technique": [...]}`) joined with commas, as decp.info writes it."""
+    if isinstance(value, dict):
+        return ",".join(str(v) for inner in value.values() for v in inner)
+    return _cell(value)
+
+
+def tabular_rows(item: dict[str, Any]) -> Iterator[dict[str, str]]:
     """The rows of one contract: its suppliers in each version, initial data first."""
-    get: dict[str, object] = item
-    buyer = str(get["acheteur"]["id"])  # type: ignore[index]
+    buyer = item["acheteur"]["id"]
     base = {
-        "uid": buyer + str(get["id"]),
+        "uid": buyer + item["id"],
         "acheteur_id": buyer,
-        **{name: _cell(get[name]) for name in TABULAR_SCALARS},
-        **{
-            name: ",".join(get[outer][inner])  # type: ignore[index]
-            for name, (outer, inner) in TABULAR_LISTS.items()
-        },
-        "lieuExecution_code": get["lieuExecution"]["code"],  # type: ignore[index]
-        "lieuExecution_typeCode": get["lieuExecution"]["typeCode"],  # type: ignore[index]
+        **{k: _flat(v) for k, v in item.items() if k not in NESTED and k not in VERSIONED},
+        "lieuExecution_code": item["lieuExecution"]["code"],
+        "lieuExecution_typeCode": item["lieuExecution"]["typeCode"],
     }
-    versions = [
-        {
-            "dureeMois": get["dureeMois"],
-            "dateNotification": get["dateNotification"],
-            "datePublicationDonnees": get["datePublicationDonnees"],
-            "montant": get["montant"],
-            "modification_id": 0,
-        }
-    ]
-    for wrapped in get.get("modifications", []):  # type: ignore[attr-defined]
+    versions = [{**{k: item[k] for k in VERSIONED}, "modification_id": 0}]
+    for wrapped in item.get("modifications", []):
         mod = wrapped["modification"]
         versions.append(
             {
@@ -186,33 +150,28 @@ def tabular_rows(item: dict[str, object]) -> list[list[str]]:
                 "modification_id": mod["id"],
             }
         )
-    rows = []
     for number, version in enumerate(versions):
-        current = "true" if number == len(versions) - 1 else "false"
-        for wrapped in get["titulaires"]:  # type: ignore[attr-defined]
-            supplier = wrapped["titulaire"]
-            row = {
+        for wrapped in item["titulaires"]:
+            yield {
                 **base,
-                **version,
-                "titulaire_id": supplier["id"],
-                "titulaire_typeIdentifiant": supplier["typeIdentifiant"],
-                "donneesActuelles": current,
+                **{k: _cell(v) for k, v in version.items()},
+                "titulaire_id": wrapped["titulaire"]["id"],
+                "titulaire_typeIdentifiant": wrapped["titulaire"]["typeIdentifiant"],
+                "donneesActuelles": "true" if number == len(versions) - 1 else "false",
             }
-            rows.append([_cell(row[name]) for name in TABULAR_COLUMNS])
-    return rows
 
 
 def generate_tabular(path: Path, count: int, seed: int = 2024) -> None:
     """Write the same `count` contracts as `generate`, in the national tabular form."""
-    rng = random.Random(seed)
-    buyers = [siret(2005374200000 + i) for i in range(BUYERS)]
-    suppliers = [siret(4400000000000 + 7919 * i) for i in range(SUPPLIERS)]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(TABULAR_COLUMNS)
-        for index in range(count):
-            writer.writerows(tabular_rows(record(rng, index, buyers, suppliers)))
+        writer: csv.DictWriter[str] | None = None
+        for item in records(count, seed):
+            for row in tabular_rows(item):
+                if writer is None:
+                    writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
+                    writer.writeheader()
+                writer.writerow(row)
 
 
 def main(argv: list[str]) -> int:

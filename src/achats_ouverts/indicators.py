@@ -123,48 +123,36 @@ def reserved_flags(contracts: pd.DataFrame) -> pd.Series:
     return result
 
 
-def regional_count(t: Tables) -> pd.DataFrame:
+def supplier_share(t: Tables, part: str, known: str, by_amount: bool) -> pd.DataFrame:
+    """Share of the suppliers' weight (`part`) among contracts whose suppliers are `known`
+    (equal split between co-suppliers), in number of contracts or in amount."""
     w = t.weights
+    if not by_amount:
+        return counted(True, w[known] > 0, w[part], w[known], titulaires=w["titulaires"])
+    amount = t.contracts["montant"]
     return counted(
         True,
-        w["poids_localisation_connue"] > 0,
-        w["poids_region"],
-        w["poids_localisation_connue"],
+        (w[known] > 0) & amount.notna(),
+        amount * w[part],
+        amount * w[known],
         titulaires=w["titulaires"],
     )
+
+
+def regional_count(t: Tables) -> pd.DataFrame:
+    return supplier_share(t, "poids_region", "poids_localisation_connue", by_amount=False)
 
 
 def regional_amount(t: Tables) -> pd.DataFrame:
-    w, amount = t.weights, t.contracts["montant"]
-    return counted(
-        True,
-        (w["poids_localisation_connue"] > 0) & amount.notna(),
-        amount * w["poids_region"],
-        amount * w["poids_localisation_connue"],
-        titulaires=w["titulaires"],
-    )
+    return supplier_share(t, "poids_region", "poids_localisation_connue", by_amount=True)
 
 
 def sme_count(t: Tables) -> pd.DataFrame:
-    w = t.weights
-    return counted(
-        True,
-        w["poids_categorie_connue"] > 0,
-        w["poids_pme"],
-        w["poids_categorie_connue"],
-        titulaires=w["titulaires"],
-    )
+    return supplier_share(t, "poids_pme", "poids_categorie_connue", by_amount=False)
 
 
 def sme_amount(t: Tables) -> pd.DataFrame:
-    w, amount = t.weights, t.contracts["montant"]
-    return counted(
-        True,
-        (w["poids_categorie_connue"] > 0) & amount.notna(),
-        amount * w["poids_pme"],
-        amount * w["poids_categorie_connue"],
-        titulaires=w["titulaires"],
-    )
+    return supplier_share(t, "poids_pme", "poids_categorie_connue", by_amount=True)
 
 
 def advance_share(t: Tables) -> pd.DataFrame:

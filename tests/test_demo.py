@@ -20,10 +20,10 @@ from stdnum.fr import siret
 
 from achats_ouverts import config, contracts, cpv, datafolder, demo
 from achats_ouverts import vocabulary as v
+from tests.support import reference_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-CPV_REFERENCE = ROOT.parent / "shared" / "reference" / "cpv-2008_fr_avec-parent.csv"
 REF_DATE = demo.DEFAULT_REFERENCE_DATE
 FULL_YEARS = ("2022", "2023", "2024", "2025")
 BUYER = "20005374200017"
@@ -332,9 +332,7 @@ def test_cpv_codes(marches: pd.DataFrame) -> None:
 
 
 def test_cpv_codes_are_real_with_their_check_digit(marches: pd.DataFrame) -> None:
-    if not CPV_REFERENCE.is_file():
-        pytest.skip(f"{CPV_REFERENCE} is not available")
-    nomenclature = cpv.read_nomenclature(CPV_REFERENCE)
+    nomenclature = cpv.read_nomenclature(reference_file("cpv-2008_fr_avec-parent.csv"))
     catalogue = {lot.cpv for lot in demo.CORPS} | {
         code for family in demo.FAMILIES for template in family.templates for code in template.cpvs
     }

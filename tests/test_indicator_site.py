@@ -20,8 +20,15 @@ import yaml
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
 from tests import browser
-from tests.indicator_fixture import make_indicator_data
-from tests.support import ROOT
+from tests.indicator_fixture import (
+    CONTRACTS,
+    DECLARED,
+    SERVICES,
+    SUPPLIERS,
+    links,
+    make_indicator_data,
+)
+from tests.support import ROOT, make_data_dir
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +309,49 @@ def test_pages_have_no_axe_violation(site_url: str, new_page: Any, viewport: Any
         assert browser.axe_violations(page) == [], path
         assert seen.external_requests == [], path
         assert seen.console_errors == [], path
+
+
+@pytest.fixture(scope="module")
+def site_missing_latest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small site with the environmental field of one contract of the latest year left
+    empty: a rule that read it as "no" would halve that year's share."""
+    root = tmp_path_factory.mktemp("indicateurs-manquant")
+    rows = [
+        {**r, "considerationsEnvironnementales": ""} if r["id"] == "2025B" else r for r in CONTRACTS
+    ]
+    data_dir = make_data_dir(
+        root / "data",
+        marches=rows,
+        marches_titulaires=links(),
+        titulaires=SUPPLIERS,
+        services=SERVICES,
+        indicateurs_declares=DECLARED,
+    )
+    out = root / "site"
+    build(Settings(data_dir=data_dir, output_dir=out, project_dir=ROOT))
+    return out
+
+
+@pytest.mark.parametrize("which", ["site", "site_missing_latest", "demo_site"])
+def test_the_home_key_figures_agree_with_the_indicators(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    """The home page computes its key figures with aggregates.py, the indicator pages with the
+    engine: for the same year they must give the same numbers (on the small site and on the
+    demonstration, whose missing fields must be left out the same way by both)."""
+    site: Path = request.getfixturevalue(which)
+    published = json.loads((site / "donnees" / "indicateurs.json").read_text(encoding="utf-8"))
+    home = html(site, "")
+    heading = re.search(r"Chiffres clés (\d{4})", home)
+    assert heading is not None
+    year = int(heading.group(1))
+    pairs = re.findall(r'<span class="ao-chiffre">([^<]+)</span>\s*([^<]+)</li>', home)
+    figures = {label.strip(): value for value, label in pairs}
+    env = figures["des marchés avec une considération environnementale"]
+    shown = float(env.replace("\u202f", "").replace("\xa0", "").rstrip("%").replace(",", "."))
+    expected = values(published, "part-environnement-nombre")[year]
+    assert expected is not None
+    assert shown == pytest.approx(expected, abs=0.05)
+    contracts = csv(site, "marches.csv")
+    count = int(figures["marchés notifiés"].replace("\u202f", "").replace("\xa0", ""))
+    assert count == (contracts["dateNotification"].str[:4] == str(year)).sum()

@@ -144,11 +144,12 @@ DECLARED = [
 ]
 
 
-def make_indicator_data(target: Path) -> Path:
+def make_indicator_data(target: Path, contracts: list[dict[str, str]] | None = None) -> Path:
+    """The folder, with CONTRACTS or a variant of them (same ids, for the supplier links)."""
     assert CONTRACT["acheteur_service_id"] == "lycees"
     return make_data_dir(
         target,
-        marches=CONTRACTS,
+        marches=CONTRACTS if contracts is None else contracts,
         marches_titulaires=links(),
         titulaires=SUPPLIERS,
         services=SERVICES,

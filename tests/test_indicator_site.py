@@ -20,15 +20,8 @@ import yaml
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
 from tests import browser
-from tests.indicator_fixture import (
-    CONTRACTS,
-    DECLARED,
-    SERVICES,
-    SUPPLIERS,
-    links,
-    make_indicator_data,
-)
-from tests.support import ROOT, make_data_dir
+from tests.indicator_fixture import CONTRACTS, make_indicator_data
+from tests.support import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -319,14 +312,7 @@ def site_missing_latest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = [
         {**r, "considerationsEnvironnementales": ""} if r["id"] == "2025B" else r for r in CONTRACTS
     ]
-    data_dir = make_data_dir(
-        root / "data",
-        marches=rows,
-        marches_titulaires=links(),
-        titulaires=SUPPLIERS,
-        services=SERVICES,
-        indicateurs_declares=DECLARED,
-    )
+    data_dir = make_indicator_data(root / "data", rows)
     out = root / "site"
     build(Settings(data_dir=data_dir, output_dir=out, project_dir=ROOT))
     return out

@@ -4,7 +4,7 @@
     python scripts/bench.py --contracts 1000000 --lignes-cassees 0.05   # validation alone
 
 Prints one table (every time also as a multiple of plain frictionless on the same contracts file);
-`--json` writes the figures. The measuring logic is `achats_ouverts.benchmark`.
+`--json` writes the figures. The measuring logic is `achats_ouverts.tools.benchmark`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from achats_ouverts import benchmark
 from achats_ouverts.settings import find_project_dir
+from achats_ouverts.tools import benchmark
 
 
 def main() -> int:

@@ -14,15 +14,15 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from achats_ouverts import contracts, indicators, loading, quality
-from achats_ouverts.config import load_policy
+from achats_ouverts.datafolder import load_policy, schemas
+from achats_ouverts.model import indicators, loading, quality
 from achats_ouverts.settings import SOURCE_CHECKOUT_DIR
 
 
 def synthetic(n: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Text frames of n contracts, about 1.3 suppliers each, with some missing fields."""
     rng = np.random.default_rng(7)
-    ds = contracts.dataset("marches")
+    ds = schemas.dataset("marches")
     uid = pd.Series([f"2000537420001{i:09d}" for i in range(n)])
     day = pd.to_datetime("2022-01-01") + pd.to_timedelta(rng.integers(0, 1700, n), unit="D")
     delay = pd.to_timedelta(rng.integers(1, 90, n), unit="D")
@@ -92,9 +92,7 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         text, links, suppliers, services = synthetic(n)
         start = time.perf_counter()
-        typed = loading.with_contract_columns(
-            loading.typed_frame(text, contracts.dataset("marches"))
-        )
+        typed = loading.with_contract_columns(loading.typed_frame(text, schemas.dataset("marches")))
         tables = indicators.Tables(typed, links, suppliers, ("02", "59", "60", "62", "80"), "32")
         declared = pd.DataFrame(
             {"indicateur_id": [], "annee": [], "valeur": [], "source": [], "commentaire": []}

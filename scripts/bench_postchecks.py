@@ -15,8 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from achats_ouverts import hosting, postchecks
-from achats_ouverts.building import build
+from achats_ouverts.building import build, hosting, postchecks
 from achats_ouverts.settings import Settings, theme_scripts_dir
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from achats_ouverts import demo
+from achats_ouverts.tools import demo
 
 
 def main() -> None:

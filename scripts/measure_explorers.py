@@ -3,7 +3,7 @@ sizes, the explorer's first view in bytes (gzip), and how long a filter change t
 Chromium. Prints figures; asserts nothing (targets are in the README).
 
 usage:
-  python scripts/measure_explorers.py --contracts 100000  # demo data (achats_ouverts.demo)
+  python scripts/measure_explorers.py --contracts 100000  # demo data (achats_ouverts.tools.demo)
   python scripts/measure_explorers.py --data data         # an existing data folder
 options: --out DIR (keep the built site there), --no-browser
 """
@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from achats_ouverts import building, details, explorers, postchecks, site
+from achats_ouverts.building import build, postchecks
+from achats_ouverts.pages import details, explorers, producers
 from achats_ouverts.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,8 +48,8 @@ def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_site(data_dir: Path, out: Path) -> None:
-    site.DOCS_STAGE = tuple(timed(p.__name__, p) for p in site.DOCS_STAGE)
-    site.SITE_STAGE = tuple(timed(p.__name__, p) for p in site.SITE_STAGE)
+    producers.DOCS_STAGE = tuple(timed(p.__name__, p) for p in producers.DOCS_STAGE)
+    producers.SITE_STAGE = tuple(timed(p.__name__, p) for p in producers.SITE_STAGE)
     for module, name in (
         (explorers, "write_upcoming_explorer"),
         (explorers, "write_contracts_explorer"),
@@ -57,13 +58,13 @@ def build_site(data_dir: Path, out: Path) -> None:
         (details, "write_supplier_pages"),
     ):
         setattr(module, name, timed(f"  dont {name}", getattr(module, name)))
-    building.validate = timed("validation", building.validate)
-    building.load = timed("chargement", building.load)
-    building.run_mkdocs = timed("mkdocs", building.run_mkdocs)
+    build.validate = timed("validation", build.validate)
+    build.load = timed("chargement", build.load)
+    build.run_mkdocs = timed("mkdocs", build.run_mkdocs)
     postchecks.run = timed("vérifications", postchecks.run)
-    building.publish = timed("publication", building.publish)
+    build.publish = timed("publication", build.publish)
     start = time.perf_counter()
-    building.build(Settings(data_dir=data_dir, output_dir=out))
+    build.build(Settings(data_dir=data_dir, output_dir=out))
     total = time.perf_counter() - start
     print(f"\n## Construction ({total:.1f} s au total)")
     for name, seconds in TIMINGS.items():
@@ -229,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mesure-explorateurs-") as work:
         data_dir = args.data
         if data_dir is None:
-            from achats_ouverts import demo
+            from achats_ouverts.tools import demo
 
             data_dir = Path(work) / "data"
             start = time.perf_counter()

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from achats_ouverts import changelog, contracts, downloads, feeds, standards
-from achats_ouverts.datafolder import write_csv
-from achats_ouverts.loading import load
+from achats_ouverts.datafolder import schemas
+from achats_ouverts.datafolder.writing import write_csv
+from achats_ouverts.exports import standards
+from achats_ouverts.model import load
 from achats_ouverts.output import BuildContext
+from achats_ouverts.pages import changelog, downloads, feeds
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import validate
 
@@ -48,7 +50,7 @@ def scale(source: Path, target: Path, count: int) -> None:
     tables = {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}
     keep = set(tables["marches"]["uid"].head(count))
     for name, frame in tables.items():
-        ds = contracts.dataset(name)
+        ds = schemas.dataset(name)
         frame = frame[frame["uid"].isin(keep)]
         write_csv(
             target / ds.path,

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from achats_ouverts import contracts, datafolder
+from achats_ouverts.datafolder import schemas, writing
 
 PAYLOADS: tuple[str, ...] = (
     "<script>alert('ao-1')</script>",
@@ -61,7 +61,7 @@ PUBLISHER_FIXED_KEYS = frozenset(
 )
 
 
-def free_text_fields(ds: contracts.Dataset) -> list[dict[str, Any]]:
+def free_text_fields(ds: schemas.Dataset) -> list[dict[str, Any]]:
     """String columns that accept any text: no format, no pattern, no list of allowed values."""
     return [
         f
@@ -89,10 +89,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def write_rows(path: Path, ds: contracts.Dataset, rows: list[dict[str, str]]) -> None:
-    datafolder.write_csv(
-        path, ds.field_names, [[r.get(f, "") for f in ds.field_names] for r in rows]
-    )
+def write_rows(path: Path, ds: schemas.Dataset, rows: list[dict[str, str]]) -> None:
+    writing.write_csv(path, ds.field_names, [[r.get(f, "") for f in ds.field_names] for r in rows])
 
 
 def inject_yaml(value: Any, fixed: frozenset[str], key: str = "") -> Any:
@@ -110,7 +108,7 @@ def inject_yaml(value: Any, fixed: frozenset[str], key: str = "") -> Any:
 def inject(source: Path, target: Path) -> Path:
     """A copy of the data folder `source` in `target`, with payloads in every free text."""
     shutil.copytree(source, target)
-    tables = {ds.name: read_rows(target / ds.path) for ds in contracts.DATASETS}
+    tables = {ds.name: read_rows(target / ds.path) for ds in schemas.DATASETS}
 
     # Identifiers that may be free text, changed consistently in every table that refers to them.
     uids: dict[str, str] = {}
@@ -140,7 +138,7 @@ def inject(source: Path, target: Path) -> Path:
 
     # Every other free text field, on every row.
     handled = {"uid", "id", "titulaire_id", "uidMarche"}
-    for ds in contracts.DATASETS:
+    for ds in schemas.DATASETS:
         fields = [f for f in free_text_fields(ds) if f["name"] not in handled]
         for n, row in enumerate(tables[ds.name]):
             for field in fields:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from achats_ouverts import contracts, datafolder
+from achats_ouverts.datafolder import schemas, writing
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -85,9 +85,9 @@ def linked(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
 
 
 def write_table(data_dir: Path, name: str, rows: list[dict[str, str]]) -> Path:
-    ds = contracts.dataset(name)
+    ds = schemas.dataset(name)
     path = data_dir / ds.path
-    datafolder.write_csv(
+    writing.write_csv(
         path, ds.field_names, [[row.get(f, "") for f in ds.field_names] for row in rows]
     )
     return path
@@ -98,8 +98,8 @@ def make_data_dir(target: Path, **tables: list[dict[str, str]]) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in ("editeur.yaml", "politique.yaml"):
         shutil.copyfile(DATA / name, target / name)
-    datafolder.write_schemas(target)
-    datafolder.write_data_package(target, "essai", "Essai", "Dossier de test")
+    writing.write_schemas(target)
+    writing.write_data_package(target, "essai", "Essai", "Dossier de test")
     defaults: dict[str, list[dict[str, str]]] = {
         "marches": [CONTRACT],
         "marches-titulaires": [CONTRACT_SUPPLIER],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from achats_ouverts import aggregates
+from achats_ouverts.model import aggregates
 
 
 def frame(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from achats_ouverts import benchmark, site
-from achats_ouverts.building import Stopwatch, build, producer_name
+from achats_ouverts.building.build import Stopwatch, build, producer_name
+from achats_ouverts.pages import producers
 from achats_ouverts.settings import Settings
+from achats_ouverts.tools import benchmark
 from tests.support import ROOT
 
 
@@ -24,8 +25,8 @@ def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path
         Settings(data_dir=data_dir, output_dir=tmp_path / "site", project_dir=ROOT), stopwatch=clock
     )
     expected = ["validate", "load", "docs:sources"]
-    expected += [f"docs:{producer_name(p)}" for p in site.DOCS_STAGE]
-    expected += ["mkdocs"] + [f"site:{producer_name(p)}" for p in site.SITE_STAGE]
+    expected += [f"docs:{producer_name(p)}" for p in producers.DOCS_STAGE]
+    expected += ["mkdocs"] + [f"site:{producer_name(p)}" for p in producers.SITE_STAGE]
     expected += ["merge", "postchecks", "hosting", "publish", "cleanup"]
     assert list(clock.timings) == expected
     assert list(result.timings) == expected[:-1], "the result has every stage but the clean-up"
@@ -34,7 +35,7 @@ def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path
     assert benchmark.stage_of("docs:downloads.produce_data_page") == "exports_s"
     assert benchmark.stage_of("docs:indicator_pages.produce_quality") == "pages_s"
     assert benchmark.stage_of("site:details.produce_detail_pages") == "detail_pages_s"
-    assert benchmark.stage_of("site:standards.produce_sitemap") == "exports_s"
+    assert benchmark.stage_of("site:sitemap.produce_sitemap") == "exports_s"
 
 
 def test_a_failed_build_still_reports_the_stages_it_ran(data_dir: Path, tmp_path: Path) -> None:

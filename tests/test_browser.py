@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from achats_ouverts import hosting
-from achats_ouverts.building import build
+from achats_ouverts.building import build, hosting
 from achats_ouverts.settings import Settings
 from tests import browser, injection
 from tests.support import DATA, ROOT, make_complete_data_dir

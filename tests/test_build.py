@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from achats_ouverts.building import build
+from achats_ouverts.building.postchecks import Finding
 from achats_ouverts.errors import BuildError
-from achats_ouverts.postchecks import Finding
 from achats_ouverts.settings import Settings
 from tests.support import DATA, ROOT, make_complete_data_dir
 

@@ -18,8 +18,10 @@ from frictionless import Package, Resource, Schema
 from stdnum.be import vat as be_vat
 from stdnum.fr import siret
 
-from achats_ouverts import config, contracts, cpv, datafolder, demo
+from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import config, schemas, writing
+from achats_ouverts.tools import demo
 from tests.support import reference_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +88,7 @@ def errors_of(report: Any) -> list[tuple[Any, ...]]:
 
 def validate_package(descriptor: Path) -> list[tuple[Any, ...]]:
     report = Package(str(descriptor)).validate(limit_errors=0)
-    assert len(report.tasks) == len(contracts.DATASETS)
+    assert len(report.tasks) == len(schemas.DATASETS)
     for task in report.tasks:
         assert not task.warnings, task.warnings
     return errors_of(report)
@@ -116,7 +118,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def t(demo_dir: Path) -> dict[str, pd.DataFrame]:
-    return {ds.name: read(demo_dir / ds.path) for ds in contracts.DATASETS}
+    return {ds.name: read(demo_dir / ds.path) for ds in schemas.DATASETS}
 
 
 @pytest.fixture(scope="module")
@@ -164,15 +166,15 @@ def test_hand_written_configuration_is_left_alone(tmp_path: Path) -> None:
 
 def test_streaming_writer_writes_the_same_bytes(tmp_path: Path) -> None:
     data = demo.generate()
-    for ds in contracts.DATASETS:
-        datafolder.write_csv(tmp_path / "a.csv", ds.field_names, data.rows(ds.name))
+    for ds in schemas.DATASETS:
+        writing.write_csv(tmp_path / "a.csv", ds.field_names, data.rows(ds.name))
         demo.write_csv_streaming(tmp_path / "b.csv", ds.field_names, data.rows(ds.name))
         assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
 def test_rows_follow_the_schema_column_order(demo_dir: Path) -> None:
     data = demo.generate()
-    for ds in contracts.DATASETS:
+    for ds in schemas.DATASETS:
         header = (demo_dir / ds.path).read_text(encoding="utf-8").split("\n", 1)[0]
         assert header == ",".join(ds.field_names)
         assert {len(row) for row in data.rows(ds.name)} == {len(ds.field_names)}
@@ -182,7 +184,7 @@ def test_package_says_the_data_are_fictitious(demo_dir: Path) -> None:
     package = json.loads((demo_dir / "datapackage.json").read_text(encoding="utf-8"))
     assert "FICTIVES" in package["title"]
     assert "FICTIF" in package["description"]
-    assert [r["name"] for r in package["resources"]] == [ds.name for ds in contracts.DATASETS]
+    assert [r["name"] for r in package["resources"]] == [ds.name for ds in schemas.DATASETS]
 
 
 # --- Validity against the Table Schemas ---------------------------------------------------------
@@ -206,7 +208,7 @@ def test_validation_catches_a_broken_reference(demo_dir: Path, tmp_path: Path) -
 
 def test_examples_are_valid_on_their_own(demo_dir: Path) -> None:
     examples = demo_dir / "schemas" / "exemples"
-    for ds in contracts.DATASETS:
+    for ds in schemas.DATASETS:
         assert 3 <= len(read(examples / ds.path)) <= 5, ds.name
         schema = schema_of(demo_dir, ds.name, foreign_keys=False)
         report = Resource(path=ds.path, basepath=str(examples), schema=schema).validate(
@@ -225,12 +227,12 @@ def test_examples_hold_together_as_a_package(demo_dir: Path) -> None:
             basepath=str(examples),
             schema=schema_of(demo_dir, ds.name, foreign_keys=True),
         )
-        for ds in contracts.DATASETS
+        for ds in schemas.DATASETS
     ]
     report = Package(resources=resources, basepath=str(examples)).validate(limit_errors=0)
     errors = errors_of(report)
     assert errors == [], errors[:10]
-    rows = {ds.name: read(examples / ds.path) for ds in contracts.DATASETS}
+    rows = {ds.name: read(examples / ds.path) for ds in schemas.DATASETS}
     suppliers = set(
         zip(
             rows["titulaires"].titulaire_typeIdentifiant,
@@ -267,7 +269,7 @@ def test_contract_count_must_be_positive() -> None:
 def test_every_date_stays_before_an_earlier_reference_date() -> None:
     reference = date(2025, 6, 30)
     data = demo.generate(contracts=800, reference_date=reference)
-    names = contracts.dataset("marches").field_names
+    names = schemas.dataset("marches").field_names
     notified = [day(row[names.index("dateNotification")]) for row in data.rows("marches")]
     published = [day(row[names.index("datePublicationDonnees")]) for row in data.rows("marches")]
     assert len(notified) == 800

@@ -20,8 +20,8 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from achats_ouverts import cli, hosting, postchecks
-from achats_ouverts.building import build
+from achats_ouverts import cli
+from achats_ouverts.building import build, hosting, postchecks
 from achats_ouverts.settings import Settings
 from tests.browser import read_host_headers
 from tests.support import ROOT, make_complete_data_dir

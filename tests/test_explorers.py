@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from achats_ouverts import aggregates, contracts, details, entities, explorers
 from achats_ouverts.building import build
-from achats_ouverts.loading import Data, load
-from achats_ouverts.output import path_segment
-from achats_ouverts.rendering import render
+from achats_ouverts.datafolder import schemas
+from achats_ouverts.model import Data, aggregates, load
+from achats_ouverts.output import path_segment, render
+from achats_ouverts.pages import details, entities, explorers
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import validate
 from tests.explorer_support import (
@@ -245,7 +245,7 @@ def test_contract_page_context(data: Data, directory: details.Directory) -> None
     assert page.cpv is not None
     assert page.cpv.href == "../../cpv/60/"
     fields = {f.titre: f.valeur for f in page.champs}
-    every = {f["name"]: f["title"] for f in contracts.dataset("marches").fields}
+    every = {f["name"]: f["title"] for f in schemas.dataset("marches").fields}
     assert len(every) == 30
     assert set(fields) == {t for n, t in every.items() if n not in details.SHOWN_ABOVE}
     assert "Montant en euros HT" not in fields, "the summary shows it, to the cent"
@@ -477,7 +477,7 @@ def test_fast_number_formats_are_babels() -> None:
 
     from babel.numbers import format_currency, format_decimal
 
-    from achats_ouverts.rendering import euros, number
+    from achats_ouverts.output.rendering import euros, number
 
     draw = random.Random(5)
     values = [0.0, 0.05, 0.15, 2.5, 3.5, 12.35, 99.95, 2.675, 1e-9, 1234567.5]

@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from achats_ouverts import aggregates, explorers
 from achats_ouverts.building import build
-from achats_ouverts.output import path_segment
-from achats_ouverts.rendering import euros, french_date
+from achats_ouverts.model import aggregates
+from achats_ouverts.output import euros, french_date, path_segment
+from achats_ouverts.pages import explorers
 from achats_ouverts.settings import Settings
 from tests import browser
 from tests.explorer_support import CONTRACTS, make_explorer_data

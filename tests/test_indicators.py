@@ -8,16 +8,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from achats_ouverts import config, contracts, indicators, loading
 from achats_ouverts import vocabulary as v
-from achats_ouverts.config import Action, Axis, Indicator, Policy
+from achats_ouverts.datafolder import config, schemas
+from achats_ouverts.datafolder.config import Action, Axis, Indicator, Policy
+from achats_ouverts.model import indicators, loading
 from tests.support import CONTRACT, DATA, SUPPLIER_ROW
 
 REFERENCE = date(2024, 12, 31)
 
 
 def text_frame(name: str, rows: list[dict[str, str]]) -> pd.DataFrame:
-    ds = contracts.dataset(name)
+    ds = schemas.dataset(name)
     frame = pd.DataFrame(
         [[row.get(f, "") for f in ds.field_names] for row in rows],
         columns=list(ds.field_names),
@@ -28,7 +29,7 @@ def text_frame(name: str, rows: list[dict[str, str]]) -> pd.DataFrame:
 
 
 def typed(name: str, rows: list[dict[str, str]]) -> pd.DataFrame:
-    frame = loading.typed_frame(text_frame(name, rows), contracts.dataset(name))
+    frame = loading.typed_frame(text_frame(name, rows), schemas.dataset(name))
     return loading.with_contract_columns(frame) if name == "marches" else frame
 
 

@@ -225,14 +225,15 @@ def test_a_sheet_past_the_spreadsheet_row_limit_continues_on_another(
 ) -> None:
     import pandas as pd
 
-    from achats_ouverts import contracts, formats
-    from achats_ouverts.loading import typed_frame
+    from achats_ouverts.datafolder import schemas
+    from achats_ouverts.exports import tables
+    from achats_ouverts.model.loading import typed_frame
     from tests.support import SERVICE
 
-    ds = contracts.dataset("services")
+    ds = schemas.dataset("services")
     text = pd.DataFrame([{**SERVICE, "service_id": f"s{i}"} for i in range(5)])
-    monkeypatch.setattr(formats, "XLSX_MAX_ROWS", 3)
-    formats.write_xlsx(tmp_path / "x.xlsx", [(ds, text, typed_frame(text, ds))])
+    monkeypatch.setattr(tables, "XLSX_MAX_ROWS", 3)
+    tables.write_xlsx(tmp_path / "x.xlsx", [(ds, text, typed_frame(text, ds))])
     workbook = openpyxl.load_workbook(tmp_path / "x.xlsx")
     assert workbook.sheetnames == ["services", "services (2)", "services (3)"]
     ids = [r[0] for s in workbook.worksheets for r in s.iter_rows(min_row=2, values_only=True)]
@@ -268,10 +269,10 @@ def test_the_archive_holds_everything_and_is_deterministic(
 
 
 def test_each_dataset_has_a_dictionary_page_from_its_schema(rich: tuple[Path, Path]) -> None:
-    from achats_ouverts import contracts
+    from achats_ouverts.datafolder import schemas
 
     _data, site = rich
-    for ds in contracts.DATASETS:
+    for ds in schemas.DATASETS:
         html = (site / "donnees" / ds.name / "index.html").read_text(encoding="utf-8")
         for field in ds.fields:
             assert f'id="champ-{field["name"]}"' in html
@@ -522,11 +523,11 @@ def test_the_sitemap_lists_every_page(rich: tuple[Path, Path]) -> None:
 def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     tmp_path: Path,
 ) -> None:
-    from achats_ouverts import standards
-    from achats_ouverts.loading import load
-    from achats_ouverts.output import BuildContext
+    from achats_ouverts.exports import standards
+    from achats_ouverts.model.loading import load
+    from achats_ouverts.output.context import BuildContext
     from achats_ouverts.settings import Limits
-    from achats_ouverts.validation import validate
+    from achats_ouverts.validation.runner import validate
     from tests.support import make_data_dir
 
     data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None))
@@ -680,10 +681,11 @@ def read_json_bytes(content: bytes) -> Any:
 def test_json_lines_escape_text_and_keep_numbers_exact() -> None:
     import pandas as pd
 
-    from achats_ouverts import contracts, formats
-    from achats_ouverts.loading import typed_frame
+    from achats_ouverts.datafolder import schemas
+    from achats_ouverts.exports import tables
+    from achats_ouverts.model.loading import typed_frame
 
-    ds = contracts.dataset("indicateurs-declares")
+    ds = schemas.dataset("indicateurs-declares")
     text = pd.DataFrame(
         {
             "indicateur_id": ["delai-paiement", "heures"],
@@ -693,7 +695,7 @@ def test_json_lines_escape_text_and_keep_numbers_exact() -> None:
             "commentaire": ["", "x"],
         }
     )
-    lines = formats.json_lines(text, typed_frame(text, ds), ds).to_pylist()
+    lines = tables.json_lines(text, typed_frame(text, ds), ds).to_pylist()
     rows = [json.loads(line) for line in lines]
     assert rows[0] == {
         "indicateur_id": "delai-paiement",
@@ -714,9 +716,9 @@ def test_decp_json_imports_back_to_the_same_contracts(
     pytest.importorskip("achats_ouverts.importing")
     import pandas as pd
 
-    from achats_ouverts import contracts
     from achats_ouverts.cli import run
-    from achats_ouverts.loading import typed_frame
+    from achats_ouverts.datafolder import schemas
+    from achats_ouverts.model.loading import typed_frame
 
     data, site = rich
     target = tmp_path / "importe"
@@ -725,7 +727,7 @@ def test_decp_json_imports_back_to_the_same_contracts(
 
     def table(folder: Path, name: str) -> pd.DataFrame:
         text = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
-        return typed_frame(text, contracts.dataset(name)).reset_index(drop=True)
+        return typed_frame(text, schemas.dataset(name)).reset_index(drop=True)
 
     records = read(site / "donnees" / "decp.json")["marches"]["marche"]
     exported = [r["acheteur"]["id"] + r["id"] for r in records]
@@ -765,7 +767,7 @@ def test_the_publication_pages_have_no_accessibility_violation(
 def test_the_departement_of_a_place_of_execution() -> None:
     import pandas as pd
 
-    from achats_ouverts.aggregates import execution_departement
+    from achats_ouverts.model.aggregates import execution_departement
 
     cases = [
         ("59350", "Code commune", "59"),

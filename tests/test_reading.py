@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from achats_ouverts import contracts
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import validate
 from tests.support import CONTRACT, contract
 
-FIELDS = contracts.dataset("marches").field_names
+FIELDS = schemas.dataset("marches").field_names
 
 
 def marches_bytes(

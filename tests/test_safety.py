@@ -12,10 +12,10 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from achats_ouverts import postchecks
-from achats_ouverts.building import build, mkdocs_config
+from achats_ouverts.building import postchecks
+from achats_ouverts.building.build import build, mkdocs_config
 from achats_ouverts.errors import BuildError
-from achats_ouverts.loading import load
+from achats_ouverts.model import load
 from achats_ouverts.settings import Settings, theme_scripts_dir
 from achats_ouverts.validation import validate
 from tests import injection
@@ -330,7 +330,7 @@ def test_a_protocol_relative_link_is_refused(tmp_path: Path) -> None:
 
 def test_front_matter_carries_titles_escaped_and_as_plain_yaml_strings() -> None:
     """MkDocs renders front matter unescaped: `ctx.page()` titles are HTML-escaped first."""
-    from achats_ouverts.rendering import front_matter
+    from achats_ouverts.output.rendering import front_matter
 
     text = front_matter(injection.PAYLOAD, description=injection.ID_PAYLOAD)
     meta = yaml.safe_load(text.split("---")[1])

@@ -15,12 +15,11 @@ from unittest import mock
 
 import pytest
 
-from achats_ouverts import details, postchecks, site
-from achats_ouverts.building import build
+from achats_ouverts.building import build, postchecks
 from achats_ouverts.cli import run
 from achats_ouverts.errors import BuildError
-from achats_ouverts.loading import load
-from achats_ouverts.output import (
+from achats_ouverts.model import load
+from achats_ouverts.output.context import (
     DETAIL_START,
     BuildContext,
     Pending,
@@ -28,6 +27,7 @@ from achats_ouverts.output import (
     in_other_process,
     path_segment,
 )
+from achats_ouverts.pages import details, producers
 from achats_ouverts.report import Report
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
@@ -206,7 +206,7 @@ def test_detail_pages_written_by_two_processes_are_those_of_one(tmp_path: Path) 
         ctx = BuildContext(data, Report(), tmp_path / "docs", tmp_path / "f", site_dir)
         ctx.shells = {
             s: Shell(s, "<html><title>AO-TITRE-A7F3C9</title>", "</html>")
-            for s in site.SHELL_SECTIONS
+            for s in producers.SHELL_SECTIONS
         }
         serial = mock.patch.object(details, "in_other_process", Serial)
         with mock.patch.object(details, "PAGE_CHUNK", 2), serial if not fork else nullcontext():

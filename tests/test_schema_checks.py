@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 from stdnum.fr import siret as stdnum_siret
 
-from achats_ouverts import checks, contracts, demo, schema_checks
-from achats_ouverts.reading import Table, read_table
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import validate
+from achats_ouverts.tools import demo
+from achats_ouverts.validation import checks, table_schema, validate
+from achats_ouverts.validation.reading import Table, read_table
 from tests.support import DATA, make_data_dir, write_table
 
 CONSTRAINT = re.compile(r'constraint "(\w+)"')
@@ -63,7 +64,7 @@ def corpus(target: Path) -> Path:
     """Every dataset: the valid example rows, then one copy of its first row per bad value."""
     examples = demo.example_tables()
     tables: dict[str, list[dict[str, str]]] = {}
-    for ds in contracts.DATASETS:
+    for ds in schemas.DATASETS:
         rows = [dict(zip(ds.field_names, row, strict=True)) for row in examples[ds.name]]
         base = rows[0]
         for field in ds.fields:
@@ -92,7 +93,7 @@ def test_every_field_rule_gives_what_frictionless_gives(tmp_path: Path) -> None:
     assert {"type-error", "constraint-error", "unique-error", "primary-key"} <= kinds
     used = {
         name
-        for ds in contracts.DATASETS
+        for ds in schemas.DATASETS
         for field in ds.fields
         for name in field.get("constraints", {})
         if name != "unique"
@@ -104,9 +105,9 @@ def test_every_field_rule_gives_what_frictionless_gives(tmp_path: Path) -> None:
         if e.type == "constraint-error"
     }
     assert used == broken, "every constraint the schemas use is broken at least once"
-    formats = {f.get("format") for ds in contracts.DATASETS for f in ds.fields} - {None}
+    formats = {f.get("format") for ds in schemas.DATASETS for f in ds.fields} - {None}
     typed = {
-        contracts.dataset(name).field(e.field_name or "").get("format")
+        schemas.dataset(name).field(e.field_name or "").get("format")
         for name, errors in found.items()
         for e in errors
         if e.type == "type-error"
@@ -114,16 +115,16 @@ def test_every_field_rule_gives_what_frictionless_gives(tmp_path: Path) -> None:
     assert formats <= typed, "every format is broken at least once"
 
 
-def schema_errors(data_dir: Path) -> dict[str, list[schema_checks.SchemaError]]:
-    tables = {ds.name: read_table(data_dir / ds.path, ds, Limits()) for ds in contracts.DATASETS}
-    return schema_checks.check(tables)
+def schema_errors(data_dir: Path) -> dict[str, list[table_schema.SchemaError]]:
+    tables = {ds.name: read_table(data_dir / ds.path, ds, Limits()) for ds in schemas.DATASETS}
+    return table_schema.check(tables)
 
 
 def test_repeated_keys_and_broken_references(tmp_path: Path) -> None:
     examples = demo.example_tables()
     rows = {
         ds.name: [dict(zip(ds.field_names, r, strict=True)) for r in examples[ds.name]]
-        for ds in contracts.DATASETS
+        for ds in schemas.DATASETS
     }
     marches = rows["marches"]
     marches += [marches[0], {**marches[1], "acheteur_service_id": "inconnu"}, marches[0]]
@@ -157,7 +158,7 @@ def test_repeated_keys_and_broken_references(tmp_path: Path) -> None:
 
 def test_rows_of_the_wrong_width_blank_lines_and_windows_1252(tmp_path: Path) -> None:
     data_dir = make_data_dir(tmp_path / "d")
-    ds = contracts.dataset("services")
+    ds = schemas.dataset("services")
     lines = [
         ",".join(ds.field_names),
         "lycees,Direction des lycées,Texte",
@@ -185,7 +186,7 @@ def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
     tmp_path: Path,
 ) -> None:
     data_dir = make_data_dir(tmp_path / "d")
-    ds = contracts.dataset("services")
+    ds = schemas.dataset("services")
     names = list(reversed(ds.field_names))
     write = data_dir / ds.path
     write.write_text(",".join(names) + "\n,Direction des lycées,lycees\n", encoding="utf-8")
@@ -290,7 +291,7 @@ def reference_cells(table: Table) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("name", ["marches", "achats-a-venir", "indicateurs-declares"])
 def test_cell_check_fast_paths_equal_the_plain_definitions(tmp_path: Path, name: str) -> None:
-    ds = contracts.dataset(name)
+    ds = schemas.dataset(name)
     rows = [dict.fromkeys(ds.field_names, value) for value in TRICKY]
     path = write_table(tmp_path, name, rows)
     table = read_table(path, ds, Limits())

@@ -1,12 +1,20 @@
 """Achats ouverts: a French public buyer's procurement data as a static, accessible open-data site.
 
-Layering rule: data flows one way, and a module imports only the stages before it:
-settings, report, errors -> vocabulary, contracts, cpv, config -> reading -> checks, schema_checks
--> validation -> loading -> aggregates, formats -> indicators, quality -> rendering -> charts
--> output -> pages -> indicator_pages, details -> entities -> explorers -> standards -> feeds
--> changelog -> downloads -> site -> postchecks -> hosting -> building -> benchmark -> cli.
-`importing` is a side entrance that turns buyers' files into a data folder: it imports only
-settings, report, errors, vocabulary, contracts, cpv, config and datafolder; only cli imports it.
+The package is cut by stage; data flows one way and a stage imports only the stages below it:
+
+    cli                      the command line (thin: options, messages, exit codes)
+    tools                    outside the pipeline: demo data generator, benchmark
+    building                 build, check and publish a site atomically
+    pages                    one producer per section of the site
+    output | exports         the kit every page shares | the files other tools read
+    model                    typed tables, aggregates, indicators, quality
+    validation | importing   is a folder fit to publish? | buyers' files into a folder
+    datafolder               the data folder's schemas and configuration
+
+The modules at this level are shared by every stage and import none: `settings` (paths and
+limits), `report` (problems found), `errors` (the exception hierarchy), `vocabulary` (the DECP
+vocabulary and legal constants) and `cpv` (the CPV nomenclature). The rule is an import-linter
+contract (`[tool.importlinter]` in pyproject.toml) checked by `make test`.
 """
 
 __version__ = "0.1.0"

@@ -13,9 +13,9 @@ from typing import Any
 
 import click
 
-from achats_ouverts import datafolder
+from achats_ouverts.datafolder import writing
 from achats_ouverts.errors import AchatsOuvertsError, DataError, UsageError
-from achats_ouverts.importing.sources import FORMATS
+from achats_ouverts.importing import FORMATS
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import Progress, validate
 
@@ -190,7 +190,7 @@ def build_command(
     nomenclature_cpv: Path | None,
 ) -> None:
     """Valider les données et construire le site statique."""
-    from achats_ouverts.building import build
+    from achats_ouverts.building.build import build
 
     check_data_dir(data_dir)
     settings = Settings(
@@ -216,8 +216,8 @@ def build_command(
 def schemas_command(data_dir: Path) -> None:
     """Écrire les schémas (Table Schema) et le datapackage.json de l'outil dans un dossier."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    datafolder.write_schemas(data_dir)
-    datafolder.write_data_package(
+    writing.write_schemas(data_dir)
+    writing.write_data_package(
         data_dir,
         "achats-publics",
         "Achats publics",

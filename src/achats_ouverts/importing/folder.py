@@ -21,8 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from achats_ouverts import contracts, datafolder
-from achats_ouverts.config import POLICY_FILE, PUBLISHER_FILE
+from achats_ouverts.datafolder import POLICY_FILE, PUBLISHER_FILE, schemas, writing
 from achats_ouverts.importing.records import SupplierInfo
 
 CONTRACT_TABLES = ("marches", "marches-titulaires", "modifications", "titulaires")
@@ -100,7 +99,7 @@ class Staging:
         self.work.mkdir()
         self.tables = {
             name: TableWriter(
-                self.path / contracts.dataset(name).path, contracts.dataset(name).field_names
+                self.path / schemas.dataset(name).path, schemas.dataset(name).field_names
             )
             for name in CONTRACT_TABLES
             if name != "titulaires"
@@ -160,7 +159,7 @@ def read_existing_suppliers(path: Path) -> list[SupplierInfo] | None:
     """The rows of an existing titulaires.csv, or None when it cannot be read as expected."""
     if not path.is_file():
         return []
-    fields = contracts.dataset("titulaires").field_names
+    fields = schemas.dataset("titulaires").field_names
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -181,8 +180,8 @@ def write_suppliers(
         info = imported[key]
         rows[key] = rows[key].merged(info) if key in rows else info
     table = TableWriter(
-        staging.path / contracts.dataset("titulaires").path,
-        contracts.dataset("titulaires").field_names,
+        staging.path / schemas.dataset("titulaires").path,
+        schemas.dataset("titulaires").field_names,
     )
     try:
         for info in rows.values():
@@ -335,20 +334,20 @@ def write_skeleton(staging: Staging, publisher: str, policy: str) -> None:
     those that are missing."""
     target = staging.data_dir
     for name in OTHER_TABLES:
-        ds = contracts.dataset(name)
+        ds = schemas.dataset(name)
         if not (target / ds.path).exists():
-            datafolder.write_csv(staging.path / ds.path, ds.field_names, [])
+            writing.write_csv(staging.path / ds.path, ds.field_names, [])
     if not (target / PUBLISHER_FILE).exists():
-        datafolder.write_text_atomic(staging.path / PUBLISHER_FILE, publisher)
+        writing.write_text_atomic(staging.path / PUBLISHER_FILE, publisher)
     if not (target / POLICY_FILE).exists():
-        datafolder.write_text_atomic(staging.path / POLICY_FILE, policy)
-    for ds in contracts.DATASETS:
+        writing.write_text_atomic(staging.path / POLICY_FILE, policy)
+    for ds in schemas.DATASETS:
         if not (target / ds.schema_path).exists():
-            datafolder.write_text_atomic(
-                staging.path / ds.schema_path, datafolder.json_text(contracts.table_schema(ds))
+            writing.write_text_atomic(
+                staging.path / ds.schema_path, writing.json_text(schemas.table_schema(ds))
             )
     if not (target / "datapackage.json").exists():
-        datafolder.write_data_package(
+        writing.write_data_package(
             staging.path,
             "achats-publics",
             "Achats publics",

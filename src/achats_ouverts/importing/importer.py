@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from achats_ouverts import __version__
-from achats_ouverts.config import PUBLISHER_FILE
+from achats_ouverts.datafolder import PUBLISHER_FILE
 from achats_ouverts.errors import UsageError
 from achats_ouverts.importing import decp2019, decp2022, folder, inhouse, tabular
 from achats_ouverts.importing import normalise as n

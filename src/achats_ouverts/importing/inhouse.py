@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from achats_ouverts import contracts
-from achats_ouverts.config import LocatedYaml, load_located_yaml
+from achats_ouverts.datafolder import LocatedYaml, load_located_yaml, schemas
 from achats_ouverts.errors import UsageError
 from achats_ouverts.importing import normalise as n
 from achats_ouverts.importing.records import Event
@@ -35,7 +34,7 @@ FIELDS = (*CONTRACT_COLUMNS, *SUPPLIER_COLUMNS, *BUYER_COLUMNS)
 NUMBER_FIELDS = tuple(
     name
     for name in CONTRACT_COLUMNS
-    if contracts.dataset("marches").field(name)["type"] in ("number", "integer")
+    if schemas.dataset("marches").field(name)["type"] in ("number", "integer")
 )
 DATE_FIELDS = ("dateNotification", "datePublicationDonnees")
 DELIMITER_WORDS = {"tabulation": "\t", "tab": "\t", "\\t": "\t"}

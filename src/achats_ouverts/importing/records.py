@@ -14,13 +14,14 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from achats_ouverts import contracts, cpv
+from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.importing import normalise as n
 
-MARCHES_FIELDS = contracts.dataset("marches").field_names
-MODIFICATIONS_FIELDS = contracts.dataset("modifications").field_names
-SUPPLIER_FIELDS = contracts.dataset("titulaires").field_names
+MARCHES_FIELDS = schemas.dataset("marches").field_names
+MODIFICATIONS_FIELDS = schemas.dataset("modifications").field_names
+SUPPLIER_FIELDS = schemas.dataset("titulaires").field_names
 UID_MAX = 64
 
 REJECTION = "rejet"

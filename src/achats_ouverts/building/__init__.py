@@ -1,0 +1,13 @@
+"""Building: from a validated folder to a published site, never half-built.
+
+Modules:
+- `build`: validate, load, run the producers and MkDocs into a staging folder, check, publish by
+  an atomic swap;
+- `postchecks`: the checks on the built site (links, outside resources, row counts, the safety
+  scan for scripts that came from the data);
+- `hosting`: the HTTP headers for static hosts (`_headers`, `.htaccess`, `_nginx.conf`).
+"""
+
+from achats_ouverts.building.build import BuildResult, Stopwatch, build
+
+__all__ = ["BuildResult", "Stopwatch", "build"]

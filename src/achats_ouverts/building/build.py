@@ -1,0 +1,332 @@
+"""Build the site: validate, load, generate pages into a build folder, run MkDocs into a staging
+folder, write detail pages and files, check, then publish by an atomic swap.
+
+The output folder is never written to directly: if anything fails, it keeps the previous site byte
+for byte and the staging area is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import html
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
+from time import perf_counter, process_time
+from typing import Any
+
+import yaml
+
+from achats_ouverts.building import hosting, postchecks
+from achats_ouverts.errors import BuildError, DataError
+from achats_ouverts.model import Data, load
+from achats_ouverts.output import (
+    DETAIL_START,
+    SHELL_DIR,
+    BuildContext,
+    read_shell,
+    shell_markdown,
+)
+from achats_ouverts.pages import producers
+from achats_ouverts.report import Report
+from achats_ouverts.settings import Settings, theme_scripts_dir
+from achats_ouverts.validation import Progress, quiet, validate
+
+STAGING_PREFIX = ".achats-ouverts-"
+
+
+@dataclass
+class BuildResult:
+    output_dir: Path
+    report: Report
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage, in build order: `validate`, `load`, `docs:<producer>`, `mkdocs`,
+    `site:<producer>`, `merge`, `postchecks`, `hosting`, `publish` (what `scripts/bench.py`
+    reports)."""
+
+
+class Stopwatch:
+    """Seconds per stage of a build, recorded in order: wall-clock time in `timings`, CPU time of
+    this process in `cpu` (which other processes on the machine do not inflate). Measuring never
+    changes what the build does."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started, cpu = perf_counter(), process_time()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + perf_counter() - started
+            self.cpu[name] = self.cpu.get(name, 0.0) + process_time() - cpu
+
+
+def producer_name(produce: producers.Producer) -> str:
+    """`module.function` of a producer, e.g. `downloads.produce_data_page`."""
+    return f"{produce.__module__.rsplit('.', 1)[-1]}.{produce.__name__}"
+
+
+# --- MkDocs -------------------------------------------------------------------------------------
+
+
+def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml with paths and the publisher's identity filled in (escaped)."""
+    try:
+        config: dict[str, Any] = yaml.safe_load(settings.mkdocs_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(
+            f"{settings.mkdocs_file} : configuration MkDocs illisible ({exc})"
+        ) from exc
+    publisher = data.publisher
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    config["site_name"] = html.escape(f"Achats publics – {publisher.nom}", quote=True)
+    config["site_url"] = publisher.url_site
+    config["site_description"] = html.escape(
+        f"Marchés, achats à venir et politique d'achat de {publisher.nom} en données ouvertes",
+        quote=True,
+    )
+    config.pop("copyright", None)
+    theme = config.setdefault("theme", {})
+    if "custom_dir" in theme:
+        theme["custom_dir"] = str(settings.project_dir / theme["custom_dir"])
+    extra = config.setdefault("extra", {})
+    extra["ao"] = {
+        "demo": publisher.demo,
+        "editeur": publisher.nom,
+        "accessibilite": publisher.accessibilite.etat,
+    }
+    return config
+
+
+def theme_script_dirs(config: dict[str, Any]) -> tuple[Path, ...]:
+    """Templates whose inline scripts count as the theme's own: the theme's and the overrides'."""
+    custom = config.get("theme", {}).get("custom_dir")
+    return (theme_scripts_dir(), Path(custom)) if custom else (theme_scripts_dir(),)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path) -> None:
+    """Build with MkDocs in-process, strict: any warning fails the build."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    collector = _Collect()
+    previous = logger.level
+    logger.addHandler(collector)
+    logger.setLevel(logging.WARNING)
+    try:
+        config = load_config(str(config_file))
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        details = "; ".join(collector.messages[:10])
+        raise BuildError(f"MkDocs a échoué : {exc} {details}".strip()) from exc
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(previous)
+
+
+@contextlib.contextmanager
+def source_date(data: Data) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH from the data while MkDocs runs, unless the caller set it."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    moment = datetime.combine(data.reference_date, time(0, 0), tzinfo=UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+# --- Staging and publication --------------------------------------------------------------------
+
+
+def copy_site_sources(source: Path, docs_dir: Path) -> None:
+    """Hand-written pages and assets; theme overrides stay out (they are the theme's custom_dir)."""
+    shutil.copytree(
+        source,
+        docs_dir,
+        symlinks=False,
+        ignore=shutil.ignore_patterns("overrides"),
+        dirs_exist_ok=True,
+    )
+
+
+def merge_tree(source: Path, target: Path) -> int:
+    """Move every file of `source` into `target`, refusing to overwrite a page MkDocs built."""
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        destination = target / path.relative_to(source)
+        if destination.exists():
+            raise BuildError(
+                f"deux producteurs écrivent le même fichier : {destination.relative_to(target)}"
+            )
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(destination)
+        count += 1
+    return count
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result: int = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
+def publish(staged: Path, output: Path) -> None:
+    """Replace `output` by `staged` in one atomic step, then delete the old site."""
+    if not output.exists():
+        staged.rename(output)
+        return
+    if not output.is_dir():
+        raise BuildError(f"{output} existe et n'est pas un dossier : publication refusée")
+    if _exchange(staged, output):
+        shutil.rmtree(staged)
+        return
+    old = output.with_name(f"{STAGING_PREFIX}ancien-{output.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    output.rename(old)
+    staged.rename(output)
+    shutil.rmtree(old)
+
+
+# --- The build ----------------------------------------------------------------------------------
+
+
+def remove_shells(site_dir: Path) -> None:
+    """Shell pages are templates, not pages (the sitemap producer leaves them out too)."""
+    for section in producers.SHELL_SECTIONS:
+        shutil.rmtree(site_dir / section / SHELL_DIR, ignore_errors=True)
+
+
+def build(
+    settings: Settings,
+    progress: Progress = quiet,
+    extra_checks: tuple[postchecks.Check, ...] = (),
+    stopwatch: Stopwatch | None = None,
+) -> BuildResult:
+    """Validate and build `settings.data_dir` into `settings.output_dir`, atomically.
+
+    `stopwatch`, when given, receives the time of each stage as it ends (also on failure); the
+    result carries the same timings.
+    """
+    clock = stopwatch or Stopwatch()
+    with clock.stage("validate"):
+        validation = validate(settings.data_dir, settings.limits, settings.cpv_path, progress)
+    if not validation.ok:
+        raise DataError(validation.report)
+    with clock.stage("load"):
+        data = load(validation)
+    output = settings.output_dir.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
+    try:
+        docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
+        files_dir.mkdir()
+        previous = settings.previous_site or (output if output.is_dir() else None)
+        ctx = BuildContext(
+            data,
+            validation.report,
+            docs_dir,
+            files_dir,
+            site_dir,
+            previous,
+            contract_pages=settings.contract_pages,
+        )
+        progress("pages")
+        with clock.stage("docs:sources"):
+            copy_site_sources(settings.site_source_dir, docs_dir)
+            for section in producers.SHELL_SECTIONS:
+                shell = docs_dir / section / SHELL_DIR / "index.md"
+                shell.parent.mkdir(parents=True, exist_ok=True)
+                shell.write_text(shell_markdown(), encoding="utf-8")
+        for produce in producers.DOCS_STAGE:
+            with clock.stage(f"docs:{producer_name(produce)}"):
+                produce(ctx)
+        progress("MkDocs")
+        with clock.stage("mkdocs"):
+            config_file = work / "mkdocs.yml"
+            config = mkdocs_config(settings, data, docs_dir, site_dir)
+            config_file.write_text(
+                yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
+            with source_date(data):
+                run_mkdocs(config_file)
+            ctx.shells = {
+                section: read_shell(site_dir, section) for section in producers.SHELL_SECTIONS
+            }
+            remove_shells(site_dir)
+        progress("pages détaillées")
+        for produce in producers.SITE_STAGE:
+            with clock.stage(f"site:{producer_name(produce)}"):
+                produce(ctx)
+        with clock.stage("merge"):
+            files = merge_tree(files_dir, site_dir)
+        progress("vérifications")
+        with clock.stage("postchecks"):
+            expected = {name: len(frame) for name, frame in data.text.items()}
+            frames = tuple(
+                postchecks.Frame(section, DETAIL_START, shell.head_pattern(), shell.tail)
+                for section, shell in sorted(ctx.shells.items())
+            )
+            scan = postchecks.SafetyScan(
+                postchecks.theme_script_patterns(theme_script_dirs(config)), frames=frames
+            )
+            findings = postchecks.run(site_dir, expected, extra_checks, scan, frames)
+        if findings:
+            shown = "\n".join(f.line() for f in findings[:50])
+            more = f"\n… et {len(findings) - 50} autres" if len(findings) > 50 else ""
+            raise BuildError(
+                f"le site construit échoue à {len(findings)} vérification(s), rien n'est publié :"
+                f"\n{shown}{more}"
+            )
+        with clock.stage("hosting"):
+            hosting.write_host_files(site_dir, scan.inline_scripts, scan.style_attributes)
+        progress("publication")
+        with clock.stage("publish"):
+            publish(site_dir, output)
+            pages = sum(1 for _ in output.rglob("*.html"))
+        return BuildResult(
+            output, validation.report, pages=pages, files=files, timings=dict(clock.timings)
+        )
+    finally:
+        with clock.stage("cleanup"):
+            shutil.rmtree(work, ignore_errors=True)

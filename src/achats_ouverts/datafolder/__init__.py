@@ -1,0 +1,46 @@
+"""The data folder and its contracts: what a buyer's folder holds and how it must look.
+
+Modules:
+- `schemas`: the Table Schemas of every dataset and the Data Package that lists them (the single
+  source of column names, types, constraints and French descriptions);
+- `config`: the human-edited configuration, `editeur.yaml` (the publisher) and `politique.yaml`
+  (the purchasing policy), read with the line of every value;
+- `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data
+  Package into a folder.
+
+Every other stage reads the folder through these modules; this one imports only the shared
+modules at the top of the package.
+"""
+
+from achats_ouverts.datafolder import config, schemas, writing
+from achats_ouverts.datafolder.config import (
+    POLICY_FILE,
+    PUBLISHER_FILE,
+    Indicator,
+    LocatedYaml,
+    Policy,
+    Publisher,
+    load_located_yaml,
+    load_policy,
+    load_publisher,
+)
+from achats_ouverts.datafolder.schemas import Dataset
+from achats_ouverts.datafolder.writing import csv_text, json_text
+
+__all__ = [
+    "POLICY_FILE",
+    "PUBLISHER_FILE",
+    "Dataset",
+    "Indicator",
+    "LocatedYaml",
+    "Policy",
+    "Publisher",
+    "config",
+    "csv_text",
+    "json_text",
+    "load_located_yaml",
+    "load_policy",
+    "load_publisher",
+    "schemas",
+    "writing",
+]

@@ -1,0 +1,852 @@
+"""The indicator engine: a registry of named calculations over the loaded tables.
+
+Each calculation (the `calcul` of a computed indicator in politique.yaml) is a small pure function
+from `Tables` to one row per contract saying whether the contract is in the indicator's scope
+(`champ`), whether the fields it needs are known (`connu`), and what it adds to the numerator and
+to the denominator. A contract in scope whose fields are missing is excluded and counted
+(`exclus`), never read as "no". The same frame gives the value per year and per buying service,
+and the rows behind each number (`counted_rows`).
+
+Declared indicators come from the declared-values table. Everything here is pure: no I/O, no
+templates; results are frozen dataclasses of plain values, serialised by `document()` into
+`indicateurs.json` and rendered by the pages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, Literal
+
+import pandas as pd
+
+from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import Indicator, Policy
+from achats_ouverts.model import aggregates
+
+Statistic = Literal["part", "moyenne", "mediane"]
+BASE_COLUMNS = ("champ", "connu", "numerateur", "denominateur")
+DIGITS: dict[str, int] = {"%": 1, "€": 0, "jours": 1, "nombre": 0, "heures": 0, "offres": 1}
+"""Display precision per unit; a target is met when the value rounded to it reaches the target."""
+NO_SERVICE = ""
+NO_SERVICE_LABEL = "Service non renseigné"
+
+
+# --- Inputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the calculations read: the typed contract tables and the publisher's territory."""
+
+    contracts: pd.DataFrame
+    contract_suppliers: pd.DataFrame
+    suppliers: pd.DataFrame
+    departements: tuple[str, ...]
+    region_code: str
+
+    @cached_property
+    def weights(self) -> pd.DataFrame:
+        """`aggregates.supplier_weights` aligned on the contracts (zeros for no supplier)."""
+        weights = aggregates.supplier_weights(
+            self.contract_suppliers, self.suppliers, self.departements, self.region_code
+        )
+        aligned = weights.reindex(self.contracts["uid"]).fillna(0)
+        aligned.index = self.contracts.index
+        return aligned.astype({"titulaires": "int64"})
+
+
+# --- Calculations -------------------------------------------------------------------------------
+
+
+def counted(
+    champ: pd.Series | bool,
+    connu: pd.Series,
+    numerateur: pd.Series,
+    denominateur: pd.Series | float,
+    **details: pd.Series,
+) -> pd.DataFrame:
+    """The per-contract frame every calculation returns (missing values in masks count as False)."""
+    index = connu.index
+    scope = (
+        pd.Series(champ, index=index, dtype=bool)
+        if isinstance(champ, bool)
+        else champ.fillna(False).astype(bool)
+    )
+    known = scope & connu.fillna(False).astype(bool)
+    frame = pd.DataFrame(
+        {
+            "champ": scope,
+            "connu": known,
+            "numerateur": numerateur.astype("float64").where(known, 0.0),
+            "denominateur": pd.Series(denominateur, index=index, dtype="float64").where(known, 0.0),
+        },
+        index=index,
+    )
+    for name, column in details.items():
+        frame[name] = column
+    return frame
+
+
+def flag_share(flags: pd.Series) -> pd.DataFrame:
+    """Share of True among contracts where the flag is known."""
+    return counted(True, flags.notna(), flags.fillna(False).astype(float), 1.0)
+
+
+def flag_amount_share(flags: pd.Series, amount: pd.Series) -> pd.DataFrame:
+    """Share of the amount of contracts where the flag is True, among those where it is known."""
+    known = flags.notna() & amount.notna()
+    weight = flags.fillna(False).astype(float)
+    return counted(True, known, amount * weight, amount)
+
+
+def is_true(column: pd.Series) -> pd.Series:
+    """A nullable boolean column as a flag: NA stays NA."""
+    return column.astype("boolean")
+
+
+def social_flags(contracts: pd.DataFrame) -> pd.Series:
+    """True where a social clause, criterion or reservation is declared; NA where empty."""
+    return aggregates.has_social_consideration(contracts)
+
+
+def reserved_flags(contracts: pd.DataFrame) -> pd.Series:
+    """True where the contract is reserved (« Marché réservé »); NA where the field is empty."""
+    col = contracts["considerationsSociales"]
+    result = pd.Series(pd.NA, index=contracts.index, dtype="boolean")
+    filled = col != ""
+    values = col[filled].str.split(v.MULTI_SEPARATOR, regex=False)
+    result[filled] = values.map(lambda items: "Marché réservé" in items).astype(bool)
+    return result
+
+
+def supplier_share(t: Tables, part: str, known: str, by_amount: bool) -> pd.DataFrame:
+    """Share of the suppliers' weight (`part`) among contracts whose suppliers are `known`
+    (equal split between co-suppliers), in number of contracts or in amount."""
+    w = t.weights
+    if not by_amount:
+        return counted(True, w[known] > 0, w[part], w[known], titulaires=w["titulaires"])
+    amount = t.contracts["montant"]
+    return counted(
+        True,
+        (w[known] > 0) & amount.notna(),
+        amount * w[part],
+        amount * w[known],
+        titulaires=w["titulaires"],
+    )
+
+
+def regional_count(t: Tables) -> pd.DataFrame:
+    return supplier_share(t, "poids_region", "poids_localisation_connue", by_amount=False)
+
+
+def regional_amount(t: Tables) -> pd.DataFrame:
+    return supplier_share(t, "poids_region", "poids_localisation_connue", by_amount=True)
+
+
+def sme_count(t: Tables) -> pd.DataFrame:
+    return supplier_share(t, "poids_pme", "poids_categorie_connue", by_amount=False)
+
+
+def sme_amount(t: Tables) -> pd.DataFrame:
+    return supplier_share(t, "poids_pme", "poids_categorie_connue", by_amount=True)
+
+
+def advance_share(t: Tables) -> pd.DataFrame:
+    return flag_share(is_true(t.contracts["attributionAvance"]))
+
+
+def advance_rate(t: Tables) -> pd.DataFrame:
+    """Mean rate among contracts with an advance: a granted advance with a rate of 0 or no rate
+    means "rate unknown" (DECP 2.0.2) and is excluded; so is an unknown attribution."""
+    granted = is_true(t.contracts["attributionAvance"])
+    rate = t.contracts["tauxAvance"]
+    scope = granted.fillna(True).astype(bool)
+    known = granted.fillna(False).astype(bool) & rate.notna() & (rate > 0)
+    return counted(scope, known, rate * 100, 1.0)
+
+
+def subcontracting_share(t: Tables) -> pd.DataFrame:
+    return flag_share(is_true(t.contracts["sousTraitanceDeclaree"]))
+
+
+def environment_count(t: Tables) -> pd.DataFrame:
+    return flag_share(aggregates.has_environmental_consideration(t.contracts))
+
+
+def environment_amount(t: Tables) -> pd.DataFrame:
+    flags = aggregates.has_environmental_consideration(t.contracts)
+    return flag_amount_share(flags, t.contracts["montant"])
+
+
+def environment_in(t: Tables, categories: tuple[str, ...]) -> pd.DataFrame:
+    """Among contracts of these purchase categories; a contract without CPV code may belong to
+    them, so it is in scope and excluded as unknown."""
+    category = t.contracts["categorie"]
+    flags = aggregates.has_environmental_consideration(t.contracts)
+    scope = category.isin(categories) | (category == "")
+    known = category.isin(categories) & flags.notna()
+    return counted(scope, known, flags.fillna(False).astype(float), 1.0)
+
+
+def environment_works(t: Tables) -> pd.DataFrame:
+    return environment_in(t, ("Travaux",))
+
+
+def environment_supplies_services(t: Tables) -> pd.DataFrame:
+    return environment_in(t, ("Fournitures", "Services"))
+
+
+def social_count(t: Tables) -> pd.DataFrame:
+    return flag_share(social_flags(t.contracts))
+
+
+def reserved_share(t: Tables) -> pd.DataFrame:
+    return flag_share(reserved_flags(t.contracts))
+
+
+def mean_offers(t: Tables) -> pd.DataFrame:
+    offers = t.contracts["offresRecues"].astype("Float64")
+    return counted(True, offers.notna(), offers.fillna(0), 1.0)
+
+
+def single_offer_share(t: Tables) -> pd.DataFrame:
+    offers = t.contracts["offresRecues"]
+    return counted(True, offers.notna(), (offers == 1).fillna(False).astype(float), 1.0)
+
+
+def innovative_share(t: Tables) -> pd.DataFrame:
+    return flag_share(is_true(t.contracts["marcheInnovant"]))
+
+
+def publication_delay(t: Tables) -> pd.DataFrame:
+    """Days from notification to publication; a publication dated before the notification is
+    incoherent and excluded."""
+    days = aggregates.publication_delay_days(t.contracts)
+    known = days.notna() & (days >= 0)
+    return counted(True, known, days.fillna(0), 1.0, delai_jours=days)
+
+
+def published_in_time(t: Tables) -> pd.DataFrame:
+    days = aggregates.publication_delay_days(t.contracts)
+    flags = aggregates.published_within_two_months(t.contracts)
+    known = flags.notna() & (days >= 0)
+    return counted(True, known, flags.fillna(False).astype(float), 1.0, delai_jours=days)
+
+
+def key_field_completeness(t: Tables) -> pd.DataFrame:
+    filled = aggregates.key_fields_filled(t.contracts, t.contract_suppliers)
+    total = len(filled.columns)
+    return counted(
+        True,
+        pd.Series(True, index=t.contracts.index),
+        filled.sum(axis=1).astype(float),
+        float(total),
+        champs_manquants=aggregates.missing_key_fields(filled),
+    )
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """A named calculation: what it reads, how rows combine, and the function."""
+
+    name: str
+    statistic: Statistic
+    fields: tuple[str, ...]
+    """Contract columns published with the rows counted (besides uid, year, service)."""
+    function: Callable[[Tables], pd.DataFrame]
+    reads: str
+    """The data read, in plain French, for the method shown on the indicator's page."""
+
+
+SUPPLIERS_READ = (
+    "les titulaires de chaque marché (marches-titulaires.csv) et, dans le référentiel des "
+    "entreprises (titulaires.csv), {what}"
+)
+LOCATION = SUPPLIERS_READ.format(
+    what="leur département (titulaire_departement_code) ou leur région"
+)
+CATEGORY = SUPPLIERS_READ.format(what="leur catégorie (titulaire_categorie)")
+ENVIRONMENT = "les considérations environnementales déclarées (considerationsEnvironnementales)"
+PUBLICATION = "la date de notification (dateNotification) et la date de publication des données "
+PUBLICATION += "(datePublicationDonnees)"
+REGISTRY: dict[str, Calculation] = {
+    c.name: c
+    for c in (
+        Calculation("part_entreprises_regionales_nombre", "part", (), regional_count, LOCATION),
+        Calculation(
+            "part_entreprises_regionales_montant",
+            "part",
+            ("montant",),
+            regional_amount,
+            "le montant du marché (montant), " + LOCATION,
+        ),
+        Calculation("part_pme_nombre", "part", (), sme_count, CATEGORY),
+        Calculation(
+            "part_pme_montant",
+            "part",
+            ("montant",),
+            sme_amount,
+            "le montant du marché (montant), " + CATEGORY,
+        ),
+        Calculation(
+            "part_avance",
+            "part",
+            ("attributionAvance",),
+            advance_share,
+            "l'attribution d'une avance (attributionAvance)",
+        ),
+        Calculation(
+            "taux_avance_moyen",
+            "moyenne",
+            ("attributionAvance", "tauxAvance"),
+            advance_rate,
+            "l'attribution d'une avance (attributionAvance) et son taux (tauxAvance)",
+        ),
+        Calculation(
+            "part_sous_traitance",
+            "part",
+            ("sousTraitanceDeclaree",),
+            subcontracting_share,
+            "la déclaration d'une sous-traitance (sousTraitanceDeclaree)",
+        ),
+        Calculation(
+            "part_environnement_nombre",
+            "part",
+            ("considerationsEnvironnementales",),
+            environment_count,
+            ENVIRONMENT,
+        ),
+        Calculation(
+            "part_environnement_montant",
+            "part",
+            ("montant", "considerationsEnvironnementales"),
+            environment_amount,
+            "le montant du marché (montant) et " + ENVIRONMENT,
+        ),
+        Calculation(
+            "part_environnement_travaux",
+            "part",
+            ("codeCPV", "considerationsEnvironnementales"),
+            environment_works,
+            "le code CPV (codeCPV), qui donne la catégorie d'achat, et " + ENVIRONMENT,
+        ),
+        Calculation(
+            "part_environnement_fournitures_services",
+            "part",
+            ("codeCPV", "considerationsEnvironnementales"),
+            environment_supplies_services,
+            "le code CPV (codeCPV), qui donne la catégorie d'achat, et " + ENVIRONMENT,
+        ),
+        Calculation(
+            "part_sociale_nombre",
+            "part",
+            ("considerationsSociales",),
+            social_count,
+            "les considérations sociales déclarées (considerationsSociales)",
+        ),
+        Calculation(
+            "part_marches_reserves",
+            "part",
+            ("considerationsSociales",),
+            reserved_share,
+            "les considérations sociales déclarées (considerationsSociales), "
+            "dont « Marché réservé »",
+        ),
+        Calculation(
+            "offres_moyennes",
+            "moyenne",
+            ("offresRecues",),
+            mean_offers,
+            "le nombre d'offres reçues (offresRecues)",
+        ),
+        Calculation(
+            "part_offre_unique",
+            "part",
+            ("offresRecues",),
+            single_offer_share,
+            "le nombre d'offres reçues (offresRecues)",
+        ),
+        Calculation(
+            "part_innovants",
+            "part",
+            ("marcheInnovant",),
+            innovative_share,
+            "la déclaration de marché innovant (marcheInnovant)",
+        ),
+        Calculation(
+            "delai_publication_median",
+            "mediane",
+            ("dateNotification", "datePublicationDonnees"),
+            publication_delay,
+            PUBLICATION,
+        ),
+        Calculation(
+            "part_publiee_2_mois",
+            "part",
+            ("dateNotification", "datePublicationDonnees"),
+            published_in_time,
+            PUBLICATION,
+        ),
+        Calculation(
+            "completude_champs",
+            "part",
+            (),
+            key_field_completeness,
+            "les 10 champs clés : "
+            + ", ".join(label for _, label in aggregates.KEY_FIELDS)
+            + " (présence d'au moins une ligne dans marches-titulaires.csv)",
+        ),
+    )
+}
+if tuple(REGISTRY) != v.CALCULS_INDICATEUR:  # pragma: no cover - guarded by a test too
+    raise RuntimeError("indicators.REGISTRY and vocabulary.CALCULS_INDICATEUR disagree")
+
+
+def evaluate(name: str, tables: Tables) -> pd.DataFrame:
+    """The per-contract frame of a registered calculation."""
+    return REGISTRY[name].function(tables)
+
+
+# --- Summaries ----------------------------------------------------------------------------------
+
+
+def group_keys(contracts: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "annee": contracts["annee"],
+            "service_id": contracts["acheteur_service_id"].fillna(NO_SERVICE).astype(str),
+        },
+        index=contracts.index,
+    )
+
+
+def summarise(
+    rows: pd.DataFrame, keys: pd.DataFrame, by: list[str], statistic: Statistic
+) -> pd.DataFrame:
+    """Per group: `valeur`, `numerateur`, `denominateur`, `marches` (contracts counted) and
+    `exclus` (contracts in scope whose fields are missing). Groups with nothing counted have no
+    value (NaN), never 0."""
+    frame = rows[list(BASE_COLUMNS)].join(keys[by])
+    frame = frame[frame["champ"] & frame[by].notna().all(axis=1)]
+    counted_rows = frame[frame["connu"]]
+    grouped = counted_rows.groupby(by, sort=True)
+    result = grouped.agg(
+        numerateur=("numerateur", "sum"),
+        denominateur=("denominateur", "sum"),
+        marches=("connu", "size"),
+    )
+    if statistic == "mediane":
+        result["mediane"] = grouped["numerateur"].median()
+    excluded = frame[~frame["connu"]].groupby(by, sort=True).size().rename("exclus")
+    result = result.join(excluded, how="outer")
+    result[["marches", "exclus"]] = result[["marches", "exclus"]].fillna(0).astype("int64")
+    result[["numerateur", "denominateur"]] = result[["numerateur", "denominateur"]].fillna(0.0)
+    positive = result["denominateur"] > 0
+    if statistic == "part":
+        result["valeur"] = (result["numerateur"] / result["denominateur"] * 100).where(positive)
+    elif statistic == "moyenne":
+        result["valeur"] = (result["numerateur"] / result["denominateur"]).where(positive)
+    else:
+        result["valeur"] = result["mediane"].where(result["marches"] > 0)
+    return result
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearValue:
+    """One year of an indicator: its value (None when nothing was measured) and target."""
+
+    annee: int
+    valeur: float | None
+    cible: float | None
+    marches: int | None = None
+    exclus: int | None = None
+    numerateur: float | None = None
+    denominateur: float | None = None
+    source: str = ""
+    commentaire: str = ""
+    a_venir: bool = False
+    partielle: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceSeries:
+    service_id: str
+    service_nom: str
+    annees: tuple[YearValue, ...]
+
+
+@dataclass(frozen=True)
+class Status:
+    """The latest value against the target that applies to it."""
+
+    valeur: YearValue | None
+    cible_annee: int | None
+    cible: float | None
+    atteinte: bool | None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    id: str
+    titre: str
+    unite: str
+    sens: str
+    type: str
+    calcul: str
+    statistique: str
+    methode: str
+    description: str
+    axes: tuple[str, ...]
+    actions: tuple[str, ...]
+    cibles: tuple[tuple[int, float], ...]
+    annees: tuple[YearValue, ...]
+    services: tuple[ServiceSeries, ...]
+    champs: tuple[str, ...]
+
+    @property
+    def computed(self) -> bool:
+        return self.type == "calculé"
+
+    @property
+    def status(self) -> Status:
+        return status(self)
+
+    def year(self, annee: int) -> YearValue | None:
+        return next((y for y in self.annees if y.annee == annee), None)
+
+
+def meets(value: float, target: float, unit: str, direction: str) -> bool:
+    shown = round(value, DIGITS.get(unit, 1))
+    return shown >= target if direction == "hausse" else shown <= target
+
+
+def status(result: IndicatorResult) -> Status:
+    measured = [y for y in result.annees if y.valeur is not None and not y.a_venir]
+    latest = measured[-1] if measured else None
+    targets = dict(result.cibles)
+    year = latest.annee if latest else None
+    if year is None:
+        upcoming = sorted(targets)
+    else:
+        upcoming = [year] if year in targets else sorted(y for y in targets if y > year)
+    if not upcoming:
+        return Status(latest, None, None, None)
+    target_year = upcoming[0]
+    target = targets[target_year]
+    met = (
+        meets(latest.valeur, target, result.unite, result.sens)
+        if latest is not None and latest.valeur is not None
+        else None
+    )
+    return Status(latest, target_year, target, met)
+
+
+def clean(value: float | None, digits: int = 6) -> float | None:
+    """A float rounded against binary noise; NaN becomes None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), digits)
+
+
+def indicator_years(contracts: pd.DataFrame, policy: Policy) -> tuple[int, ...]:
+    """Every year from the policy's start (or the first contract) to its end (or the last
+    contract, or the last target), with no gap: a year without contracts is shown as such."""
+    years = [policy.periode_debut, policy.periode_fin]
+    known = contracts["annee"].dropna()
+    if not known.empty:
+        years += [int(known.min()), int(known.max())]
+    for indicator in policy.indicateurs:
+        years += [year for year, _ in indicator.cibles]
+    years = [y for y in years if y > 0]
+    return tuple(range(min(years), max(years) + 1)) if years else ()
+
+
+def computed_series(
+    summary: pd.DataFrame, years: tuple[int, ...], indicator: Indicator, reference: date
+) -> tuple[YearValue, ...]:
+    records: dict[Any, dict[Any, Any]] = summary.to_dict("index")
+    by_year = {int(k): row for k, row in records.items()}
+    mediane = "mediane" in summary.columns
+    values = []
+    for year in years:
+        row = by_year.get(year)
+        values.append(
+            YearValue(
+                annee=year,
+                valeur=clean(row["valeur"]) if row is not None else None,
+                cible=indicator.target(year),
+                marches=int(row["marches"]) if row is not None else 0,
+                exclus=int(row["exclus"]) if row is not None else 0,
+                numerateur=None if row is None or mediane else clean(row["numerateur"]),
+                denominateur=None if row is None or mediane else clean(row["denominateur"]),
+                a_venir=year > reference.year,
+                partielle=year == reference.year and reference < date(year, 12, 31),
+            )
+        )
+    return tuple(values)
+
+
+def declared_series(
+    declared: pd.DataFrame, years: tuple[int, ...], indicator: Indicator, reference: date
+) -> tuple[YearValue, ...]:
+    rows = declared[declared["indicateur_id"] == indicator.id]
+    records: list[dict[Any, Any]] = rows.to_dict("records")
+    by_year = {int(r["annee"]): r for r in records}
+    span = sorted(set(years) | set(by_year))
+    values = []
+    for year in span:
+        row = by_year.get(year)
+        values.append(
+            YearValue(
+                annee=year,
+                valeur=clean(row["valeur"]) if row is not None else None,
+                cible=indicator.target(year),
+                source=str(row["source"]) if row is not None else "",
+                commentaire=str(row["commentaire"]) if row is not None else "",
+                a_venir=year > reference.year and row is None,
+            )
+        )
+    return tuple(values)
+
+
+def compute(
+    policy: Policy,
+    tables: Tables,
+    declared: pd.DataFrame,
+    services: pd.DataFrame,
+    reference: date,
+) -> tuple[IndicatorResult, ...]:
+    """Every indicator of the policy, in the policy's order."""
+    years = indicator_years(tables.contracts, policy)
+    keys = group_keys(tables.contracts)
+    names = dict(zip(services["service_id"], services["service_nom"], strict=True))
+    used = sorted(set(keys["service_id"]))
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for axis, action in policy.actions():
+        for ref in action.indicateurs:
+            owners.setdefault(ref, []).append((axis.id, action.id))
+    results = []
+    for indicator in policy.indicateurs:
+        service_series: list[ServiceSeries] = []
+        fields: tuple[str, ...] = ()
+        statistic: Statistic = "part"
+        if indicator.computed:
+            calculation = REGISTRY[indicator.calcul]
+            statistic, fields = calculation.statistic, calculation.fields
+            rows = calculation.function(tables)
+            overall = summarise(rows, keys, ["annee"], statistic)
+            series = computed_series(overall, years, indicator, reference)
+            per_service = summarise(rows, keys, ["service_id", "annee"], statistic)
+            empty = per_service.iloc[0:0].droplevel("service_id")
+            parts = {
+                str(service_id): part.droplevel("service_id")
+                for service_id, part in per_service.groupby(level="service_id", sort=True)
+            }
+            for service_id in used:
+                service_series.append(
+                    ServiceSeries(
+                        service_id,
+                        names.get(service_id, NO_SERVICE_LABEL),
+                        computed_series(parts.get(service_id, empty), years, indicator, reference),
+                    )
+                )
+        else:
+            series = declared_series(declared, years, indicator, reference)
+        own = owners.get(indicator.id, [])
+        results.append(
+            IndicatorResult(
+                id=indicator.id,
+                titre=indicator.titre,
+                unite=indicator.unite,
+                sens=indicator.sens,
+                type=indicator.type,
+                calcul=indicator.calcul,
+                statistique=statistic if indicator.computed else "",
+                methode=indicator.methode,
+                description=indicator.description,
+                axes=tuple(dict.fromkeys(axis for axis, _ in own)),
+                actions=tuple(action for _, action in own),
+                cibles=indicator.cibles,
+                annees=series,
+                services=tuple(service_series),
+                champs=fields,
+            )
+        )
+    return tuple(results)
+
+
+def counted_rows(name: str, tables: Tables, text: pd.DataFrame) -> pd.DataFrame:
+    """Exactly the contracts counted by a calculation, with the published text of the fields it
+    reads, what each adds to the numerator and the denominator, in the file's order."""
+    calculation = REGISTRY[name]
+    rows = calculation.function(tables)
+    keep = rows["connu"]
+    details = [c for c in rows.columns if c not in BASE_COLUMNS]
+    frame = pd.DataFrame(
+        {
+            "uid": text["uid"],
+            "annee": tables.contracts["annee"],
+            "acheteur_service_id": text["acheteur_service_id"],
+            **{name: text[name] for name in calculation.fields},
+            **{name: rows[name] for name in details},
+            "numerateur": rows["numerateur"],
+            "denominateur": rows["denominateur"],
+        },
+        index=rows.index,
+    )
+    return frame[keep]
+
+
+# --- Machine-readable output --------------------------------------------------------------------
+
+
+def year_dict(year: YearValue, computed: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"annee": year.annee, "valeur": year.valeur, "cible": year.cible}
+    if computed:
+        entry |= {
+            "marches": year.marches,
+            "exclus": year.exclus,
+            "numerateur": year.numerateur,
+            "denominateur": year.denominateur,
+        }
+    else:
+        entry |= {"source": year.source, "commentaire": year.commentaire}
+    entry |= {"a_venir": year.a_venir, "partielle": year.partielle}
+    return entry
+
+
+def document(
+    policy: Policy,
+    results: tuple[IndicatorResult, ...],
+    reference: date,
+    rows_paths: dict[str, str],
+) -> dict[str, Any]:
+    """The content of `indicateurs.json`: the policy's axes and actions and every indicator."""
+    indicators = []
+    for r in results:
+        st = r.status
+        indicators.append(
+            {
+                "id": r.id,
+                "titre": r.titre,
+                "axes": list(r.axes),
+                "actions": list(r.actions),
+                "unite": r.unite,
+                "sens": r.sens,
+                "type": r.type,
+                "calcul": r.calcul or None,
+                "statistique": r.statistique or None,
+                "methode": r.methode,
+                "cibles": {str(year): value for year, value in r.cibles},
+                "derniere_valeur": {
+                    "annee": st.valeur.annee if st.valeur else None,
+                    "valeur": st.valeur.valeur if st.valeur else None,
+                    "cible_annee": st.cible_annee,
+                    "cible": st.cible,
+                    "atteinte": st.atteinte,
+                },
+                "annees": [year_dict(y, r.computed) for y in r.annees],
+                "services": [
+                    {
+                        "service_id": s.service_id,
+                        "service_nom": s.service_nom,
+                        "annees": [year_dict(y, True) for y in s.annees],
+                    }
+                    for s in r.services
+                ],
+                "lignes_comptees": rows_paths.get(r.id),
+            }
+        )
+    return {
+        "titre": policy.titre,
+        "periode": {"debut": policy.periode_debut, "fin": policy.periode_fin},
+        "date_reference": reference.isoformat(),
+        "axes": [
+            {
+                "id": axis.id,
+                "numero": axis.numero,
+                "titre": axis.titre,
+                "actions": [
+                    {
+                        "id": action.id,
+                        "numero": action.numero,
+                        "titre": action.titre,
+                        "indicateurs": list(action.indicateurs),
+                    }
+                    for action in axis.actions
+                ],
+            }
+            for axis in policy.axes
+        ],
+        "indicateurs": indicators,
+    }
+
+
+CSV_COLUMNS = (
+    "indicateur_id",
+    "titre",
+    "axes",
+    "actions",
+    "unite",
+    "sens",
+    "type",
+    "annee",
+    "perimetre",
+    "service_id",
+    "valeur",
+    "cible",
+    "marches",
+    "exclus",
+    "numerateur",
+    "denominateur",
+    "source",
+)
+
+
+def csv_rows(results: tuple[IndicatorResult, ...]) -> list[list[str]]:
+    """`indicateurs.csv`: one row per indicator, year and scope: the whole buyer
+    (`perimetre` "ensemble") or one buying service (`perimetre` "service")."""
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return repr(value)
+        return str(value)
+
+    rows = []
+    for r in results:
+        series = [("ensemble", NO_SERVICE, r.annees)] + [
+            ("service", s.service_id, s.annees) for s in r.services
+        ]
+        for scope, service_id, years in series:
+            for y in years:
+                rows.append(
+                    [
+                        r.id,
+                        r.titre,
+                        v.MULTI_SEPARATOR.join(r.axes),
+                        v.MULTI_SEPARATOR.join(r.actions),
+                        r.unite,
+                        r.sens,
+                        r.type,
+                        str(y.annee),
+                        scope,
+                        service_id,
+                        cell(y.valeur),
+                        cell(y.cible),
+                        cell(y.marches),
+                        cell(y.exclus),
+                        cell(y.numerateur),
+                        cell(y.denominateur),
+                        y.source,
+                    ]
+                )
+    return rows

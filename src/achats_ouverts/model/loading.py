@@ -1,0 +1,127 @@
+"""Loading validated tables into typed DataFrames.
+
+Types come from the Table Schemas: dates become datetimes, numbers floats, integers nullable
+integers, booleans nullable booleans; text stays text with "" for a missing value. Nothing is
+guessed by pandas. The validated text frames are kept too, so that published CSVs stay faithful.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from achats_ouverts import cpv
+from achats_ouverts.datafolder import Dataset, Policy, Publisher, schemas
+from achats_ouverts.errors import DataError
+from achats_ouverts.settings import source_date_epoch
+from achats_ouverts.validation import Validation
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything the site is built from, typed and validated."""
+
+    publisher: Publisher
+    policy: Policy
+    nomenclature: cpv.Nomenclature
+    tables: dict[str, pd.DataFrame]
+    text: dict[str, pd.DataFrame]
+    reference_date: date
+
+    @property
+    def contracts(self) -> pd.DataFrame:
+        return self.tables["marches"]
+
+    @property
+    def contract_suppliers(self) -> pd.DataFrame:
+        return self.tables["marches-titulaires"]
+
+    @property
+    def modifications(self) -> pd.DataFrame:
+        return self.tables["modifications"]
+
+    @property
+    def suppliers(self) -> pd.DataFrame:
+        return self.tables["titulaires"]
+
+    @property
+    def services(self) -> pd.DataFrame:
+        return self.tables["services"]
+
+    @property
+    def upcoming(self) -> pd.DataFrame:
+        return self.tables["achats-a-venir"]
+
+    @property
+    def declared(self) -> pd.DataFrame:
+        return self.tables["indicateurs-declares"]
+
+
+def typed_frame(text: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Convert validated text cells to the types of the schema."""
+    columns: dict[str, pd.Series] = {}
+    for field in ds.fields:
+        name: str = field["name"]
+        kind: str = field["type"]
+        col: pd.Series = text[name]
+        if kind == "date":
+            columns[name] = pd.to_datetime(
+                col.replace("", None), format="%Y-%m-%d", errors="coerce"
+            )
+        elif kind == "number":
+            columns[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("float64")
+        elif kind == "integer":
+            columns[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("Int64")
+        elif kind == "boolean":
+            columns[name] = col.map({"true": True, "false": False}).astype("boolean")
+        else:
+            columns[name] = col.astype(object)
+    frame = pd.DataFrame(columns, index=text.index)
+    frame.index.name = "ligne"
+    return frame
+
+
+def with_contract_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns every page uses: year of notification, CPV division and category."""
+    year = frame["dateNotification"].dt.year.astype("Int64")
+    division = frame["codeCPV"].str.slice(0, 2)
+    return frame.assign(
+        annee=year,
+        cpv_division=division,
+        categorie=frame["codeCPV"].map(cpv.category).astype(object),
+    )
+
+
+def reference_date(contracts_frame: pd.DataFrame) -> date:
+    """The date the data describes: SOURCE_DATE_EPOCH if set, else the latest date in the data."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=UTC).date()
+    dates = pd.concat(
+        [contracts_frame["dateNotification"], contracts_frame["datePublicationDonnees"]]
+    ).dropna()
+    return dates.max().date() if not dates.empty else date(2000, 1, 1)
+
+
+def load(validation: Validation) -> Data:
+    """Typed tables from a successful validation. Raises DataError if it had errors."""
+    if not validation.ok or validation.publisher is None or validation.policy is None:
+        raise DataError(validation.report)
+    text: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    for ds in schemas.DATASETS:
+        frame = validation.tables[ds.name].frame
+        assert frame is not None
+        text[ds.name] = frame
+        tables[ds.name] = typed_frame(frame, ds)
+    tables["marches"] = with_contract_columns(tables["marches"])
+    return Data(
+        publisher=validation.publisher,
+        policy=validation.policy,
+        nomenclature=validation.nomenclature,
+        tables=tables,
+        text=text,
+        reference_date=reference_date(tables["marches"]),
+    )

@@ -1,0 +1,281 @@
+"""The data changelog: what changed since the previous release, and the history of every release.
+
+The previous release is a published site (by default the one already in the output folder, or the
+folder given with `--precedent`); nothing is downloaded. Its CSVs are compared with the data being
+published: new, modified and removed contracts; new and removed upcoming purchases, and those whose
+status changed. The history is carried forward from its machine-readable changelog
+(`donnees/nouveautes.json`): a rebuild with no change adds nothing, the first release says it is the
+first, and removals are listed like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from achats_ouverts.datafolder import json_text, schemas
+from achats_ouverts.errors import BuildError
+from achats_ouverts.exports import row_dicts
+from achats_ouverts.model import Data
+from achats_ouverts.output import CHANGES_FEED, BuildContext, french_date, render
+from achats_ouverts.pages.feeds import FeedEntry, FeedSpec, atom_bytes, tag
+
+CHANGELOG_PATH = "donnees/nouveautes.json"
+PAGE_DIR = "nouveautes/"
+FORMAT_VERSION = 1
+SHOWN_PER_LIST = 200
+"""Items of each list shown on the page for one release; the JSON holds them all."""
+
+
+def read_previous_csv(site: Path, name: str) -> pd.DataFrame | None:
+    path = site / "donnees" / schemas.dataset(name).path
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise BuildError(
+            f"{path} : fichier de la publication précédente illisible ({exc})"
+        ) from exc
+
+
+def read_history(site: Path | None) -> list[dict[str, Any]]:
+    """The releases listed by the previous site's changelog (none without one)."""
+    if site is None:
+        return []
+    path = site / CHANGELOG_PATH
+    if not path.is_file():
+        return []
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        releases = document["publications"]
+        assert isinstance(releases, list)
+        return releases
+    except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError) as exc:
+        raise BuildError(
+            f"{path} : journal des changements précédent illisible ({exc}) ; "
+            "indiquer une autre publication avec --precedent"
+        ) from exc
+
+
+def row_hashes(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.Series:
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False)
+    return pd.Series(hashes.to_numpy(), index=frame[key].to_numpy())
+
+
+def contract_item(row: dict[str, str]) -> dict[str, Any]:
+    return {name: row.get(name, "") for name in ("uid", "objet", "montant", "dateNotification")}
+
+
+def compare_contracts(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """New, modified (with the columns that changed) and removed contracts, sorted by uid."""
+    columns = [c for c in after.columns if c in before.columns]
+    old = row_hashes(before, "uid", columns)
+    new = row_hashes(after, "uid", columns)
+    added = after[~after["uid"].isin(old.index)].sort_values("uid")
+    removed = before[~before["uid"].isin(new.index)].sort_values("uid")
+    common = new.index.intersection(old.index)
+    changed = sorted(common[new.loc[common].to_numpy() != old.loc[common].to_numpy()])
+    modified = []
+    if changed:
+        fields = [c for c in columns if c != "uid"]
+        now = after.set_index("uid").loc[changed, fields]
+        then = before.set_index("uid").loc[changed, fields]
+        differs = now.ne(then).to_numpy()
+        for row, flags in zip(row_dicts(now.reset_index()), differs, strict=True):
+            item = contract_item(row)
+            item["champs"] = [name for name, flag in zip(fields, flags, strict=True) if flag]
+            modified.append(item)
+    return {
+        "nouveaux": [contract_item(r) for r in row_dicts(added)],
+        "modifies": modified,
+        "supprimes": [contract_item(r) for r in row_dicts(removed)],
+    }
+
+
+def upcoming_item(row: dict[str, str]) -> dict[str, Any]:
+    return {name: row.get(name, "") for name in ("id", "objet", "statut")}
+
+
+def compare_upcoming(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """New and removed upcoming purchases, and those whose status changed, sorted by id."""
+    added = after[~after["id"].isin(before["id"])].sort_values("id")
+    removed = before[~before["id"].isin(after["id"])].sort_values("id")
+    pairs = after[["id", "objet", "statut"]].merge(
+        before[["id", "statut"]], on="id", suffixes=("", "_avant")
+    )
+    moved = pairs[pairs["statut"] != pairs["statut_avant"]].sort_values("id")
+    return {
+        "achats_nouveaux": [upcoming_item(r) for r in row_dicts(added)],
+        "achats_statut": [
+            {"id": r["id"], "objet": r["objet"], "avant": r["statut_avant"], "apres": r["statut"]}
+            for r in row_dicts(moved)
+        ],
+        "achats_retires": [upcoming_item(r) for r in row_dicts(removed)],
+    }
+
+
+LISTS = ("nouveaux", "modifies", "supprimes", "achats_nouveaux", "achats_statut", "achats_retires")
+
+
+def new_release(
+    data: Data, previous_site: Path | None, history: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The release to add to the history, or None when nothing changed."""
+    totals = {"marches": len(data.text["marches"]), "achats": len(data.text["achats-a-venir"])}
+    number = (max((int(r.get("numero", 0)) for r in history), default=0)) + 1
+    # The data's reference date, never earlier than the previous release (removing the latest
+    # contract must not move the release back in time).
+    day = max([data.reference_date.isoformat(), *(str(r.get("date", "")) for r in history)])
+    base = {"numero": number, "date": day, **totals}
+    before = read_previous_csv(previous_site, "marches") if previous_site else None
+    if before is None:
+        if history:
+            return None
+        return {**base, "premiere": True, **{name: [] for name in LISTS}}
+    assert previous_site is not None
+    changes = compare_contracts(before, data.text["marches"])
+    upcoming = data.text["achats-a-venir"]
+    upcoming_before = read_previous_csv(previous_site, "achats-a-venir")
+    if upcoming_before is None or not {"id", "statut"} <= set(upcoming_before.columns):
+        upcoming_before = upcoming.iloc[0:0]
+    changes.update(compare_upcoming(upcoming_before, upcoming))
+    if not any(changes[name] for name in LISTS):
+        return None
+    return {**base, "premiere": False, **changes}
+
+
+# --- Page and feed -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    """One release as the page shows it (lists cut to SHOWN_PER_LIST items)."""
+
+    numero: int
+    date: date
+    premiere: bool
+    marches: int
+    achats: int
+    resume: str
+    listes: tuple[tuple[str, str, tuple[dict[str, Any], ...], int], ...]
+    """(list key, French heading, shown items, total count)."""
+
+
+@dataclass(frozen=True)
+class ChangelogPage:
+    publications: tuple[ReleaseView, ...]
+    json_href: str
+    json_octets: int
+    flux_href: str
+    limite: int
+
+
+LIST_HEADINGS = {
+    "nouveaux": "Nouveaux marchés",
+    "modifies": "Marchés modifiés",
+    "supprimes": "Marchés retirés de la publication",
+    "achats_nouveaux": "Nouveaux achats annoncés",
+    "achats_statut": "Achats à venir dont le statut a changé",
+    "achats_retires": "Achats retirés de la programmation",
+}
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def summary(release: dict[str, Any]) -> str:
+    """One French sentence for a release (the feed title and the page)."""
+    if release.get("premiere"):
+        return (
+            f"Première publication : {plural(release['marches'], 'marché', 'marchés')} et "
+            f"{plural(release['achats'], 'achat à venir', 'achats à venir')}."
+        )
+    parts = [
+        plural(len(release["nouveaux"]), "nouveau marché", "nouveaux marchés"),
+        plural(len(release["modifies"]), "marché modifié", "marchés modifiés"),
+        plural(len(release["supprimes"]), "marché retiré", "marchés retirés"),
+        plural(len(release["achats_nouveaux"]), "nouvel achat annoncé", "nouveaux achats annoncés"),
+        plural(
+            len(release["achats_statut"]),
+            "achat dont le statut change",
+            "achats dont le statut change",
+        ),
+        plural(len(release["achats_retires"]), "achat retiré", "achats retirés"),
+    ]
+    return ", ".join(p for p in parts if not p.startswith("0 ")).capitalize() + "."
+
+
+def release_view(release: dict[str, Any]) -> ReleaseView:
+    lists = tuple(
+        (key, heading, tuple(release.get(key, [])[:SHOWN_PER_LIST]), len(release.get(key, [])))
+        for key, heading in LIST_HEADINGS.items()
+        if release.get(key)
+    )
+    return ReleaseView(
+        numero=int(release["numero"]),
+        date=date.fromisoformat(release["date"]),
+        premiere=bool(release.get("premiere")),
+        marches=int(release.get("marches", 0)),
+        achats=int(release.get("achats", 0)),
+        resume=summary(release),
+        listes=lists,
+    )
+
+
+def changes_feed(data: Data, history: list[dict[str, Any]]) -> FeedSpec:
+    publisher = data.publisher
+    entries = [
+        FeedEntry(
+            id=tag(publisher, f"nouveautes/{release['numero']}"),
+            titre=f"Publication du {french_date(release['date'])}",
+            lien=f"{publisher.url_site}{PAGE_DIR}#publication-{release['numero']}",
+            resume=summary(release),
+            mis_a_jour=date.fromisoformat(release["date"]),
+        )
+        for release in sorted(history, key=lambda r: int(r["numero"]), reverse=True)
+    ]
+    return FeedSpec(
+        CHANGES_FEED.chemin,
+        f"Nouveautés des données – {publisher.nom}",
+        "Ce qui change d'une publication à l'autre : marchés nouveaux, modifiés ou retirés, "
+        "achats à venir.",
+        PAGE_DIR,
+        tuple(entries),
+    )
+
+
+def produce_changelog(ctx: BuildContext) -> None:
+    """Compare with the previous release, then write the history, its page and its feed."""
+    data = ctx.data
+    history = read_history(ctx.previous_site)
+    release = new_release(data, ctx.previous_site, history)
+    if release is not None:
+        history = [*history, release]
+    document = {"version": FORMAT_VERSION, "publications": history}
+    document_bytes = json_text(document).encode("utf-8")
+    ctx.file(CHANGELOG_PATH, document_bytes)
+    ctx.file(
+        CHANGES_FEED.chemin,
+        atom_bytes(changes_feed(data, history), data.publisher, data.reference_date),
+    )
+    ordered = sorted(history, key=lambda r: int(r["numero"]), reverse=True)
+    page = ChangelogPage(
+        publications=tuple(release_view(r) for r in ordered),
+        json_href="../" + CHANGELOG_PATH,
+        json_octets=len(document_bytes),
+        flux_href="../" + CHANGES_FEED.chemin,
+        limite=SHOWN_PER_LIST,
+    )
+    ctx.page(
+        f"{PAGE_DIR}index.md",
+        "Nouveautés",
+        render("changelog.html.j2", page=page),
+        feeds=(CHANGES_FEED,),
+    )

@@ -168,7 +168,7 @@ def test_streaming_writer_writes_the_same_bytes(tmp_path: Path) -> None:
     data = demo.generate()
     for ds in schemas.DATASETS:
         writing.write_csv(tmp_path / "a.csv", ds.field_names, data.rows(ds.name))
-        demo.write_csv_streaming(tmp_path / "b.csv", ds.field_names, data.rows(ds.name))
+        writing.write_csv_rows(tmp_path / "b.csv", ds.field_names, data.rows(ds.name))
         assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 

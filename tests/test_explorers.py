@@ -477,7 +477,7 @@ def test_fast_number_formats_are_babels() -> None:
 
     from babel.numbers import format_currency, format_decimal
 
-    from achats_ouverts.output.rendering import euros, number
+    from achats_ouverts.french import euros, number
 
     draw = random.Random(5)
     values = [0.0, 0.05, 0.15, 2.5, 3.5, 12.35, 99.95, 2.675, 1e-9, 1234567.5]

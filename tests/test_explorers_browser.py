@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from achats_ouverts.building import build
+from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import aggregates
-from achats_ouverts.output import euros, french_date, path_segment
+from achats_ouverts.output import path_segment
 from achats_ouverts.pages import explorers
 from achats_ouverts.settings import Settings
 from tests import browser
@@ -146,7 +147,7 @@ def test_script_formats_amounts_and_dates_as_the_python_filters(helpers: Any) ->
     assert js(helpers, "args[0].map(X.formatDate)", days) == [french_date(d) for d in days]
     quarters = ["2027-T1", "2026-T4", ""]
     assert js(helpers, "args[0].map(X.quarterLabel)", quarters) == [
-        explorers.quarter_label(q) for q in quarters
+        quarter_label(q) for q in quarters
     ]
     ranges = [
         (850000.0, None, None),

@@ -384,19 +384,6 @@ def test_same_content_gives_the_same_fingerprint() -> None:
     assert first.digest() != third.digest()
 
 
-def test_the_fast_siret_check_agrees_with_python_stdnum() -> None:
-    import random
-
-    from stdnum.fr import siret as stdnum_siret
-
-    rng = random.Random(7)
-    numbers = [f"{rng.randrange(10**14):014d}" for _ in range(20_000)]
-    numbers += [f"356000000{rng.randrange(10**5):05d}" for _ in range(2_000)]
-    numbers += ["35600000000048", SUPPLIER, BUYER]
-    for number in numbers:
-        assert n.siret_valid(number) == stdnum_siret.is_valid(number), number
-
-
 def test_key_table_grows_and_keeps_every_key() -> None:
     from achats_ouverts.importing.keys import KeyTable, key_of
 

@@ -12,10 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
-from stdnum.fr import siret as stdnum_siret
 
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.settings import Limits
@@ -193,27 +191,6 @@ def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
     assert validate(data_dir).engine == "frictionless"
     write_table(data_dir, "services", [{"service_id": "lycees", "service_nom": "Lycées"}])
     assert validate(data_dir).engine == "compiled"
-
-
-# --- The fast paths of the procurement checks -------------------------------------------------
-
-
-def test_siret_fast_path_agrees_with_python_stdnum() -> None:
-    rng = np.random.default_rng(7)
-    values = [f"{n:014d}" for n in rng.integers(0, 10**14, 20_000)]
-    sirens = [v[:8] + demo.luhn_digit(v[:8]) for v in values]
-    values += [
-        s + v[9:13] + demo.luhn_digit(s + v[9:13]) for s, v in zip(sirens, values, strict=True)
-    ]
-    values += [v[:13] + demo.luhn_digit(v[:13]) for v in values]
-    values += ["35600000000048", "35600000012345", "73282932000074", "٧٣٢٨٢٩٣٢٠٠٠٠٧٤", "123"]
-    array = np.array(values, dtype=object)
-    fast = checks.surely_valid_sirets(array)
-    reference = np.array([stdnum_siret.is_valid(v) for v in values])
-    assert fast.sum() > 1000
-    assert not (fast & ~reference).any(), "the fast path never accepts what stdnum refuses"
-    plain = np.array([v.isascii() and len(v) == 14 and not v.startswith("356") for v in values])
-    assert (fast[plain] == reference[plain]).all()
 
 
 TRICKY = [

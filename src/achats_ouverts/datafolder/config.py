@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from achats_ouverts import vocabulary as v
+from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem, Severity, error, warning
 
 PUBLISHER_FILE = "editeur.yaml"
@@ -251,8 +252,13 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
         r.problem((), "type-invalide", "le fichier doit contenir des champs « nom: valeur »", "")
         return None, r.problems
     siret = r.text(("siret",))
-    if siret and not SIRET_PATTERN.match(siret):
-        r.problem(("siret",), "siret-invalide", f"« {siret} » n'a pas 14 chiffres", "14 chiffres")
+    if siret and not siret_valid(siret):
+        r.problem(
+            ("siret",),
+            "siret-invalide",
+            f"« {siret} » n'est pas un SIRET valide (14 chiffres et une clé de contrôle juste)",
+            "recopier le SIRET de l'acheteur depuis annuaire-entreprises.data.gouv.fr",
+        )
     url = r.text(("url_site",))
     if url and not re.match(r"^https?://[^\s<>\"']+/$", url):
         r.problem(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from achats_ouverts.french import fold
 from achats_ouverts.importing.decp2022 import contract_from_decp, stream_json_items
-from achats_ouverts.importing.normalise import fold
 from achats_ouverts.importing.records import CONCESSION, Event, Position, Skipped
 from achats_ouverts.importing.sources import skip_bom
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from achats_ouverts.datafolder import LocatedYaml, load_located_yaml, schemas
 from achats_ouverts.errors import UsageError
+from achats_ouverts.french import fold
 from achats_ouverts.importing import normalise as n
 from achats_ouverts.importing.records import Event
 from achats_ouverts.importing.sources import FileUnreadable
@@ -71,8 +72,8 @@ class Mapping:
             key = str(value).strip()
             if key in replacements:
                 result[name] = replacements[key]
-            elif n.fold(key) in replacements:
-                result[name] = replacements[n.fold(key)]
+            elif fold(key) in replacements:
+                result[name] = replacements[fold(key)]
         for name in NUMBER_FIELDS:
             value = result.get(name)
             if isinstance(value, str) and value.strip():
@@ -103,8 +104,8 @@ def _text_map(doc: LocatedYaml, key: str) -> dict[str, Any]:
 
 def _field_name(doc: LocatedYaml, path: tuple[str | int, ...], name: Any) -> str:
     if name not in FIELDS:
-        guess = n.fold(str(name))
-        close = next((f for f in FIELDS if n.fold(f) == guess), None)
+        guess = fold(str(name))
+        close = next((f for f in FIELDS if fold(f) == guess), None)
         hint = f" (vouliez-vous dire « {close} » ?)" if close else ""
         raise _problem(doc, path, f"« {name} » n'est pas un champ connu{hint}")
     return str(name)
@@ -130,7 +131,7 @@ def load_mapping(path: Path) -> Mapping:
         if not isinstance(replacements, dict):
             raise _problem(doc, ("valeurs", name), "des paires « valeur source: valeur » attendues")
         table = {str(k).strip(): str(v) for k, v in replacements.items()}
-        table.update({n.fold(str(k)): str(v) for k, v in replacements.items()})
+        table.update({fold(str(k)): str(v) for k, v in replacements.items()})
         values[str(name)] = table
     if "id" not in columns:
         raise _problem(doc, ("colonnes",), "la colonne de l'identifiant du marché (id) est requise")

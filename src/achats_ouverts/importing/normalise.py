@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,8 @@ from typing import Any
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
+from achats_ouverts.french import fold
+from achats_ouverts.identifiers import siret_valid
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPREADSHEET_ERRORS = re.compile(
@@ -41,13 +42,6 @@ LIEU_MAX = 10
 
 class Unusable(ValueError):
     """A value that cannot be read: the message says why, in French."""
-
-
-def fold(text: str) -> str:
-    """Case-, accent-, space- and punctuation-insensitive form, to match enumerations."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
-    ascii_text = decomposed.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
 
 
 # --- Text --------------------------------------------------------------------------------------
@@ -351,29 +345,6 @@ class Siret:
     value: str
     repair: str | None = None
     """None, `siret-reformate` (spaces or dots removed) or `siret-zero-restaure`."""
-
-
-LUHN_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = ord(char) - 48
-        total += LUHN_DOUBLE[digit] if position % 2 else digit
-    return total % 10 == 0
-
-
-def siret_valid(value: str) -> bool:
-    """The SIRET check of python-stdnum (Luhn on the SIREN and on the SIRET; La Poste's
-    establishments use a sum of digits divisible by 5), without its per-call overhead."""
-    if len(value) != 14 or not value.isdigit():
-        return False
-    if value.startswith(v.LA_POSTE_SIREN) and value != "35600000000048":
-        whole = sum(ord(c) - 48 for c in value) % 5 == 0
-    else:
-        whole = luhn_valid(value)
-    return whole and luhn_valid(value[:9])
 
 
 def siret(raw: Any) -> Siret:

@@ -17,6 +17,7 @@ from typing import Any
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import schemas
+from achats_ouverts.french import fold
 from achats_ouverts.importing import normalise as n
 
 MARCHES_FIELDS = schemas.dataset("marches").field_names
@@ -288,7 +289,7 @@ def _procedure(raw: Any, notes: Notes) -> str:
         return ""
     if value in v.PROCEDURES:
         return value
-    old = n.PROCEDURES_ANCIENNES.get(n.fold(value))
+    old = n.PROCEDURES_ANCIENNES.get(fold(value))
     if old is not None:
         notes.fix(
             "procedure",
@@ -624,14 +625,14 @@ def build_contract(raw: RawContract, notes: Notes) -> Contract:
 
     extra: dict[str, list[str]] = {name: [] for name in MULTI}
     nature = _text(src.get("nature"), "nature", notes)
-    legacy = n.NATURE_2019.get(n.fold(nature)) if nature else None
+    legacy = n.NATURE_2019.get(fold(nature)) if nature else None
     if legacy is not None:
         extra[legacy[0]].append(legacy[1])
         values["nature"] = "Marché"
     else:
         values["nature"] = _enum(nature, "nature", notes)
     forme = _text(src.get("formePrix"), "formePrix", notes)
-    legacy_price = n.FORME_PRIX_2019.get(n.fold(forme)) if forme else None
+    legacy_price = n.FORME_PRIX_2019.get(fold(forme)) if forme else None
     if legacy_price is not None:
         extra["typesPrix"].append(legacy_price)
         values["formePrix"] = ""

@@ -25,15 +25,7 @@ from achats_ouverts.output.context import (
     read_shell,
     shell_markdown,
 )
-from achats_ouverts.output.rendering import (
-    euros,
-    french_date,
-    number,
-    percent,
-    relative_url,
-    render,
-    safe_url,
-)
+from achats_ouverts.output.rendering import relative_url, render, safe_url
 
 __all__ = [
     "AWARDED_FEED",

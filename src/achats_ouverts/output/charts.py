@@ -25,7 +25,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from achats_ouverts.output.rendering import number
+from achats_ouverts.french import number
 
 VALUE_COLOUR = "#1a237e"  # 14.6:1 on white
 TARGET_COLOUR = "#8a3c00"  # 7.6:1 on white

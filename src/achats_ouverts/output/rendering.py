@@ -1,5 +1,5 @@
 """Rendering page contexts to HTML with jinja2: autoescape on, undefined variables fail, French
-formats from Babel, and URLs from data limited to http(s) and mailto.
+formats from `french` as filters, and URLs from data limited to http(s) and mailto.
 
 This module never imports pandas: contexts hold plain values.
 """
@@ -11,83 +11,18 @@ import json
 import posixpath
 import re
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
 import yaml
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
+from achats_ouverts.french import euros, french_date, number, percent
 from achats_ouverts.settings import TEMPLATES_DIR
 
-LOCALE = "fr_FR"
 SAFE_SCHEMES = ("http", "https", "mailto")
-Number = int | float | Decimal
-
-
-GROUP_SEPARATOR = "\u202f"
-"""Babel's digit group separator for fr_FR (narrow no-break space)."""
-
-
-def grouped(integer: int) -> str:
-    """An integer with French digit groups, exactly as Babel writes it for fr_FR, about 30 times
-    faster: detail pages format hundreds of thousands of amounts."""
-    return f"{integer:,}".replace(",", GROUP_SEPARATOR)
-
-
-def _positive_decimal(value: float, digits: int) -> str:
-    """What Babel writes for a non-negative float with `digits` decimals (it rounds the decimal
-    form of the float half to even, as here), without its per-call pattern parsing."""
-    quantum = Decimal(1).scaleb(-digits)
-    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_EVEN)
-    whole, _, fraction = f"{rounded:f}".partition(".")
-    return grouped(int(whole)) + ("," + fraction if digits else "")
-
-
-def euros(value: Number | None, cents: bool = False) -> str:
-    """`1 234 567 €` (narrow no-break spaces, no-break space before the sign)."""
-    if value is None:
-        return "—"
-    if cents:
-        return str(format_currency(value, "EUR", locale=LOCALE))
-    return grouped(round(value)) + "\xa0€"
-
-
-def number(value: Number | None, digits: int = 0) -> str:
-    if value is None:
-        return "—"
-    if digits == 0 and isinstance(value, int):
-        return grouped(value)
-    if isinstance(value, float) and 0 <= value < 1e15:
-        return _positive_decimal(value, digits)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, locale=LOCALE, format=pattern))
-
-
-def percent(value: Number | None, digits: int = 1) -> str:
-    """A value already in percent (12.5) as `12,5 %`."""
-    if value is None:
-        return "—"
-    return f"{number(value, digits)}\xa0%"
-
-
-def french_date(value: date | str | None) -> str:
-    """`12 mars 2024`, `1er mars 2024`."""
-    if value is None or value == "":
-        return "—"
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return _date_text(day)
-
-
-@cache
-def _date_text(day: date) -> str:
-    """Dates repeat across thousands of pages: each is formatted by Babel once."""
-    text = str(format_date(day, format="d MMMM y", locale=LOCALE))
-    return "1er" + text[1:] if day.day == 1 else text
 
 
 def time_tag(value: date | str | None) -> Markup:

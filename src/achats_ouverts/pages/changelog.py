@@ -21,8 +21,9 @@ import pandas as pd
 from achats_ouverts.datafolder import json_text, schemas
 from achats_ouverts.errors import BuildError
 from achats_ouverts.exports import row_dicts
+from achats_ouverts.french import french_date, plural
 from achats_ouverts.model import Data
-from achats_ouverts.output import CHANGES_FEED, BuildContext, french_date, render
+from achats_ouverts.output import CHANGES_FEED, BuildContext, render
 from achats_ouverts.pages.feeds import FeedEntry, FeedSpec, atom_bytes, tag
 
 CHANGELOG_PATH = "donnees/nouveautes.json"
@@ -184,10 +185,6 @@ LIST_HEADINGS = {
     "achats_statut": "Achats à venir dont le statut a changé",
     "achats_retires": "Achats retirés de la programmation",
 }
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def summary(release: dict[str, Any]) -> str:

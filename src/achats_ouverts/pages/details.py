@@ -18,17 +18,9 @@ import pandas as pd
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import schemas
+from achats_ouverts.french import euros, french_date, number, percent
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import (
-    BuildContext,
-    euros,
-    french_date,
-    in_other_process,
-    number,
-    path_segment,
-    percent,
-    render,
-)
+from achats_ouverts.output import BuildContext, in_other_process, path_segment, render
 from achats_ouverts.pages.base import SiteInfo
 
 CONTRACTS_SECTION = "marches"

@@ -20,13 +20,13 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
+from achats_ouverts.french import euros, quarter_code, quarter_label, quarter_start
 from achats_ouverts.model import Data, aggregates
 from achats_ouverts.output import (
     AWARDED_FEED,
     CALENDAR,
     UPCOMING_FEED,
     BuildContext,
-    euros,
     render,
     safe_url,
 )
@@ -307,23 +307,6 @@ def write_contracts_explorer(ctx: BuildContext, directory: Directory) -> None:
 # --- Upcoming purchases -------------------------------------------------------------------------
 
 
-def quarter_of(day: date) -> str:
-    return f"{day.year}-T{(day.month - 1) // 3 + 1}"
-
-
-def quarter_label(code: str) -> str:
-    """`2027-T1` as `1er trimestre 2027`."""
-    if len(code) != 7 or code[5] != "T":
-        return code
-    n = code[6]
-    return f"{n}{'er' if n == '1' else 'e'} trimestre {code[:4]}"
-
-
-def quarter_start(code: str) -> str:
-    month = (int(code[6]) - 1) * 3 + 1
-    return f"{code[:4]}-{month:02d}-01"
-
-
 def upcoming_frame(data: Data) -> pd.DataFrame:
     """The programme in the explorer's default order: soonest planned launch first, then id;
     with the planned quarter (`trimestre`), sort key (`tri`), execution département and a
@@ -333,7 +316,7 @@ def upcoming_frame(data: Data) -> pd.DataFrame:
     keys = []
     for day, quarter in zip(up["dateLancementPrevue"], up["trimestreLancementPrevu"], strict=True):
         planned = to_date(day)
-        q = quarter_of(planned) if planned else quarter
+        q = quarter_code(planned) if planned else quarter
         quarters.append(q)
         keys.append(planned.isoformat() if planned else (quarter_start(q) if q else "9999"))
     low = up["montantEstimeMin"].fillna(up["montantEstime"])

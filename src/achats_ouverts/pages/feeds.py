@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vText
 from achats_ouverts import cpv
 from achats_ouverts.datafolder import Publisher, schemas
 from achats_ouverts.exports import row_dicts
+from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import Data, aggregates
 from achats_ouverts.output import (
     AWARDED_FEED,
@@ -28,8 +29,6 @@ from achats_ouverts.output import (
     SHELL_DIR,
     UPCOMING_FEED,
     BuildContext,
-    euros,
-    french_date,
     path_segment,
     relative_url,
     render,
@@ -115,19 +114,13 @@ def sorted_entries(entries: Iterable[FeedEntry]) -> tuple[FeedEntry, ...]:
 # --- Upcoming purchases --------------------------------------------------------------------------
 
 
-def quarter_text(value: str) -> str:
-    """`2027-T1` -> `1er trimestre 2027`."""
-    year, quarter = value.split("-T")
-    return f"{'1er' if quarter == '1' else quarter + 'e'} trimestre {year}"
-
-
 def launch_text(row: dict[str, str]) -> str:
     if row["dateLancement"]:
         return f"consultation lancée le {french_date(row['dateLancement'])}"
     if row["dateLancementPrevue"]:
         return f"lancement prévu le {french_date(row['dateLancementPrevue'])}"
     if row["trimestreLancementPrevu"]:
-        return f"lancement prévu au {quarter_text(row['trimestreLancementPrevu'])}"
+        return f"lancement prévu au {quarter_label(row['trimestreLancementPrevu'])}"
     return "date de lancement non précisée"
 
 

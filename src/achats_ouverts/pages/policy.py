@@ -18,8 +18,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from achats_ouverts.datafolder import csv_text, json_text
+from achats_ouverts.french import euros, number, percent, plural
 from achats_ouverts.model import Data, IndicatorResult, YearValue, indicators, quality
-from achats_ouverts.output import BuildContext, charts, euros, number, percent, relative_url, render
+from achats_ouverts.output import BuildContext, charts, relative_url, render
 from achats_ouverts.pages.base import SiteInfo
 from achats_ouverts.report import Severity
 
@@ -63,10 +64,6 @@ def difference(delta: float, unit: str) -> str:
 
 def year_label(year: YearValue) -> str:
     return f"{year.annee} (en cours)" if year.partielle else str(year.annee)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{number(count)}\u00a0{word}{'s' if count > 1 else ''}"
 
 
 # --- Views shared by the lists ------------------------------------------------------------------

@@ -13,11 +13,8 @@ Stage: a producer of data folders; it uses only `contracts`, `vocabulary`, `cpv`
 from __future__ import annotations
 
 import bisect
-import csv
 import math
-import os
 import random
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +26,8 @@ from achats_ouverts import cpv as cpv_codes
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import schemas as c
 from achats_ouverts.datafolder import writing
+from achats_ouverts.french import quarter_code
+from achats_ouverts.identifiers import luhn_digit
 
 Row = tuple[str, ...]
 T = TypeVar("T")
@@ -946,23 +945,6 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover - every month has 28 days
-
-
-def quarter(day: date) -> str:
-    return f"{day.year}-T{(day.month - 1) // 3 + 1}"
-
-
-def luhn_digit(prefix: str) -> str:
-    """The digit that makes `prefix + digit` pass the Luhn check."""
-    total = 0
-    for position, char in enumerate(reversed(prefix)):
-        digit = int(char)
-        if position % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
 
 
 def new_siret(rng: random.Random, used: set[str]) -> str:
@@ -1966,7 +1948,7 @@ def planned_launch(rng: random.Random, day: date, values: dict[str, str], iso: s
     if rng.random() < 0.55:
         values["dateLancementPrevue"] = iso
     else:
-        values["trimestreLancementPrevu"] = quarter(day)
+        values["trimestreLancementPrevu"] = quarter_code(day)
 
 
 def purchase_base(
@@ -2046,7 +2028,7 @@ def upcoming(rng: random.Random, gen: Generator, contracts: int) -> list[Row]:
         family = pick(rng, FAMILIES, FAMILY_CUM)
         day = ref + timedelta(days=rng.randint(120, 480))
         values = purchase_base(rng, gen, family, day.year, "reporté")
-        values["trimestreLancementPrevu"] = quarter(day)
+        values["trimestreLancementPrevu"] = quarter_code(day)
         values["dateAnnonce"] = gen.iso(
             announce_between(rng, first_announce, ref - timedelta(days=60))
         )
@@ -2191,26 +2173,9 @@ def generate(
     return DemoData({ds.name: tables[ds.name] for ds in c.DATASETS}, seed, reference_date)
 
 
-def write_csv_streaming(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """Same bytes as `writing.write_csv`, written row by row through a temporary file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     if len(rows) > STREAM_ROWS:
-        write_csv_streaming(path, header, rows)
+        writing.write_csv_rows(path, header, rows)
     else:
         writing.write_csv(path, header, rows)
 

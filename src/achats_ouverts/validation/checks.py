@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from stdnum.fr import siret as stdnum_siret
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import Policy, Publisher
+from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem, Severity
 from achats_ouverts.validation.reading import Table, suggest
 
@@ -321,7 +321,7 @@ def siret_diagnosis(value: str) -> tuple[str, str] | None:
             f"« {value} » n'est pas un SIRET : 14 chiffres attendus",
             "écrire les 14 chiffres du SIRET, sans espace (annuaire-entreprises.data.gouv.fr)",
         )
-    if not stdnum_siret.is_valid(value):
+    if not siret_valid(value):
         return (
             f"« {value} » : la clé de contrôle du SIRET est fausse (faute de frappe probable)",
             "vérifier le numéro sur annuaire-entreprises.data.gouv.fr",
@@ -329,40 +329,12 @@ def siret_diagnosis(value: str) -> tuple[str, str] | None:
     return None
 
 
-def surely_valid_sirets(values: np.ndarray) -> np.ndarray:
-    """Which of these distinct values python-stdnum surely accepts as SIRET: 14 ASCII digits whose
-    Luhn sums (SIRET and its SIREN) are right, La Poste's numbering (356000000…) left out. The
-    others get the full diagnosis."""
-    result = np.zeros(len(values), dtype=bool)
-    text = pa.array(values, type=pa.large_string())
-    shaped = pc.and_(
-        pc.match_substring_regex(text, "^[0-9]{14}$"),
-        pc.invert(pc.starts_with(text, "356000000")),
-    )
-    index = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
-    if not len(index):
-        return result
-    raw = "".join(values[index]).encode("ascii")
-    digits = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 14).astype(np.int64) - 48
-    result[index] = (_luhn(digits) == 0) & (_luhn(digits[:, :9]) == 0)
-    return result
-
-
-def _luhn(digits: np.ndarray) -> np.ndarray:
-    """python-stdnum's Luhn checksum of each row of digits (0 when valid)."""
-    reverse = digits[:, ::-1]
-    doubled = reverse[:, 1::2] * 2
-    total: np.ndarray = reverse[:, ::2].sum(axis=1) + (doubled // 10 + doubled % 10).sum(axis=1)
-    return total % 10
-
-
 def _siret_problems(table: Table, name: str, mask: pd.Series) -> Iterator[Problem]:
     assert table.frame is not None
     col = table.frame[name]
     values = col[mask & (col != "")]
     distinct = values.unique()
-    valid = surely_valid_sirets(np.asarray(distinct, dtype=object))
-    diagnoses = {value: siret_diagnosis(value) for value in distinct[~valid]}
+    diagnoses = {value: siret_diagnosis(value) for value in distinct if not siret_valid(value)}
     bad = {value: d for value, d in diagnoses.items() if d is not None}
     if bad:
         yield from flag(

@@ -11,7 +11,6 @@ import csv
 import difflib
 import gc
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset
+from achats_ouverts.french import fold
 from achats_ouverts.report import Problem, error, notice, warning
 from achats_ouverts.settings import Limits
 
@@ -205,12 +205,6 @@ def sniff_delimiter(text: str, file: str) -> tuple[str | None, list[Problem]]:
             )
         )
     return delimiter, problems
-
-
-def fold(name: str) -> str:
-    """Case-, accent-, space- and punctuation-insensitive form of a header, for suggestions."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def suggest(name: str, choices: list[str]) -> str | None:

@@ -65,24 +65,6 @@ class Problem:
         }
 
 
-def error(
-    file: str, row: int | None, field: str | None, code: str, message: str, fix: str = ""
-) -> Problem:
-    return Problem(file, row, field, code, message, fix, Severity.ERROR)
-
-
-def warning(
-    file: str, row: int | None, field: str | None, code: str, message: str, fix: str = ""
-) -> Problem:
-    return Problem(file, row, field, code, message, fix, Severity.WARNING)
-
-
-def notice(
-    file: str, row: int | None, field: str | None, code: str, message: str, fix: str = ""
-) -> Problem:
-    return Problem(file, row, field, code, message, fix, Severity.NOTICE)
-
-
 @dataclass
 class Report:
     """Every problem found, in a stable order, with complete counts."""

@@ -6,13 +6,15 @@ Modules:
 - `config`: the human-edited configuration, `editeur.yaml` (the publisher) and `politique.yaml`
   (the purchasing policy), read with the line of every value;
 - `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data
-  Package into a folder.
+  Package into a folder;
+- `problem_codes`: the catalogue of every problem code a user can meet (validation and import),
+  with its severity, meaning and fix; problems are made through its entries.
 
 Every other stage reads the folder through these modules; this one imports only the shared
 modules at the top of the package.
 """
 
-from achats_ouverts.datafolder import config, schemas, writing
+from achats_ouverts.datafolder import config, problem_codes, schemas, writing
 from achats_ouverts.datafolder.config import (
     POLICY_FILE,
     PUBLISHER_FILE,
@@ -41,6 +43,7 @@ __all__ = [
     "load_located_yaml",
     "load_policy",
     "load_publisher",
+    "problem_codes",
     "schemas",
     "writing",
 ]

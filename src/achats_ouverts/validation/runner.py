@@ -23,7 +23,24 @@ from achats_ouverts.datafolder import (
     load_publisher,
     schemas,
 )
-from achats_ouverts.report import Problem, Report, Severity, error, warning
+from achats_ouverts.datafolder.problem_codes import (
+    AUCUN_MARCHE,
+    BLANK_ROW,
+    CONSTRAINT_ERROR,
+    DATAPACKAGE_DIFFERENT,
+    EXTRA_CELL,
+    FOREIGN_KEY,
+    LIGNE_VIDE_FINALE,
+    MISSING_CELL,
+    NOMENCLATURE_ABSENTE,
+    PRIMARY_KEY,
+    SCHEMA_AUTRE,
+    SCHEMA_DIFFERENT,
+    TYPE_ERROR,
+    UNIQUE_ERROR,
+    Code,
+)
+from achats_ouverts.report import Problem, Report, Severity
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import checks, table_schema
 from achats_ouverts.validation.reading import Table, read_table, suggest
@@ -42,6 +59,19 @@ HEADER_ERRORS = {
     "blank-header",
     "missing-header",
 }
+SCHEMA_CODES: dict[str, Code] = {
+    code.code: code
+    for code in (
+        TYPE_ERROR,
+        CONSTRAINT_ERROR,
+        UNIQUE_ERROR,
+        PRIMARY_KEY,
+        FOREIGN_KEY,
+        EXTRA_CELL,
+        MISSING_CELL,
+    )
+}
+"""The codes of the frictionless errors a user can meet, which keep frictionless's names."""
 TYPE_LABELS = {
     "number": (
         "un nombre",
@@ -104,11 +134,10 @@ def validate(
         if ds.name == "marches" and table.readable and table.rows == 0:
             report.extend(
                 [
-                    error(
+                    AUCUN_MARCHE.problem(
                         ds.path,
                         None,
                         None,
-                        "aucun-marche",
                         "le fichier ne contient aucun marché",
                         "vérifier l'extraction : un site sans marché n'a pas de sens",
                     )
@@ -134,11 +163,10 @@ def load_nomenclature(
         return cpv.empty_nomenclature(), []
     if not path.is_file():
         return cpv.empty_nomenclature(), [
-            warning(
+            NOMENCLATURE_ABSENTE.problem(
                 "editeur.yaml",
                 None,
                 "nomenclature_cpv",
-                "nomenclature-absente",
                 f"la nomenclature CPV « {path} » est introuvable : seules les divisions sont "
                 "vérifiées",
                 "corriger le chemin ou le laisser vide",
@@ -159,11 +187,10 @@ def check_package_files(data_dir: Path) -> list[Problem]:
             found = None
         if found != schema:
             problems.append(
-                warning(
+                SCHEMA_DIFFERENT.problem(
                     relative,
                     None,
                     None,
-                    "schema-different",
                     "le schéma est absent ou diffère de celui de l'outil, qui fait foi",
                     "lancer « achats-ouverts schemas DOSSIER » pour l'écrire",
                 )
@@ -175,11 +202,10 @@ def check_package_files(data_dir: Path) -> list[Problem]:
         names = []
     if names != sorted(ds.name for ds in schemas.DATASETS):
         problems.append(
-            warning(
+            DATAPACKAGE_DIFFERENT.problem(
                 "datapackage.json",
                 None,
                 None,
-                "datapackage-different",
                 "datapackage.json est absent ou ne liste pas les jeux de données attendus",
                 "lancer « achats-ouverts schemas DOSSIER » pour l'écrire",
             )
@@ -194,22 +220,20 @@ def blank_row_problems(table: Table) -> list[Problem]:
     for row in table.blank_rows:
         if row > last_data:
             problems.append(
-                warning(
+                LIGNE_VIDE_FINALE.problem(
                     table.file,
                     row,
                     None,
-                    "ligne-vide-finale",
                     "ligne vide en fin de fichier : ignorée",
                     "supprimer les lignes vides finales",
                 )
             )
         else:
             problems.append(
-                error(
+                BLANK_ROW.problem(
                     table.file,
                     row,
                     None,
-                    "blank-row",
                     "ligne vide au milieu des données",
                     "supprimer la ligne vide (ou compléter la ligne manquante)",
                 )
@@ -296,7 +320,7 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
     """A frictionless error as a French problem, or None for what the reader already reports."""
     kind: str = err.type
     row: int | None = getattr(err, "row_number", None)
-    if kind in HEADER_ERRORS or kind == "blank-row":
+    if kind in HEADER_ERRORS or kind == BLANK_ROW.code:
         return None
     if row is not None and row in blank_rows:
         return None
@@ -304,30 +328,29 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
     field_name: str | None = getattr(err, "field_name", None)
     cell = str(getattr(err, "cell", "") or "")
     note = str(getattr(err, "note", "") or "")
-    if kind == "type-error" and field_name:
+    if kind == TYPE_ERROR.code and field_name:
         field = ds.field(field_name)
         label, fix = TYPE_LABELS.get(field["type"], ("une valeur valide", "corriger la valeur"))
-        return error(file, row, field_name, kind, f"« {cell} » n'est pas {label}", fix)
-    if kind == "constraint-error" and field_name:
+        return TYPE_ERROR.problem(file, row, field_name, f"« {cell} » n'est pas {label}", fix)
+    if kind == CONSTRAINT_ERROR.code and field_name:
         match = CONSTRAINT_NOTE.search(note)
         message, fix = constraint_message(
             ds.field(field_name), match.group(1) if match else "", cell
         )
-        return error(file, row, field_name, kind, message, fix)
-    if kind in ("unique-error", "primary-key"):
+        return CONSTRAINT_ERROR.problem(file, row, field_name, message, fix)
+    if kind in (UNIQUE_ERROR.code, PRIMARY_KEY.code):
         key = field_name or ", ".join(ds.primary_key)
         position = re.search(r"position (\d+)", note)
         where = f" (déjà à la ligne {position.group(1)})" if position else ""
-        return error(
+        return SCHEMA_CODES[kind].problem(
             file,
             row,
             key,
-            kind,
             f"valeur déjà présente pour {key}{where}",
             "chaque ligne doit avoir un identifiant unique : supprimer le doublon ou corriger "
             "l'identifiant",
         )
-    if kind == "foreign-key":
+    if kind == FOREIGN_KEY.code:
         match = FK_NOTE.search(note)
         fields = match.group(1) if match else ""
         reference = next(
@@ -341,33 +364,34 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
         target = f"{reference[0]}.csv ({', '.join(reference[1])})" if reference else "la table liée"
         values = re.search(r'values? "([^"]*)"', note)
         shown = values.group(1) if values else ""
-        return error(
+        return FOREIGN_KEY.problem(
             file,
             row,
             fields or None,
-            kind,
             f"« {shown} » ne correspond à aucune ligne de {target}",
             "corriger la valeur ou ajouter la ligne manquante dans la table liée",
         )
-    if kind == "extra-cell":
-        return error(
+    if kind == EXTRA_CELL.code:
+        return EXTRA_CELL.problem(
             file,
             row,
             None,
-            kind,
             "la ligne a plus de cellules que l'en-tête",
             "vérifier les séparateurs et les guillemets de la ligne",
         )
-    if kind == "missing-cell":
-        return error(
+    if kind == MISSING_CELL.code:
+        return MISSING_CELL.problem(
             file,
             row,
             field_name,
-            kind,
             "la ligne a moins de cellules que l'en-tête",
             "compléter la ligne ou vérifier les séparateurs",
         )
-    return error(file, row, field_name, kind, note or kind, "corriger la valeur")
+    known = SCHEMA_CODES.get(kind)
+    if known is not None:
+        return known.problem(file, row, field_name, note or kind, "corriger la valeur")
+    message = f"{kind} : {note}" if note else kind
+    return SCHEMA_AUTRE.problem(file, row, field_name, message, "suivre la note de frictionless")
 
 
 def constraint_message(field: dict[str, Any], constraint: str, cell: str) -> tuple[str, str]:

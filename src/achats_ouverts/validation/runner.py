@@ -42,7 +42,7 @@ from achats_ouverts.datafolder.problem_codes import (
 )
 from achats_ouverts.report import Problem, Report, Severity
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import checks, table_schema
+from achats_ouverts.validation import rules, table_schema
 from achats_ouverts.validation.reading import Table, read_table, suggest
 
 Progress = Callable[[str], None]
@@ -144,8 +144,8 @@ def validate(
                 ]
             )
     progress("contrôles de la commande publique")
-    ctx = checks.Context(result.tables, result.publisher, result.policy, result.nomenclature)
-    custom = checks.run(ctx)
+    ctx = rules.Context(result.tables, result.publisher, result.policy, result.nomenclature)
+    custom = rules.run(ctx)
     progress("validation des schémas (types, contraintes, clés, références)")
     result.engine, schema_problems = run_schemas(data_dir, result.tables, engine)
     report.extend(custom)

@@ -141,6 +141,7 @@ def test_duplicated_header_is_named(data_dir: Path) -> None:
     header = [*FIELDS[:-1], "objet"]
     found = problems(data_dir, marches_bytes([CONTRACT], header=header))
     assert ("marches.csv", 1, "objet", "en-tete-duplique") in found
+    assert ("marches.csv", None, None, "error") in found  # frictionless cannot match the columns
 
 
 def test_misspelled_header_gets_a_did_you_mean(data_dir: Path) -> None:

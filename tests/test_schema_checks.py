@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ from achats_ouverts.settings import Limits
 from achats_ouverts.tools import demo
 from achats_ouverts.validation import cells, columns, table_schema, validate
 from achats_ouverts.validation.reading import Table, read_table
+from achats_ouverts.validation.runner import translate
 from tests.support import DATA, make_data_dir, write_table
 
 CONSTRAINT = re.compile(r'constraint "(\w+)"')
@@ -191,6 +193,20 @@ def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
     assert validate(data_dir).engine == "frictionless"
     write_table(data_dir, "services", [{"service_id": "lycees", "service_nom": "Lycées"}])
     assert validate(data_dir).engine == "compiled"
+
+
+def test_frictionless_errors_beyond_the_schema_checks_keep_a_catalogued_code() -> None:
+    """frictionless's generic `error` (a header that repeats a column) keeps its code and note;
+    an error type the tool does not expect is given under that code, its type first."""
+    ds = schemas.dataset("marches")
+    note = 'matching fields by name ("fieldsMatch": "partial") requires unique labels in the header'
+    generic = translate(SimpleNamespace(type="error", note=note), ds, set())
+    assert generic is not None
+    assert (generic.row, generic.code, generic.message) == (None, "error", note)
+    assert generic.fix == "corriger la valeur"
+    odd = translate(SimpleNamespace(type="row-constraint", note="x > 1", row_number=3), ds, set())
+    assert odd is not None
+    assert (odd.row, odd.code, odd.message) == (3, "error", "row-constraint : x > 1")
 
 
 TRICKY = [

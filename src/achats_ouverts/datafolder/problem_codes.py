@@ -490,13 +490,16 @@ MISSING_CELL = Code(
     "La ligne a moins de cellules que l'en-tête.",
     "Compléter la ligne, ou vérifier ses séparateurs.",
 )
-SCHEMA_AUTRE = Code(
-    "schema-autre",
+FRICTIONLESS_ERROR = Code(
+    "error",
     ERROR,
     (SCHEMA,),
     "chaque CSV",
-    "Une autre erreur signalée par frictionless ; le message donne son type et sa note.",
-    "Suivre la note de frictionless.",
+    "frictionless ne peut pas valider le fichier contre son schéma, par exemple quand un en-tête "
+    "répète une colonne (l'erreur est alors donnée pour chaque fichier) ; le message reprend sa "
+    "note, en anglais. Une erreur de frictionless que l'outil n'attend pas est donnée sous ce "
+    "code, son type en tête du message.",
+    "Corriger d'abord les autres erreurs du fichier (souvent son en-tête), puis valider à nouveau.",
 )
 
 # --- Procurement checks -----------------------------------------------------------------------
@@ -575,7 +578,7 @@ MONTANT_SOUS_SEUIL = Code(
     (CHECKS,),
     "`marches.csv` (`montant`)",
     "Le montant est sous le seuil de publication des DECP (40 000 € HT).",
-    "Vérifier le montant : oubli d'un zéro, montant TTC ou mensuel ?",
+    "Vérifier le montant : un zéro oublié, un montant TTC ou mensuel.",
 )
 TAUX_AVANCE_HORS_BORNES = Code(
     "taux-avance-hors-bornes",
@@ -879,3 +882,19 @@ def import_table() -> str:
         kinds = ", ".join(f"`{kind}`" for kind in entry.kinds)
         lines.append(f"| `{entry.code}` | {kinds} | {_cell(entry.meaning)} |")
     return "\n".join(lines) + "\n"
+
+
+README_TABLES = (("codes-validation", validation_table), ("codes-import", import_table))
+"""The README's generated tables: each between `<!-- NAME:debut -->` and `<!-- NAME:fin -->`."""
+
+
+def fill_readme(text: str) -> str:
+    """The README's text with its tables of codes written from the catalogue."""
+    for name, table in README_TABLES:
+        start, end = f"<!-- {name}:debut -->\n", f"<!-- {name}:fin -->"
+        before, found_start, rest = text.partition(start)
+        _, found_end, after = rest.partition(end)
+        if not (found_start and found_end):
+            raise ValueError(f"README : les marqueurs « {start.strip()} » et « {end} » manquent")
+        text = before + start + table() + end + after
+    return text

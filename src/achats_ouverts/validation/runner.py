@@ -30,11 +30,11 @@ from achats_ouverts.datafolder.problem_codes import (
     DATAPACKAGE_DIFFERENT,
     EXTRA_CELL,
     FOREIGN_KEY,
+    FRICTIONLESS_ERROR,
     LIGNE_VIDE_FINALE,
     MISSING_CELL,
     NOMENCLATURE_ABSENTE,
     PRIMARY_KEY,
-    SCHEMA_AUTRE,
     SCHEMA_DIFFERENT,
     TYPE_ERROR,
     UNIQUE_ERROR,
@@ -69,6 +69,7 @@ SCHEMA_CODES: dict[str, Code] = {
         FOREIGN_KEY,
         EXTRA_CELL,
         MISSING_CELL,
+        FRICTIONLESS_ERROR,
     )
 }
 """The codes of the frictionless errors a user can meet, which keep frictionless's names."""
@@ -390,8 +391,8 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
     known = SCHEMA_CODES.get(kind)
     if known is not None:
         return known.problem(file, row, field_name, note or kind, "corriger la valeur")
-    message = f"{kind} : {note}" if note else kind
-    return SCHEMA_AUTRE.problem(file, row, field_name, message, "suivre la note de frictionless")
+    message = f"{kind} : {note}" if note else kind  # a type this tool does not expect
+    return FRICTIONLESS_ERROR.problem(file, row, field_name, message, "corriger la valeur")
 
 
 def constraint_message(field: dict[str, Any], constraint: str, cell: str) -> tuple[str, str]:

@@ -2,6 +2,9 @@
 
     python scripts/problem_codes.py             # rewrite README.md's tables
     python scripts/problem_codes.py --verifier  # exit 1 when README.md's tables are out of date
+
+The tables sit between markers in README.md; `tests/test_problem_codes.py` checks they are up
+to date.
 """
 
 from __future__ import annotations

@@ -16,14 +16,21 @@ from pathlib import Path
 import pytest
 
 from achats_ouverts.datafolder import problem_codes, schemas
-from achats_ouverts.datafolder.problem_codes import CODES, IMPORT_CODES
+from achats_ouverts.datafolder.problem_codes import (
+    CODES,
+    IMPORT_CODES,
+    catalogue,
+    checks,
+    entries,
+    files,
+)
 from achats_ouverts.importing import records
 from achats_ouverts.validation import rules
 from tests import emitted_codes
 from tests.support import ROOT
 
 SOURCE = ROOT / "src" / "achats_ouverts"
-CATALOGUE = SOURCE / "datafolder" / "problem_codes.py"
+CATALOGUE = SOURCE / "datafolder" / "problem_codes"
 CODE_LIKE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 CATALOGUED = {entry.code for entry in CODES}
 MAKERS = {"Problem", "error", "warning", "notice", "flag", "problem", "_limit_problem"}
@@ -53,7 +60,8 @@ def literal(node: ast.expr) -> str | None:
 
 def constant(entry: problem_codes.Code) -> str:
     """The name of an entry in the catalogue module."""
-    (name,) = [name for name, value in vars(problem_codes).items() if value is entry]
+    names = [name for module in (files, checks) for name, v in vars(module).items() if v is entry]
+    (name,) = set(names)
     return name
 
 
@@ -67,14 +75,13 @@ def test_catalogue_entries_are_complete_and_named_after_their_code() -> None:
         assert entry.meaning.endswith("."), entry.code
         assert entry.fix.endswith("."), entry.code
     assert len({entry.code for entry in IMPORT_CODES}) == len(IMPORT_CODES)
-    kinds = {problem_codes.REJECTED, problem_codes.SET_ASIDE, problem_codes.CORRECTED}
-    kinds.add(problem_codes.INFORMATION)
+    gravities = {entries.REJECTED, entries.SET_ASIDE, entries.CORRECTED, entries.INFORMATION}
     for item in IMPORT_CODES:
         assert CODE_LIKE.match(item.code), item.code
         assert item.meaning.endswith("."), item.code
         assert item.kinds, item.code
-        assert set(item.kinds) <= kinds, item.code
-    assert {problem_codes.REJECTED, problem_codes.SET_ASIDE, problem_codes.CORRECTED} == {
+        assert set(item.kinds) <= gravities, item.code
+    assert {entries.REJECTED, entries.SET_ASIDE, entries.CORRECTED} == {
         records.REJECTION,
         records.PARTIAL,
         records.CORRECTION,
@@ -85,22 +92,22 @@ def test_no_problem_is_made_with_a_literal_code() -> None:
     found = [
         f"{module}:{call.lineno} {callee(call)}({text!r})"
         for module, call in calls(SOURCE)
-        if callee(call) in MAKERS and module != "datafolder/problem_codes.py"
+        if callee(call) in MAKERS and not module.startswith("datafolder/problem_codes/")
         for text in map(literal, arguments(call))
         if text is not None and (CODE_LIKE.match(text) or text in CATALOGUED)
     ]
-    assert found == [], "utiliser l'entrée du catalogue (datafolder/problem_codes.py)"
+    assert found == [], "utiliser l'entrée du catalogue (datafolder/problem_codes/)"
 
 
 def test_problems_are_made_only_through_the_catalogue() -> None:
     makers = {module for module, call in calls(SOURCE) if callee(call) == "Problem"}
-    assert makers == {"datafolder/problem_codes.py"}
+    assert makers == {"datafolder/problem_codes/entries.py"}
 
 
 def test_every_entry_of_the_catalogue_is_used() -> None:
     names: set[str] = set()
     for path in SOURCE.rglob("*.py"):
-        if path == CATALOGUE:
+        if CATALOGUE in path.parents:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Name):
@@ -177,7 +184,7 @@ def test_the_readme_tables_are_rewritten_between_their_markers() -> None:
     filled = problem_codes.fill_readme(stale)
     assert "PÉRIMÉ" not in filled
     assert filled.startswith("avant\n<!-- codes-validation:debut -->\n| Code |")
-    assert filled.endswith(problem_codes.import_table() + "<!-- codes-import:fin -->\naprès\n")
+    assert filled.endswith(catalogue.import_table() + "<!-- codes-import:fin -->\naprès\n")
     with pytest.raises(ValueError, match="codes-import"):
         problem_codes.fill_readme(stale.replace("<!-- codes-import:fin -->", ""))
 

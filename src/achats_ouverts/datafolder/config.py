@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from achats_ouverts import vocabulary as v
-from achats_ouverts.datafolder.problem_codes import (
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import (
     CALCUL_INATTENDU,
     CALCUL_INCONNU,
     CHAMP_MANQUANT,
@@ -36,7 +37,6 @@ from achats_ouverts.datafolder.problem_codes import (
     URL_INVALIDE,
     VALEUR_NON_AUTORISEE,
     YAML_INVALIDE,
-    Code,
 )
 from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem, Severity

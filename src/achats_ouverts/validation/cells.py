@@ -18,17 +18,19 @@ import pyarrow.compute as pc
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
-from achats_ouverts.datafolder.problem_codes import (
+from achats_ouverts.datafolder.problem_codes.checks import (
     CARACTERE_CONTROLE,
     CELLULE_FORMULE,
     CPV_INCONNU,
     CPV_INVALIDE,
-    SIRET_INVALIDE,
-    TYPE_ERROR,
     VALEUR_ERREUR_TABLEUR,
     VALEUR_INCOHERENTE,
+)
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import (
+    SIRET_INVALIDE,
+    TYPE_ERROR,
     VALEUR_NON_AUTORISEE,
-    Code,
 )
 from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from achats_ouverts.datafolder.problem_codes import Code
+from achats_ouverts.datafolder.problem_codes.entries import Code
 from achats_ouverts.report import Problem
 from achats_ouverts.validation.reading import Table
 

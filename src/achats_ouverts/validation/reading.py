@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset
-from achats_ouverts.datafolder.problem_codes import (
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import (
     CELLULE_TROP_LONGUE,
     COLONNE_ABSENTE,
     COLONNE_IGNOREE,
@@ -39,7 +40,6 @@ from achats_ouverts.datafolder.problem_codes import (
     SEPARATEUR_DETECTE,
     TEXTE_MAL_ENCODE,
     TROP_DE_LIGNES,
-    Code,
 )
 from achats_ouverts.french import fold
 from achats_ouverts.report import Problem

@@ -18,7 +18,7 @@ import pandas as pd
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import Policy, Publisher
-from achats_ouverts.datafolder.problem_codes import (
+from achats_ouverts.datafolder.problem_codes.checks import (
     ATTRIBUTION_SANS_MARCHE,
     AVANCE_INCOHERENTE,
     CONSULTATION_SANS_ADRESSE,
@@ -26,7 +26,6 @@ from achats_ouverts.datafolder.problem_codes import (
     FOURCHETTE_INVERSEE,
     ID_TROP_LONG,
     INDICATEUR_CALCULE,
-    INDICATEUR_INCONNU,
     MARCHE_SANS_TITULAIRE,
     MODIFICATION_AVANT_NOTIFICATION,
     MONTANT_ESTIME_MANQUANT,
@@ -38,8 +37,9 @@ from achats_ouverts.datafolder.problem_codes import (
     TAUX_AVANCE_HORS_BORNES,
     TITULAIRE_NON_REFERENCE,
     UID_INCOHERENT,
-    Code,
 )
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import INDICATEUR_INCONNU
 from achats_ouverts.report import Problem
 from achats_ouverts.validation import cells
 from achats_ouverts.validation.columns import Message, dates, fixed, flag, numbers

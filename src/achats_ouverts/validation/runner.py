@@ -23,7 +23,8 @@ from achats_ouverts.datafolder import (
     load_publisher,
     schemas,
 )
-from achats_ouverts.datafolder.problem_codes import (
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import (
     AUCUN_MARCHE,
     BLANK_ROW,
     CONSTRAINT_ERROR,
@@ -38,7 +39,6 @@ from achats_ouverts.datafolder.problem_codes import (
     SCHEMA_DIFFERENT,
     TYPE_ERROR,
     UNIQUE_ERROR,
-    Code,
 )
 from achats_ouverts.report import Problem, Report, Severity
 from achats_ouverts.settings import Limits

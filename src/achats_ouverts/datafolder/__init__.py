@@ -1,8 +1,15 @@
 """The data folder and its contracts: what a buyer's folder holds and how it must look.
 
 Modules:
-- `schemas`: the Table Schemas of every dataset and the Data Package that lists them (the single
-  source of column names, types, constraints and French descriptions);
+- `schemas`: the datasets, their Table Schemas and the Data Package that lists them (the single
+  source of column names, types, constraints and French descriptions, with the field lists of
+  `decp_fields` and `buyer_fields`);
+- `fields`: the kit a field is written with (`define`, `define_multi`) and the descriptions and
+  patterns several datasets share;
+- `decp_fields`: the fields of the DECP tables (contracts, their suppliers and modifications, the
+  supplier reference);
+- `buyer_fields`: the fields of the tables beyond the DECP (services, purchases to come, declared
+  indicators);
 - `config`: the human-edited configuration, `editeur.yaml` (the publisher) and `politique.yaml`
   (the purchasing policy), read with the line of every value;
 - `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data

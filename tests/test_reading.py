@@ -226,3 +226,27 @@ def test_ragged_rows_are_reported(data_dir: Path) -> None:
     content = marches_bytes([CONTRACT]).rstrip(b"\n") + b",extra\n"
     found = problems(data_dir, content)
     assert ("marches.csv", 2, None, "extra-cell") in found
+
+
+def test_columns_outside_the_schema_are_ignored_and_unnamed_ones_refused(data_dir: Path) -> None:
+    header = [*FIELDS, "remarques", ""]
+    found = problems(data_dir, marches_bytes([CONTRACT], header=header))
+    assert ("marches.csv", 1, "remarques", "colonne-ignoree") in found
+    assert ("marches.csv", 1, None, "en-tete-vide") in found
+
+
+def test_bytes_neither_utf8_nor_windows_1252_are_refused_with_the_line(data_dir: Path) -> None:
+    content = marches_bytes([CONTRACT], encoding="cp1252").replace(b"Travaux", b"Trav\x81ux")
+    found = problems(data_dir, content)
+    assert ("marches.csv", 2, None, "encodage-inconnu") in found
+
+
+def test_a_delimiter_that_cannot_be_chosen_is_refused(data_dir: Path) -> None:
+    found = problems(data_dir, b"uid;id,objet\n1;2,3\n4,5;6\n")
+    assert ("marches.csv", 1, None, "separateur-ambigu") in found
+
+
+def test_a_record_the_csv_reader_cannot_read_is_refused(data_dir: Path) -> None:
+    content = marches_bytes([contract(objet="x" * 140_000)])
+    found = problems(data_dir, content, Limits(max_cell_chars=10))
+    assert ("marches.csv", 2, None, "csv-illisible") in found

@@ -395,7 +395,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def apply(rule: Rule, views: Mapping[str, View]) -> list[Problem]:
+def _apply(rule: Rule, views: Mapping[str, View]) -> list[Problem]:
     """The problems of one rule; none when a table it needs could not be read."""
     view = views.get(rule.dataset)
     if view is None or any(name not in views for name in rule.reads):
@@ -424,8 +424,8 @@ def run(ctx: Context) -> list[Problem]:
         problems.extend(cells.check_multi_values(table))
         for rule in RULES:
             if rule.dataset == name and not rule.reads:
-                problems.extend(apply(rule, {name: view}))
+                problems.extend(_apply(rule, {name: view}))
     for rule in RULES:
         if rule.reads:
-            problems.extend(apply(rule, views))
+            problems.extend(_apply(rule, views))
     return problems

@@ -47,7 +47,7 @@ from achats_ouverts.validation.reading import Table, read_table, suggest
 
 Progress = Callable[[str], None]
 Engine = Literal["compiled", "frictionless"]
-"""How rows are validated against the Table Schemas: the compiled checks (`schema_checks`), which
+"""How rows are validated against the Table Schemas: the compiled checks (`table_schema`), which
 find exactly what frictionless finds and fall back to it for tables they do not handle, or
 frictionless itself."""
 HEADER_ERRORS = {

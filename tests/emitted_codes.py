@@ -44,3 +44,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The check of the recorded codes runs after every other test."""
     last = [item for item in items if item.name == LAST]
     items[:] = [item for item in items if item.name != LAST] + last
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many declared codes the session met: all of them when the whole suite runs."""
+    from achats_ouverts.datafolder.problem_codes import CODES, IMPORT_CODES
+
+    for label, declared, met in (
+        ("validation", [entry.code for entry in CODES], {code for code, _ in PROBLEMS}),
+        ("import", [item.code for item in IMPORT_CODES], {code for code, _ in NOTES}),
+    ):
+        missing = [code for code in declared if code not in met]
+        line = f"codes {label} rencontrés : {len(declared) - len(missing)} / {len(declared)}"
+        if 0 < len(missing) <= 10:  # a partial run misses most: list only a few
+            line += f" (sans : {', '.join(missing)})"
+        terminalreporter.write_line(line)

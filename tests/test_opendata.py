@@ -526,6 +526,7 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     from achats_ouverts.exports import standards
     from achats_ouverts.model.loading import load
     from achats_ouverts.output.context import BuildContext
+    from achats_ouverts.pages.sitemap import produce_sitemap
     from achats_ouverts.settings import Limits
     from achats_ouverts.validation.runner import validate
     from tests.support import make_data_dir
@@ -541,7 +542,7 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     )
     ctx = BuildContext(data, None, tmp_path, tmp_path, site)  # type: ignore[arg-type]
     ctx.direct_pages.extend(["marches/b/", "marches/a/"])
-    standards.produce_sitemap(ctx)
+    produce_sitemap(ctx)
     urls = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
     assert urls == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
     files = standards.sitemap_files([f"{base}p{i}/" for i in range(50_001)], base, "2025-01-01")

@@ -585,7 +585,7 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
     assert history[0]["premiere"] is True
     assert (history[0]["numero"], history[0]["date"]) == (1, "2025-06-30")
     html = (site / "nouveautes" / "index.html").read_text(encoding="utf-8")
-    assert "Première publication : 3 marchés et 4 achats à venir." in html
+    assert "Première publication : 3\u00a0marchés et 4\u00a0achats à venir." in html
     assert "C'est la première publication de ces données sur ce site" in html
 
 
@@ -660,7 +660,10 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     feed = feedparser.parse((out / "flux" / "nouveautes.xml").read_bytes())
     assert not feed.bozo
     assert [e.id.rsplit("/", 1)[-1] for e in feed.entries] == ["2", "1"]
-    assert "1 nouveau marché, 1 marché modifié, 1 marché retiré" in feed.entries[0].summary
+    assert (
+        "1\u00a0nouveau marché, 1\u00a0marché modifié, 1\u00a0marché retiré"
+        in feed.entries[0].summary
+    )
 
     v2 = (out / "donnees" / "nouveautes.json").read_bytes()
     copy = tmp_path / "copie-publiee"

@@ -21,6 +21,7 @@ from stdnum.fr import siret
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas, writing
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
 from tests.support import reference_file
 
@@ -675,7 +676,7 @@ def test_launched_and_awarded_purchases(t: dict[str, pd.DataFrame], marches: pd.
 
 
 def test_declared_indicators(t: dict[str, pd.DataFrame]) -> None:
-    policy, problems = config.load_policy(DATA)
+    policy, problems = config.load_policy(DATA, calculations=REGISTRY)
     assert policy is not None, problems
     declared = {ind.id for ind in policy.indicateurs if not ind.computed}
     rows = t["indicateurs-declares"]

@@ -336,8 +336,9 @@ def test_cpv_codes(marches: pd.DataFrame) -> None:
 
 def test_cpv_codes_are_real_with_their_check_digit(marches: pd.DataFrame) -> None:
     nomenclature = cpv.read_nomenclature(reference_file("cpv-2008_fr_avec-parent.csv"))
-    catalogue = {lot.cpv for lot in demo.CORPS} | {
-        code for family in demo.FAMILIES for template in family.templates for code in template.cpvs
+    world = demo.load_world()
+    catalogue = {lot.cpv for family in world.families for lot in family.lots} | {
+        code for family in world.families for template in family.templates for code in template.cpvs
     }
     used = set(marches.codeCPV[marches.codeCPV != ""])
     assert len(catalogue) >= 60

@@ -149,6 +149,14 @@ def test_a_placeholder_the_scope_cannot_fill_is_rejected(catalogue: Path) -> Non
     )
 
 
+def test_a_commune_listed_twice_is_rejected(catalogue: Path) -> None:
+    replace(catalogue / "places.yaml", '"80021", nom: Amiens', '"59350", nom: Lille bis')
+    line = line_of(catalogue / "places.yaml", '"59350", nom: Lille bis')
+    assert error_of(catalogue) == (
+        f"{catalogue / 'places.yaml'}:{line} communes.1 : commune « 59350 » en double"
+    )
+
+
 def test_a_family_the_rules_name_cannot_disappear(catalogue: Path) -> None:
     replace(catalogue / "families.yaml", "key: maitrise-oeuvre", "key: maitrise-d-oeuvre")
     assert error_of(catalogue).endswith(

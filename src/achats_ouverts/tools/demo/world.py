@@ -345,7 +345,7 @@ def load_world(directory: Path = DEMO_CATALOGUE_DIR) -> World:
     for i, commune in enumerate(places.communes):
         if commune.region:
             Where(path["places"], ("communes", i, "region")).fail(
-                "une commune de la région n'a pas de « region » : elle est celle de la région"
+                f"« region » à retirer : les communes de cette liste sont dans la région {region}"
             )
     places = Places(
         places.region,
@@ -388,9 +388,8 @@ def check_unique(values: Iterable[str], where: Where, what: str) -> None:
 
 def check_places(world: World, places_file: Path, lycees_file: Path) -> None:
     places = world.places
-    check_unique(
-        (c.code for c in places.communes + places.other_communes), Where(places_file), "commune"
-    )
+    for key, communes in (("communes", places.communes), ("other_communes", places.other_communes)):
+        check_unique((c.code for c in communes), Where(places_file, (key,)), "commune")
     if not world.poles:
         Where(places_file, ("communes",)).fail("aucune commune « pole: true »")
     for i, commune in enumerate(places.other_communes):

@@ -24,6 +24,7 @@ from achats_ouverts.datafolder import schemas
 from achats_ouverts.datafolder.writing import write_csv
 from achats_ouverts.exports import standards
 from achats_ouverts.model import load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output import BuildContext
 from achats_ouverts.pages import changelog, downloads, feeds
 from achats_ouverts.settings import Limits
@@ -71,7 +72,7 @@ def main() -> int:
             data_dir = work / "data"
             scale(args.data_dir, data_dir, args.contracts)
         started = time.perf_counter()
-        data = load(validate(data_dir, Limits(max_rows=50_000_000), None))
+        data = load(validate(data_dir, Limits(max_rows=50_000_000), None, calculations=REGISTRY))
         print(
             f"validate + load: {time.perf_counter() - started:8.2f} s "
             f"({len(data.contracts)} contracts)"

@@ -14,6 +14,7 @@ import pytest
 from achats_ouverts.building import build
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.model import Data, aggregates, load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output import path_segment, render
 from achats_ouverts.pages import details, entities, explorers
 from achats_ouverts.settings import Limits, Settings
@@ -35,7 +36,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def data(folder: Path) -> Data:
-    return load(validate(folder, Limits(), None))
+    return load(validate(folder, Limits(), None, calculations=REGISTRY))
 
 
 @pytest.fixture(scope="module")
@@ -330,7 +331,11 @@ def test_cpv_helper_without_nomenclature_shows_division_labels(
 
 
 def test_cpv_helper_with_the_full_nomenclature(folder: Path) -> None:
-    full = load(validate(folder, Limits(), reference_file("cpv-2008_fr_avec-parent.csv")))
+    full = load(
+        validate(
+            folder, Limits(), reference_file("cpv-2008_fr_avec-parent.csv"), calculations=REGISTRY
+        )
+    )
     page = explorers.cpv_helper(full, details.build_directory(full))
     assert page.nomenclature
     d45 = next(d for d in page.divisions if d.division.code == "45")

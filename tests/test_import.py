@@ -13,6 +13,7 @@ import pytest
 from achats_ouverts.cli import run
 from achats_ouverts.importing import FileUnreadable, ImportOptions, import_files
 from achats_ouverts.importing import importer as importer_module
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
 from tests.import_support import (
     export_decp_2022,
@@ -43,7 +44,7 @@ def positions(data_dir: Path, code: str) -> list[str]:
 
 
 def assert_valid(data_dir: Path) -> None:
-    result = validate(data_dir)
+    result = validate(data_dir, calculations=REGISTRY)
     errors = [p.line() for p in result.report.problems if p.severity == 0]
     assert errors == []
 

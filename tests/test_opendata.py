@@ -31,6 +31,7 @@ from referencing import Resource as RefResource
 from referencing.jsonschema import DRAFT4
 
 from achats_ouverts.building import build
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from tests.opendata_fixture import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
 from tests.support import ROOT, reference_file
@@ -531,7 +532,7 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     from achats_ouverts.validation.runner import validate
     from tests.support import make_data_dir
 
-    data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None))
+    data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None, calculations=REGISTRY))
     site = tmp_path / "site"
     site.mkdir()
     base = data.publisher.url_site

@@ -17,6 +17,7 @@ from achats_ouverts.building.build import build, mkdocs_config
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.errors import BuildError
 from achats_ouverts.model import load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings, theme_scripts_dir
 from achats_ouverts.validation import validate
 from tests import injection
@@ -218,7 +219,7 @@ def squash(text: str) -> str:
 
 
 def test_the_injected_folder_is_valid_and_carries_payloads_everywhere(injected_data: Path) -> None:
-    result = validate(injected_data)
+    result = validate(injected_data, calculations=REGISTRY)
     assert result.ok, result.report.to_text(20)
     for ds in schemas.DATASETS:
         text = (injected_data / ds.path).read_text(encoding="utf-8")
@@ -310,7 +311,7 @@ def test_titles_site_name_and_search_index_show_the_payload_as_text(
 def test_data_never_reaches_mkdocs_configuration_unescaped(
     injected_data: Path, tmp_path: Path
 ) -> None:
-    loaded = load(validate(injected_data))
+    loaded = load(validate(injected_data, calculations=REGISTRY))
     settings = Settings(data_dir=injected_data, output_dir=tmp_path / "site", project_dir=ROOT)
     config = mkdocs_config(settings, loaded, tmp_path / "docs", tmp_path / "site")
     assert "copyright" not in config

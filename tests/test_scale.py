@@ -19,6 +19,7 @@ from achats_ouverts.building import build, postchecks
 from achats_ouverts.cli import run
 from achats_ouverts.errors import BuildError
 from achats_ouverts.model import load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output.context import (
     DETAIL_START,
     BuildContext,
@@ -199,7 +200,7 @@ class Serial(Pending[list[str]]):
 
 def test_detail_pages_written_by_two_processes_are_those_of_one(tmp_path: Path) -> None:
     """Same files, same bytes, same list of pages for the sitemap as a single process."""
-    data = load(validate(make_explorer_data(tmp_path / "data")))
+    data = load(validate(make_explorer_data(tmp_path / "data"), calculations=REGISTRY))
     written: dict[str, dict[str, str]] = {}
     for label, fork in (("deux", True), ("un", False)):
         site_dir = tmp_path / label

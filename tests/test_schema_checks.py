@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from achats_ouverts.datafolder import schemas
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
 from achats_ouverts.tools import demo
 from achats_ouverts.validation import checks, table_schema, validate
@@ -74,7 +75,7 @@ def corpus(target: Path) -> Path:
 
 
 def problems(data_dir: Path, engine: str) -> list[tuple[Any, ...]]:
-    result = validate(data_dir, engine=engine)  # type: ignore[arg-type]
+    result = validate(data_dir, engine=engine, calculations=REGISTRY)  # type: ignore[arg-type]
     assert result.engine == engine
     return [
         (p.file, p.row, p.field, p.code, p.message, p.fix, p.severity)
@@ -188,9 +189,9 @@ def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
     names = list(reversed(ds.field_names))
     write = data_dir / ds.path
     write.write_text(",".join(names) + "\n,Direction des lycées,lycees\n", encoding="utf-8")
-    assert validate(data_dir).engine == "frictionless"
+    assert validate(data_dir, calculations=REGISTRY).engine == "frictionless"
     write_table(data_dir, "services", [{"service_id": "lycees", "service_nom": "Lycées"}])
-    assert validate(data_dir).engine == "compiled"
+    assert validate(data_dir, calculations=REGISTRY).engine == "compiled"
 
 
 TRICKY = [

@@ -16,6 +16,7 @@ import click
 from achats_ouverts.datafolder import writing
 from achats_ouverts.errors import AchatsOuvertsError, DataError, UsageError
 from achats_ouverts.importing import FORMATS
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import Progress, validate
 
@@ -147,6 +148,7 @@ def validate_command(
             nomenclature_cpv,
             progress,
             engine="frictionless" if with_frictionless else "compiled",
+            calculations=REGISTRY,
         )
     report = result.report
     click.echo(report.to_json() if output_format == "json" else report.to_text(limite), nl=False)

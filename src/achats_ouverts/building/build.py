@@ -27,6 +27,7 @@ import yaml
 from achats_ouverts.building import hosting, postchecks
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.model import Data, load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output import (
     DETAIL_START,
     SHELL_DIR,
@@ -250,7 +251,13 @@ def build(
     """
     clock = stopwatch or Stopwatch()
     with clock.stage("validate"):
-        validation = validate(settings.data_dir, settings.limits, settings.cpv_path, progress)
+        validation = validate(
+            settings.data_dir,
+            settings.limits,
+            settings.cpv_path,
+            progress,
+            calculations=REGISTRY,
+        )
     if not validation.ok:
         raise DataError(validation.report)
     with clock.stage("load"):

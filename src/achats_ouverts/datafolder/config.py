@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -417,18 +417,18 @@ class Policy:
                 yield axis, action
 
 
-def _read_indicator(r: _Reader, i: int) -> Indicator:
+def _read_indicator(r: _Reader, i: int, calculations: Collection[str]) -> Indicator:
     base: Path_ = ("indicateurs", i)
     kind = r.choice((*base, "type"), v.TYPES_INDICATEUR)
     calcul = r.text((*base, "calcul"), required=kind == "calculé")
-    if kind == "calculé" and calcul and calcul not in v.CALCULS_INDICATEUR:
-        close = difflib.get_close_matches(calcul, v.CALCULS_INDICATEUR, n=1, cutoff=0.6)
+    if kind == "calculé" and calcul and calcul not in calculations:
+        close = difflib.get_close_matches(calcul, calculations, n=1, cutoff=0.6)
         hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
         r.problem(
             (*base, "calcul"),
             "calcul-inconnu",
             f"le calcul « {calcul} » n'existe pas dans l'outil",
-            f"{hint}calculs disponibles : {', '.join(v.CALCULS_INDICATEUR)}",
+            f"{hint}calculs disponibles : {', '.join(calculations)}",
         )
     if kind == "déclaré" and calcul:
         r.problem(
@@ -466,12 +466,17 @@ def _read_indicator(r: _Reader, i: int) -> Indicator:
     )
 
 
-def read_policy(doc: LocatedYaml) -> tuple[Policy | None, list[Problem]]:
+def read_policy(
+    doc: LocatedYaml, *, calculations: Collection[str]
+) -> tuple[Policy | None, list[Problem]]:
+    """The purchasing policy; `calculations` are the names a computed indicator may give as
+    `calcul` (the model's registry, passed down by the callers: this stage cannot import it)."""
     r = _Reader(doc)
     if not isinstance(doc.data, dict):
         r.problem((), "type-invalide", "le fichier doit contenir des champs « nom: valeur »", "")
         return None, r.problems
-    indicators = tuple(_read_indicator(r, i) for i in range(len(r.items(("indicateurs",)))))
+    count = len(r.items(("indicateurs",)))
+    indicators = tuple(_read_indicator(r, i, calculations) for i in range(count))
     known = {ind.id for ind in indicators}
     seen: set[str] = set()
     for i, ind in enumerate(indicators):
@@ -534,8 +539,10 @@ def load_publisher(data_dir: Path) -> tuple[Publisher | None, list[Problem]]:
     return read_publisher(doc)
 
 
-def load_policy(data_dir: Path) -> tuple[Policy | None, list[Problem]]:
+def load_policy(
+    data_dir: Path, *, calculations: Collection[str]
+) -> tuple[Policy | None, list[Problem]]:
     doc, problems = load_located_yaml(data_dir / POLICY_FILE, POLICY_FILE)
     if doc is None:
         return None, problems
-    return read_policy(doc)
+    return read_policy(doc, calculations=calculations)

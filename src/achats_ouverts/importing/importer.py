@@ -22,6 +22,7 @@ from achats_ouverts.datafolder import PUBLISHER_FILE
 from achats_ouverts.errors import UsageError
 from achats_ouverts.importing import decp2019, decp2022, folder, inhouse, tabular
 from achats_ouverts.importing import normalise as n
+from achats_ouverts.importing.conversion import build_contract
 from achats_ouverts.importing.keys import KeyTable, key_of
 from achats_ouverts.importing.records import (
     CONCESSION,
@@ -37,7 +38,6 @@ from achats_ouverts.importing.records import (
     Skipped,
     SupplierInfo,
     Unreadable,
-    build_contract,
 )
 from achats_ouverts.importing.sources import (
     DECP_2019_JSON,

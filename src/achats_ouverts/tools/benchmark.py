@@ -39,6 +39,7 @@ from typing import Any
 
 from achats_ouverts.building import Stopwatch, build
 from achats_ouverts.datafolder import schemas
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import table_schema, validate
 
@@ -474,7 +475,7 @@ def compare_errors(figures: Figures, data_dir: Path, fraction: float) -> Figures
     figures.validate_cli_s = cli.seconds
     figures.cpu["validate_cli_s"] = cli.cpu_seconds
     started, cpu = perf_counter(), process_time()
-    validation = validate(data_dir, LIMITS)
+    validation = validate(data_dir, LIMITS, calculations=REGISTRY)
     figures.stages["validate_s"] = perf_counter() - started
     figures.cpu["validate_s"] = process_time() - cpu
     figures.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

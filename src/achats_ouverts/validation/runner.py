@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -82,14 +82,18 @@ def validate(
     cpv_path: Path | None = None,
     progress: Progress = quiet,
     engine: Engine = "compiled",
+    *,
+    calculations: Collection[str],
 ) -> Validation:
+    """Validate `data_dir`; `calculations` are the indicator calculations politique.yaml may
+    name (`model.calculations.REGISTRY`, passed by the callers: this stage cannot import it)."""
     limits = limits or Limits()
     result = Validation(data_dir, Report())
     report = result.report
     progress("configuration")
     result.publisher, problems = load_publisher(data_dir)
     report.extend(problems)
-    result.policy, problems = load_policy(data_dir)
+    result.policy, problems = load_policy(data_dir, calculations=calculations)
     report.extend(problems)
     result.nomenclature, problems = load_nomenclature(data_dir, result.publisher, cpv_path)
     report.extend(problems)

@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.building import postchecks
 from achats_ouverts.building.build import build, mkdocs_config
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.errors import BuildError
 from achats_ouverts.model import load
 from achats_ouverts.settings import Settings, theme_scripts_dir
@@ -219,7 +220,7 @@ def squash(text: str) -> str:
 def test_the_injected_folder_is_valid_and_carries_payloads_everywhere(injected_data: Path) -> None:
     result = validate(injected_data)
     assert result.ok, result.report.to_text(20)
-    for ds in injection.contracts.DATASETS:
+    for ds in schemas.DATASETS:
         text = (injected_data / ds.path).read_text(encoding="utf-8")
         assert len(injection.read_rows(injected_data / ds.path)) > 0, ds.name
         for field in injection.free_text_fields(ds):
@@ -258,7 +259,7 @@ def test_every_payload_is_published_as_text(injected_site: Path) -> None:
 def test_published_files_keep_the_payloads_byte_for_byte(
     injected_data: Path, injected_site: Path
 ) -> None:
-    for ds in injection.contracts.DATASETS:
+    for ds in schemas.DATASETS:
         published = injected_site / "donnees" / ds.path
         assert published.read_bytes() == (injected_data / ds.path).read_bytes(), ds.name
 

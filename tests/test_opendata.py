@@ -3,6 +3,7 @@ its consumers read it."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -523,9 +524,12 @@ def test_the_sitemap_lists_every_page(rich: tuple[Path, Path]) -> None:
 def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     tmp_path: Path,
 ) -> None:
-    from achats_ouverts.exports import standards
+    from achats_ouverts.building.build import take_mkdocs_pages
+    from achats_ouverts.exports.sitemap import sitemap_files
     from achats_ouverts.model.loading import load
+    from achats_ouverts.output import artifacts, urls
     from achats_ouverts.output.context import BuildContext
+    from achats_ouverts.pages import sitemap
     from achats_ouverts.settings import Limits
     from achats_ouverts.validation.runner import validate
     from tests.support import make_data_dir
@@ -539,15 +543,29 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
         f"<url><loc>{base}donnees/</loc></url></urlset>",
         encoding="utf-8",
     )
-    ctx = BuildContext(data, None, tmp_path, tmp_path, site)  # type: ignore[arg-type]
-    ctx.direct_pages.extend(["marches/b/", "marches/a/"])
-    standards.produce_sitemap(ctx)
-    urls = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
-    assert urls == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
-    files = standards.sitemap_files([f"{base}p{i}/" for i in range(50_001)], base, "2025-01-01")
-    assert sorted(files) == ["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml"]
-    assert b"<sitemapindex" in files["sitemap.xml"]
-    assert files["sitemaps/sitemap-2.xml"].count(b"<url>") == 1
+    (site / "sitemap.xml.gz").write_bytes(b"")
+    files = tmp_path / "fichiers"
+    ctx = BuildContext(data, tmp_path / "docs", files, site)
+    ctx.put(artifacts.MKDOCS_PAGES, take_mkdocs_pages(site, base))
+    assert not list(site.iterdir()), "MkDocs' sitemap files give way to the site's"
+    ctx.put(artifacts.DETAIL_PAGES, ("marches/b/", "marches/a/"))
+    sitemap.produce_sitemap(ctx)
+    urls_listed = re.findall(r"<loc>([^<]+)</loc>", (files / "sitemap.xml").read_text("utf-8"))
+    assert urls_listed == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
+    assert (
+        gzip.decompress((files / "sitemap.xml.gz").read_bytes())
+        == (files / "sitemap.xml").read_bytes()
+    )
+    split = sitemap_files(
+        [f"{base}p{i}/" for i in range(50_001)],
+        base,
+        "2025-01-01",
+        urls.SITEMAP,
+        urls.sitemap_part,
+    )
+    assert sorted(split) == ["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml"]
+    assert b"<sitemapindex" in split["sitemap.xml"]
+    assert split["sitemaps/sitemap-2.xml"].count(b"<url>") == 1
 
 
 # --- Determinism ---------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from achats_ouverts.building.safety import (
     unsafe_url,
 )
 from achats_ouverts.datafolder import schemas
-from achats_ouverts.output import in_other_process
+from achats_ouverts.output import in_other_process, urls
 from achats_ouverts.settings import theme_scripts_dir
 
 __all__ = [
@@ -168,24 +168,19 @@ def csv_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
-def check_row_counts(
-    site: Path, expected: dict[str, int], folder: str = "donnees"
-) -> Iterator[Finding]:
+def check_row_counts(site: Path, expected: dict[str, int]) -> Iterator[Finding]:
     """Each published CSV holds exactly the rows that were validated."""
     for ds in schemas.DATASETS:
-        path = site / folder / ds.path
+        address = urls.table_file(ds.name, "csv")
+        path = site / address
         if not path.is_file():
-            yield Finding(
-                f"{folder}/{ds.path}", "fichier-manquant", "fichier de données non publié"
-            )
+            yield Finding(address, "fichier-manquant", "fichier de données non publié")
             continue
         rows = csv_rows(path)
         want = expected.get(ds.name, 0)
         if rows != want:
             yield Finding(
-                f"{folder}/{ds.path}",
-                "lignes-perdues",
-                f"{rows} lignes publiées pour {want} lignes validées",
+                address, "lignes-perdues", f"{rows} lignes publiées pour {want} lignes validées"
             )
 
 

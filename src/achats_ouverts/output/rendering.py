@@ -1,5 +1,6 @@
 """Rendering page contexts to HTML with jinja2: autoescape on, undefined variables fail, French
-formats from `french` as filters, and URLs from data limited to http(s) and mailto.
+formats from `french` as filters, URLs from data limited to http(s) and mailto, and the site's
+addresses as the global `urls` (with `relative_url(from_page, to_path)` to link between pages).
 
 This module never imports pandas: contexts hold plain values.
 """
@@ -20,6 +21,7 @@ import yaml
 from markupsafe import Markup
 
 from achats_ouverts.french import euros, french_date, number, percent
+from achats_ouverts.output import urls
 from achats_ouverts.settings import TEMPLATES_DIR
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -88,7 +90,7 @@ def environment() -> jinja2.Environment:
         url=safe_url,
         json_script=json_for_script,
     )
-    env.globals.update(relative_url=relative_url)
+    env.globals.update(relative_url=relative_url, urls=urls)
     return env
 
 

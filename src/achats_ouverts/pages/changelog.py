@@ -5,7 +5,8 @@ folder given with `--precedent`); nothing is downloaded. Its CSVs are compared w
 published: new, modified and removed contracts; new and removed upcoming purchases, and those whose
 status changed. The history is carried forward from its machine-readable changelog
 (`donnees/nouveautes.json`): a rebuild with no change adds nothing, the first release says it is the
-first, and removals are listed like any other change.
+first, and removals are listed like any other change. The previous publication's files are read
+at the addresses the downloads publish them (`output.urls`).
 """
 
 from __future__ import annotations
@@ -18,23 +19,26 @@ from typing import Any
 
 import pandas as pd
 
-from achats_ouverts.datafolder import json_text, schemas
+from achats_ouverts.datafolder import json_text
 from achats_ouverts.errors import BuildError
-from achats_ouverts.exports import row_dicts
+from achats_ouverts.exports.rows import row_dicts
+from achats_ouverts.exports.syndication import FeedEntry, FeedSpec, atom_bytes, tag
 from achats_ouverts.french import french_date, plural
 from achats_ouverts.model import Data
-from achats_ouverts.output import CHANGES_FEED, BuildContext, render
-from achats_ouverts.pages.feeds import FeedEntry, FeedSpec, atom_bytes, tag
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 
-CHANGELOG_PATH = "donnees/nouveautes.json"
-PAGE_DIR = "nouveautes/"
 FORMAT_VERSION = 1
 SHOWN_PER_LIST = 200
 """Items of each list shown on the page for one release; the JSON holds them all."""
 
 
+RELEASE_IDS = "nouveautes"
+"""Where the ids of releases in the feed are taken from (`tag:…:nouveautes/3`): ids, not
+addresses, they stay the same if pages move."""
+
+
 def read_previous_csv(site: Path, name: str) -> pd.DataFrame | None:
-    path = site / "donnees" / schemas.dataset(name).path
+    path = site / urls.table_file(name, "csv")
     if not path.is_file():
         return None
     try:
@@ -49,7 +53,7 @@ def read_history(site: Path | None) -> list[dict[str, Any]]:
     """The releases listed by the previous site's changelog (none without one)."""
     if site is None:
         return []
-    path = site / CHANGELOG_PATH
+    path = site / urls.CHANGELOG_JSON
     if not path.is_file():
         return []
     try:
@@ -230,49 +234,51 @@ def changes_feed(data: Data, history: list[dict[str, Any]]) -> FeedSpec:
     publisher = data.publisher
     entries = [
         FeedEntry(
-            id=tag(publisher, f"nouveautes/{release['numero']}"),
+            id=tag(publisher, f"{RELEASE_IDS}/{release['numero']}"),
             titre=f"Publication du {french_date(release['date'])}",
-            lien=f"{publisher.url_site}{PAGE_DIR}#publication-{release['numero']}",
+            lien=f"{publisher.url_site}{urls.CHANGELOG}#publication-{release['numero']}",
             resume=summary(release),
             mis_a_jour=date.fromisoformat(release["date"]),
         )
         for release in sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     ]
     return FeedSpec(
-        CHANGES_FEED.chemin,
+        urls.CHANGES_FEED.chemin,
         f"Nouveautés des données – {publisher.nom}",
         "Ce qui change d'une publication à l'autre : marchés nouveaux, modifiés ou retirés, "
         "achats à venir.",
-        PAGE_DIR,
+        urls.CHANGELOG,
         tuple(entries),
     )
 
 
 def produce_changelog(ctx: BuildContext) -> None:
-    """Compare with the previous release, then write the history, its page and its feed."""
+    """Compare with the previous release, then write the history, its page and its feed; the
+    history file is published for the downloads."""
     data = ctx.data
-    history = read_history(ctx.previous_site)
-    release = new_release(data, ctx.previous_site, history)
+    previous = ctx.get(artifacts.PREVIOUS_SITE)
+    history = read_history(previous)
+    release = new_release(data, previous, history)
     if release is not None:
         history = [*history, release]
     document = {"version": FORMAT_VERSION, "publications": history}
     document_bytes = json_text(document).encode("utf-8")
-    ctx.file(CHANGELOG_PATH, document_bytes)
+    ctx.put(artifacts.CHANGELOG_FILE, ctx.file(urls.CHANGELOG_JSON, document_bytes))
     ctx.file(
-        CHANGES_FEED.chemin,
+        urls.CHANGES_FEED.chemin,
         atom_bytes(changes_feed(data, history), data.publisher, data.reference_date),
     )
     ordered = sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     page = ChangelogPage(
         publications=tuple(release_view(r) for r in ordered),
-        json_href="../" + CHANGELOG_PATH,
+        json_href=relative_url(urls.CHANGELOG, urls.CHANGELOG_JSON),
         json_octets=len(document_bytes),
-        flux_href="../" + CHANGES_FEED.chemin,
+        flux_href=relative_url(urls.CHANGELOG, urls.CHANGES_FEED.chemin),
         limite=SHOWN_PER_LIST,
     )
     ctx.page(
-        f"{PAGE_DIR}index.md",
+        urls.CHANGELOG,
         "Nouveautés",
         render("changelog.html.j2", page=page),
-        feeds=(CHANGES_FEED,),
+        feeds=(urls.CHANGES_FEED,),
     )

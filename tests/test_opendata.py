@@ -602,7 +602,7 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
     assert history[0]["premiere"] is True
     assert (history[0]["numero"], history[0]["date"]) == (1, "2025-06-30")
     html = (site / "nouveautes" / "index.html").read_text(encoding="utf-8")
-    assert "Première publication : 3 marchés et 4 achats à venir." in html
+    assert "Première publication : 3\u00a0marchés et 4\u00a0achats à venir." in html
     assert "C'est la première publication de ces données sur ce site" in html
 
 
@@ -677,7 +677,9 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     feed = feedparser.parse((out / "flux" / "nouveautes.xml").read_bytes())
     assert not feed.bozo
     assert [e.id.rsplit("/", 1)[-1] for e in feed.entries] == ["2", "1"]
-    assert "1 nouveau marché, 1 marché modifié, 1 marché retiré" in feed.entries[0].summary
+    assert "1\u00a0nouveau marché, 1\u00a0marché modifié, 1\u00a0marché retiré" in (
+        feed.entries[0].summary
+    )
 
     v2 = (out / "donnees" / "nouveautes.json").read_bytes()
     copy = tmp_path / "copie-publiee"
@@ -687,6 +689,38 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
         Settings(data_dir=tmp_path / "v2", output_dir=other, project_dir=ROOT, previous_site=copy)
     )
     assert (other / "donnees" / "nouveautes.json").read_bytes() == v2
+
+
+def test_a_release_sums_up_only_the_lists_that_changed() -> None:
+    from achats_ouverts.pages.changelog import LISTS, summary
+
+    release: dict[str, Any] = {name: [] for name in LISTS}
+    release.update(nouveaux=[{"uid": "a"}], supprimes=[{"uid": "b"}, {"uid": "c"}])
+    assert summary(release) == "1\u00a0nouveau marché, 2\u00a0marchés retirés."
+
+
+def test_a_previous_publication_without_its_files_where_the_downloads_are_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    """If the downloads moved, comparing with nothing would record no change, build after build:
+    the build stops and says where it looked, and the published site stays as it was."""
+    from achats_ouverts.errors import BuildError
+
+    out = tmp_path / "site"
+    data = write_rich_data(tmp_path / "v1")
+    build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
+    moved = out / "telechargements"
+    (out / "donnees").rename(moved)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    with pytest.raises(BuildError, match=r"n'a pas de fichier donnees/marches\.csv.*--precedent"):
+        build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    first = tmp_path / "premiere"
+    build(Settings(data_dir=data, output_dir=first, project_dir=ROOT, previous_site=empty))
+    history = read(first / "donnees" / "nouveautes.json")["publications"]
+    assert [r["premiere"] for r in history] == [True], "an empty folder is no publication"
 
 
 BUYER_ID = "20005374200017"

@@ -6,7 +6,8 @@ published: new, modified and removed contracts; new and removed upcoming purchas
 status changed. The history is carried forward from its machine-readable changelog
 (`donnees/nouveautes.json`): a rebuild with no change adds nothing, the first release says it is the
 first, and removals are listed like any other change. The previous publication's files are read
-at the addresses the downloads publish them (`output.urls`).
+at the addresses the downloads publish them (`output.urls`): a previous publication that lacks
+them stops the build, rather than silently recording nothing.
 """
 
 from __future__ import annotations
@@ -32,15 +33,31 @@ SHOWN_PER_LIST = 200
 """Items of each list shown on the page for one release; the JSON holds them all."""
 
 
+COMPARED = ("marches", "achats-a-venir")
+"""The datasets of the previous publication compared with the data being published."""
 RELEASE_IDS = "nouveautes"
 """Where the ids of releases in the feed are taken from (`tag:…:nouveautes/3`): ids, not
 addresses, they stay the same if pages move."""
 
 
-def read_previous_csv(site: Path, name: str) -> pd.DataFrame | None:
-    path = site / urls.table_file(name, "csv")
+def is_publication(folder: Path | None) -> bool:
+    """Whether `folder` holds a previous publication: a folder with anything in it."""
+    return folder is not None and folder.is_dir() and any(folder.iterdir())
+
+
+def read_previous_csv(site: Path, name: str) -> pd.DataFrame:
+    """A dataset of the previous publication, read where the downloads publish it. A publication
+    without it fails loudly: comparing with nothing would silently record no change, build after
+    build."""
+    address = urls.table_file(name, "csv")
+    path = site / address
     if not path.is_file():
-        return None
+        raise BuildError(
+            f"{site} : la publication précédente n'a pas de fichier {address}, où ce site publie "
+            "ce jeu de données ; le journal des changements ne peut pas la comparer. Indiquer "
+            "la bonne publication avec --precedent, ou construire dans un dossier vide pour une "
+            "première publication"
+        )
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -138,16 +155,14 @@ def new_release(
     # contract must not move the release back in time).
     day = max([data.reference_date.isoformat(), *(str(r.get("date", "")) for r in history)])
     base = {"numero": number, "date": day, **totals}
-    before = read_previous_csv(previous_site, "marches") if previous_site else None
-    if before is None:
+    if previous_site is None or not is_publication(previous_site):
         if history:
             return None
         return {**base, "premiere": True, **{name: [] for name in LISTS}}
-    assert previous_site is not None
+    before, upcoming_before = (read_previous_csv(previous_site, name) for name in COMPARED)
     changes = compare_contracts(before, data.text["marches"])
     upcoming = data.text["achats-a-venir"]
-    upcoming_before = read_previous_csv(previous_site, "achats-a-venir")
-    if upcoming_before is None or not {"id", "statut"} <= set(upcoming_before.columns):
+    if not {"id", "statut"} <= set(upcoming_before.columns):
         upcoming_before = upcoming.iloc[0:0]
     changes.update(compare_upcoming(upcoming_before, upcoming))
     if not any(changes[name] for name in LISTS):
@@ -198,19 +213,16 @@ def summary(release: dict[str, Any]) -> str:
             f"Première publication : {plural(release['marches'], 'marché', 'marchés')} et "
             f"{plural(release['achats'], 'achat à venir', 'achats à venir')}."
         )
-    parts = [
-        plural(len(release["nouveaux"]), "nouveau marché", "nouveaux marchés"),
-        plural(len(release["modifies"]), "marché modifié", "marchés modifiés"),
-        plural(len(release["supprimes"]), "marché retiré", "marchés retirés"),
-        plural(len(release["achats_nouveaux"]), "nouvel achat annoncé", "nouveaux achats annoncés"),
-        plural(
-            len(release["achats_statut"]),
-            "achat dont le statut change",
-            "achats dont le statut change",
-        ),
-        plural(len(release["achats_retires"]), "achat retiré", "achats retirés"),
-    ]
-    return ", ".join(p for p in parts if not p.startswith("0 ")).capitalize() + "."
+    counts = (
+        ("nouveaux", "nouveau marché", "nouveaux marchés"),
+        ("modifies", "marché modifié", "marchés modifiés"),
+        ("supprimes", "marché retiré", "marchés retirés"),
+        ("achats_nouveaux", "nouvel achat annoncé", "nouveaux achats annoncés"),
+        ("achats_statut", "achat dont le statut change", "achats dont le statut change"),
+        ("achats_retires", "achat retiré", "achats retirés"),
+    )
+    parts = [plural(len(release[key]), one, many) for key, one, many in counts if release[key]]
+    return ", ".join(parts).capitalize() + "."
 
 
 def release_view(release: dict[str, Any]) -> ReleaseView:

@@ -252,7 +252,9 @@ class BuildContext:
     def get(self, artifact: Artifact[T]) -> T:
         """The value of an artifact the running producer declared it reads (or published)."""
         scope = self.scope
-        if scope is not None and artifact.name not in scope.reads | scope.publishes:
+        if scope is not None and not (
+            artifact.name in scope.reads or artifact.name in scope.publishes
+        ):
             raise BuildError(
                 f"le producteur « {scope.label} » lit « {artifact.name} » sans le déclarer"
             )

@@ -4,10 +4,10 @@ in is computed from that.
 A `Producer` declares the artifacts it reads and publishes (`artifacts`), and the addresses it
 writes (`urls`). Those of the `DOCS` stage run before MkDocs and write Markdown pages and files;
 those of the `SITE` stage run after it (detail pages written into shells, and what lists them).
-In each stage the order is a topological sort of the declarations, deterministic (a producer runs
-as early as its inputs allow, ties in the order of declaration), refusing an input that nothing
-publishes, an artifact published twice, an input only published after MkDocs read before it, and
-a cycle. While a producer runs, the context holds its declarations (`context.Scope`): reading or
+In each stage the order is a topological sort of the declarations, deterministic (at each step,
+the first declared producer whose inputs are ready), refusing an input that nothing publishes, an
+artifact published twice, an input only published after MkDocs read before it, and a cycle.
+While a producer runs, the context holds its declarations (`context.Scope`): reading or
 publishing an undeclared artifact, or writing outside its addresses, fails the build.
 """
 

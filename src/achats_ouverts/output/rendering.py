@@ -14,7 +14,7 @@ import re
 from datetime import date
 from functools import cache
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
@@ -65,10 +65,6 @@ def json_for_script(data: Any) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
-
-
-def path_quote(value: str) -> str:
-    return quote(value, safe="")
 
 
 @cache

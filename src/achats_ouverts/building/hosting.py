@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from achats_ouverts.building.postchecks import csp_hash
+from achats_ouverts.building.safety import csp_hash
 
 HEADERS_FILE = "_headers"
 APACHE_FILE = ".htaccess"

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from achats_ouverts.building import hosting, postchecks
+from achats_ouverts.building import guard, hosting, postchecks
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.model import Data, load
 from achats_ouverts.output import (
@@ -249,6 +249,7 @@ def build(
     result carries the same timings.
     """
     clock = stopwatch or Stopwatch()
+    guard.check_output(settings.output_dir, settings.data_dir)
     with clock.stage("validate"):
         validation = validate(settings.data_dir, settings.limits, settings.cpv_path, progress)
     if not validation.ok:
@@ -322,6 +323,7 @@ def build(
             hosting.write_host_files(site_dir, scan.inline_scripts, scan.style_attributes)
         progress("publication")
         with clock.stage("publish"):
+            guard.write_manifest(site_dir)
             publish(site_dir, output)
             pages = sum(1 for _ in output.rglob("*.html"))
         return BuildResult(

@@ -42,6 +42,8 @@ HEADER_ERRORS = {
     "blank-header",
     "missing-header",
 }
+UNCHECKABLE_HEADER = "en-tete-non-verifiable"
+"""frictionless could not read a file's rows at all with its header (its generic `error`)."""
 TYPE_LABELS = {
     "number": (
         "un nombre",
@@ -282,6 +284,8 @@ def run_frictionless(data_dir: Path, tables: dict[str, Table]) -> list[Problem]:
         ds = schemas.dataset(task.name)
         blank = set(tables[ds.name].blank_rows)
         for err in task.errors:
+            if err.type == "error" and table_schema.handles(tables[ds.name]):
+                continue  # frictionless failed on another file this one refers to
             problem = translate(err, ds, blank)
             if problem is not None:
                 problems.append(problem)
@@ -348,6 +352,16 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
             kind,
             f"« {shown} » ne correspond à aucune ligne de {target}",
             "corriger la valeur ou ajouter la ligne manquante dans la table liée",
+        )
+    if kind == "error":
+        return error(
+            file,
+            None,
+            None,
+            UNCHECKABLE_HEADER,
+            "les lignes ne peuvent pas être vérifiées avec cet en-tête (colonnes en double, "
+            "sans nom ou dans le désordre)",
+            "corriger d'abord les problèmes de l'en-tête signalés ligne 1, puis valider à nouveau",
         )
     if kind == "extra-cell":
         return error(

@@ -1,0 +1,247 @@
+"""Hostile and unlucky input: bounded time and memory, a French line for each user mistake.
+
+The cases that used to take gigabytes or never end run the command in a subprocess with an
+address-space limit and a generous timeout, so that a regression fails instead of swapping.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from achats_ouverts.datafolder import load_publisher, yaml_safe
+from achats_ouverts.validation import validate
+from tests import hostile
+from tests.support import ROOT, make_data_dir
+
+MEMORY_LIMIT = 1 << 30
+"""1 GiB of address space: validating the demonstration folder needs less than half."""
+
+
+def run_limited(*args: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """`achats-ouverts ARGS` in a subprocess limited to MEMORY_LIMIT of address space."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "achats_ouverts", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [30_000, 100_000])
+def test_deeply_nested_json_is_refused_within_bounds(tmp_path: Path, depth: int) -> None:
+    """60 KB of nested arrays took 2.3 GB; 200 KB exhausted the machine."""
+    source = hostile.nested_json(tmp_path / "imbrique.json", depth)
+    done = run_limited("import", str(source), "-o", str(tmp_path / "sortie"), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == (
+        "Erreur : imbrique.json : JSON imbriqué sur plus de 64 niveaux : ce ne sont pas des "
+        "DECP ; import annulé, rien n'a été écrit\n"
+    )
+    assert not (tmp_path / "sortie").exists()
+    assert not list(tmp_path.glob(".sortie.import-*"))
+
+
+def test_a_record_larger_than_the_bound_is_refused(tmp_path: Path) -> None:
+    source = hostile.wide_record_json(tmp_path / "gros.json", 12)
+    done = run_limited("import", str(source), "-o", str(tmp_path / "sortie"), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "plus de 8 Mo sans un marché complet" in done.stderr
+
+
+def test_nesting_is_followed_across_chunks_strings_and_escapes() -> None:
+    from achats_ouverts.importing.bounds import JsonNesting
+    from achats_ouverts.importing.sources import FileUnreadable
+
+    text = b'{"a": "x\\\\\\"[[[", "b": [[1, {"c": "]]\\\\"}]], "d": "\\\\"}'
+    for size in (1, 2, 3, 5, 64):
+        nesting = JsonNesting("f", limit=4)
+        for start in range(0, len(text), size):
+            nesting.feed(text[start : start + size])
+        assert (nesting.depth, nesting.in_string) == (0, False), size
+    nesting = JsonNesting("f", limit=4)
+    nesting.feed(b'[[[["[[[[[[", 1]]]]')  # brackets in strings do not count
+    with pytest.raises(FileUnreadable):
+        nesting.feed(b"[[[[[]]]]]")
+
+
+def test_a_header_row_past_the_end_of_the_file_does_not_hang(tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("Numéro,SIRET acheteur\n1,20005374200017\n", encoding="utf-8")
+    mapping = hostile.mapping_past_the_end(tmp_path / "correspondance.yaml", 10**12)
+    done = run_limited(
+        "import", str(source), "--mapping", str(mapping), "-o", "sortie", cwd=tmp_path, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "Erreur : export.csv : ligne_entete vaut 1000000000000 mais le fichier s'arrête à la "
+        "ligne 2 : corriger ligne_entete dans le fichier de correspondance\n"
+    )
+
+
+# --- configuration files -------------------------------------------------------------------------
+
+
+def publisher_problems(data: Path, text: str) -> list[str]:
+    (data / "editeur.yaml").write_text(hostile.publisher_with(text), encoding="utf-8")
+    publisher, problems = load_publisher(data)
+    assert publisher is None
+    return [p.line() for p in problems]
+
+
+def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """Nine levels of nine aliases: 387 million values once expanded (took 1.3 GB and 25 s for
+    seven levels, never ended for eight)."""
+    data = make_data_dir(tmp_path / "data")
+    (data / "editeur.yaml").write_text(
+        hostile.publisher_with(hostile.alias_bomb(9)), encoding="utf-8"
+    )
+    done = run_limited("validate", str(data), cwd=tmp_path, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout.startswith(
+        "editeur.yaml:44 [yaml-alias-excessifs] les alias (« *nom ») donnent plus de 200000 "
+        "valeurs une fois recopiés — recopier les valeurs au lieu d'alias imbriqués\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "x: &a [*a]\n",
+            "editeur.yaml:38 [yaml-alias-recursif] un alias (« *nom ») désigne une valeur qui le "
+            "contient — supprimer l'alias récursif",
+        ),
+        (
+            "? [a, b]\n: 1\n",
+            "editeur.yaml:38 [yaml-cle-complexe] une clé est une liste ou un ensemble de champs "
+            "— écrire une clé simple avant les deux-points (« nom: valeur »)",
+        ),
+        (
+            "x: !!python/name:os.system\n",
+            "editeur.yaml:38 [yaml-etiquette-interdite] étiquette YAML « "
+            "!!python/name:os.system » non autorisée — écrire une valeur simple (texte, nombre, "
+            "liste ou champs « nom: valeur »)",
+        ),
+        (
+            "b: &b {u: 1}\nc:\n  <<: *b\n",
+            "editeur.yaml:40 [yaml-etiquette-interdite] « !!merge » non autorisé (fusion « << » "
+            "ou type particulier) — écrire les valeurs en entier, sans « << »",
+        ),
+        (
+            "z: " + "[" * 40 + "]" * 40 + "\n",
+            "editeur.yaml:38 [yaml-trop-profond] plus de 32 niveaux d'imbrication — simplifier "
+            "la structure du fichier",
+        ),
+        (
+            "d: 2024-02-30\n",
+            "editeur.yaml:38 [valeur-illisible] « 2024-02-30 » est illisible (ValueError) — "
+            "écrire la valeur entre guillemets pour en faire un texte, ou la corriger",
+        ),
+    ],
+)
+def test_yaml_beyond_plain_values_is_refused(tmp_path: Path, extra: str, expected: str) -> None:
+    data = make_data_dir(tmp_path / "data")
+    assert publisher_problems(data, extra) == [expected]
+
+
+def test_something_else_than_a_file_in_place_of_the_configuration(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "data")
+    target = data / "editeur.yaml"
+    target.unlink()
+    target.mkdir()
+    folder = "editeur.yaml [fichier-non-ordinaire] c'est un dossier, pas un fichier texte — "
+    special = "editeur.yaml [fichier-non-ordinaire] c'est un fichier spécial, pas un fichier texte"
+    assert [p.line() for p in load_publisher(data)[1]] == [
+        folder + "mettre à cet endroit le fichier YAML lui-même"
+    ]
+    target.rmdir()
+    os.mkfifo(target)  # reading it would block forever
+    assert load_publisher(data)[1][0].line().startswith(special)
+    target.unlink()
+    target.symlink_to("/dev/zero")  # reading it would never end
+    assert load_publisher(data)[1][0].line().startswith(special)
+    target.unlink()
+    target.write_bytes(b"nom: x\n" + b"#" * yaml_safe.MAX_BYTES)
+    assert [p.code for p in load_publisher(data)[1]] == ["fichier-trop-gros"]
+
+
+def test_validate_reports_a_fifo_in_french_and_ends(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "data")
+    (data / "politique.yaml").unlink()
+    os.mkfifo(data / "politique.yaml")
+    done = run_limited("validate", str(data), cwd=tmp_path, timeout=60)
+    assert done.returncode == 1
+    assert "politique.yaml [fichier-non-ordinaire]" in done.stdout
+    assert "Erreur interne" not in done.stderr
+
+
+# --- CSV width ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [4, 300])
+def test_extra_header_names_are_ignored_with_one_warning_each(tmp_path: Path, extra: int) -> None:
+    """They used to give an English frictionless `error` on three untouched files."""
+    data = make_data_dir(tmp_path / "data")
+    hostile.wide_header_csv(data / "marches.csv", extra)
+    result = validate(data)
+    assert result.engine == "compiled"
+    assert result.report.counts_by_code() == [("avertissement", "colonne-ignoree", extra)]
+    frame = result.tables["marches"].frame
+    assert frame is not None
+    assert frame.columns.tolist() == list(result.tables["marches"].dataset.field_names)
+
+
+def test_too_many_header_names_is_one_error(tmp_path: Path) -> None:
+    """1 000 extra names on the demonstration gave 2.7 million errors, 187 s and 6 GB."""
+    data = make_data_dir(tmp_path / "data")
+    hostile.wide_header_csv(data / "marches.csv", 1_000_000)
+    done = run_limited("validate", str(data), cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == (
+        "marches.csv:1 [trop-de-colonnes] l'en-tête a 1000030 colonnes, plus que la limite de "
+        "500 — ne garder que les colonnes du schéma (un séparateur mal détecté peut aussi en être "
+        "la cause)"
+    )
+
+
+@pytest.mark.parametrize("last", ["", "x"])
+def test_a_row_of_commas_is_one_error(tmp_path: Path, last: str) -> None:
+    """A 9 MB row of commas took 3.6 GB (one error per extra cell)."""
+    data = make_data_dir(tmp_path / "data")
+    hostile.comma_row_csv(data / "marches.csv", 9, last)
+    done = run_limited("validate", str(data), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "marches.csv:3 [ligne-trop-large] la ligne a 9437185 cellules" in done.stdout
+
+
+def test_counts_stay_complete_when_details_are_bounded() -> None:
+    from achats_ouverts.report import Report, error
+
+    report = Report(detail_limit=3)
+    report.extend(error("f.csv", row, "x", "type-error", "m") for row in range(10))
+    report.extend([error("f.csv", 1, "y", "autre", "m")])
+    assert len(report.problems) == 4
+    assert report.errors == 11
+    assert report.counts_by_code() == [("erreur", "autre", 1), ("erreur", "type-error", 10)]
+    assert report.as_dict()["problemes_non_detailles"] == 7
+    assert "… 7 autres problèmes comptés mais non détaillés (au-delà de 3 par code)." in (
+        report.to_text()
+    )

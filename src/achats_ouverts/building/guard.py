@@ -1,4 +1,5 @@
-"""What a build may replace: the output folder rules, checked before any work.
+"""What a build may replace, and when: the output folder rules, checked before any work; one
+build at a time per output folder; no publication after Ctrl-C or SIGTERM.
 
 `build` replaces its output folder by the new site. It must never delete what it did not create,
 so it refuses, before reading any data, an output folder that is the data folder or contains it,
@@ -13,12 +14,18 @@ together (`LEGACY_SIGNATURE`).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import signal
+import threading
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from achats_ouverts import __version__
-from achats_ouverts.errors import UsageError
+from achats_ouverts.datafolder import workdirs
+from achats_ouverts.errors import BuildError, UsageError
 
 MANIFEST_FILE = ".achats-ouverts.json"
 MANIFEST_TOOL = "achats-ouverts"
@@ -32,6 +39,8 @@ OUTPUT_IS_ROOT = "sortie-racine"
 OUTPUT_NOT_FOLDER = "sortie-pas-un-dossier"
 OUTPUT_NOT_PUBLISHED = "sortie-non-publiee"
 OUTPUT_EDITED = "sortie-modifiee"
+OUTPUT_BUSY = "sortie-verrouillee"
+LOCK_SUFFIX = ".achats-ouverts.verrou"
 
 
 class OutputRefused(UsageError):
@@ -157,3 +166,100 @@ def write_manifest(site: Path) -> None:
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     (site / MANIFEST_FILE).write_text(text, encoding="utf-8")
+
+
+# --- One build at a time per output folder -------------------------------------------------------
+
+
+class OutputBusy(BuildError):
+    """Another build is publishing into the same output folder."""
+
+
+class OutputLock:
+    """An exclusive lock on an output folder, held from before the previous site is read (for the
+    changelog) until the new one is published: two builds into one folder would otherwise both
+    succeed and one publication would vanish from the changelog. The lock file sits next to the
+    folder (`.NAME.achats-ouverts.verrou`); the kernel releases the lock if the process dies."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output.parent / f".{output.name}{LOCK_SUFFIX}"
+        self.output = output
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                os.close(fd)
+                who = f" (processus {holder})" if holder.isdigit() else ""
+                raise OutputBusy(
+                    f"« {self.output} » [{OUTPUT_BUSY}] une autre construction publie déjà dans "
+                    f"ce dossier{who} — attendre qu'elle se termine, puis relancer"
+                ) from exc
+            try:
+                same = os.fstat(fd).st_ino == self.path.stat().st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # not a lock file its previous holder removed meanwhile
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = None
+
+
+# --- Interruptions ----------------------------------------------------------------------------
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM arrived during the build: nothing is published."""
+
+
+class InterruptWatch:
+    """Remembers that Ctrl-C or SIGTERM arrived during a build, even when the exception the
+    signal raises is swallowed (Python prints « Exception ignored in … » and goes on when it
+    lands in a finaliser or a callback): `check()`, just before publication, raises again.
+
+    The handlers are installed in the main thread only (elsewhere signals cannot be handled, and
+    the caller's own handling applies); each one records the signal, then calls the handler it
+    replaced (Ctrl-C raises KeyboardInterrupt; the command line's SIGTERM handler raises too)."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> InterruptWatch:
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        self._previous.clear()
+
+    def _handle(self, number: int, frame: FrameType | None) -> None:
+        previous = self._previous.get(number)
+        if previous == signal.SIG_IGN:
+            return
+        self.received = number
+        if callable(previous):
+            previous(number, frame)
+        raise Interrupted()
+
+    def check(self) -> None:
+        """Raise Interrupted if a signal arrived (also one held back by `held_signals`)."""
+        if self.received is not None or workdirs.pending_interrupt():
+            raise Interrupted()

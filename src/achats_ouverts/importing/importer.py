@@ -366,7 +366,11 @@ def import_files(
         raise UsageError(f"« {data_dir} » existe et n'est pas un dossier")
     created = not folder.is_data_folder(data_dir)
     staging = folder.Staging(data_dir)
-    state = _State(staging, progress)
+    try:
+        state = _State(staging, progress)
+    except BaseException:
+        staging.discard()
+        raise
     try:
         for path, file_format in plan:
             state.summary.files.append((path.name, file_format))

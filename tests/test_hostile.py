@@ -6,6 +6,7 @@ address-space limit and a generous timeout, so that a regression fails instead o
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -245,3 +246,117 @@ def test_counts_stay_complete_when_details_are_bounded() -> None:
     assert "… 7 autres problèmes comptés mais non détaillés (au-delà de 3 par code)." in (
         report.to_text()
     )
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_get_a_french_line(tmp_path: Path, encoding: str) -> None:
+    """They were read as Windows-1252, with NUL bytes in the column names."""
+    data = make_data_dir(tmp_path / "data")
+    text = (data / "marches.csv").read_text(encoding="utf-8")
+    (data / "marches.csv").write_bytes(text.encode(encoding))
+    found = [p.line() for p in validate(data).report.problems if p.file == "marches.csv"]
+    assert found == [
+        "marches.csv [encodage-utf16] le fichier est en UTF-16 (« Texte Unicode » des tableurs) "
+        "— l'enregistrer en « CSV UTF-8 (délimité par des virgules) »"
+    ]
+
+
+def test_a_nul_byte_is_refused_with_its_line(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "data")
+    with (data / "marches.csv").open("ab") as handle:
+        handle.write(b"a\x00b\n")
+    found = [p for p in validate(data).report.problems if p.file == "marches.csv"]
+    assert [(p.row, p.code) for p in found] == [(3, "octet-nul")]
+
+
+def test_terminal_control_sequences_from_the_data_are_escaped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from achats_ouverts.cli import run
+
+    hostile_text = "Lycée\x1b]0;pirate\x07\x1b[2J\x9b31m"
+    data = make_data_dir(tmp_path / "data")
+    header, _, body = (data / "marches.csv").read_text(encoding="utf-8").partition("\n")
+    (data / "marches.csv").write_text(f"{header},{hostile_text}\n{body}", encoding="utf-8")
+    for output_format in ("texte", "json"):
+        code = run(["validate", str(data), "--format", output_format])
+        out, err = capsys.readouterr()
+        assert code == 0
+        assert not any(0x00 <= ord(c) < 0x20 and c not in "\n\t" for c in out + err)
+        assert not any(0x7F <= ord(c) <= 0x9F for c in out + err)
+        if output_format == "json":
+            found = json.loads(out)
+            assert any(hostile_text in p["message"] for p in found["problemes"])
+        else:
+            assert "\\x1b]0;pirate\\x07\\x1b[2J\\x9b31m" in out
+
+
+def test_a_full_disk_is_a_user_message_not_an_internal_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import importlib
+
+    from achats_ouverts.cli import run
+
+    build_module = importlib.import_module("achats_ouverts.building.build")
+    data = make_data_dir(tmp_path / "data")
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "site"))
+
+    monkeypatch.setattr(build_module, "publish", full)
+    code = run(["build", str(data), "-o", str(tmp_path / "site")])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err == (
+        f"Erreur : écriture ou lecture impossible (disque plein) : {tmp_path / 'site'} — libérer "
+        "de la place ou choisir un dossier accessible en écriture, puis relancer ; rien n'a été "
+        "publié\n"
+    )
+
+
+def test_an_internal_error_says_it_is_a_bug_and_what_to_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from achats_ouverts import __version__, cli
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("défaut")
+
+    monkeypatch.setattr(cli, "validate", broken)
+    data = make_data_dir(tmp_path / "data")
+    assert cli.run(["validate", str(data)]) == 1
+    assert capsys.readouterr().err == (
+        f"Erreur interne d'achats-ouverts {__version__} (un défaut de l'outil, pas de vos "
+        "données) : RuntimeError: défaut — relancer la même commande avec --verbose et signaler "
+        "le détail affiché aux mainteneurs de l'outil\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--nope"], "Erreur : option inconnue : '--nope'."),
+        (["valdate"], "Erreur : commande inconnue : 'valdate'. Vouliez-vous dire 'validate' ?"),
+        (["import"], "Erreur : argument manquant 'FILES...'."),
+        (
+            ["validate", "--limite", "-3"],
+            "Erreur : valeur invalide pour '--limite' : -3 est hors de l'intervalle x>=0.",
+        ),
+        (["validate", "a", "b"], "Erreur : argument en trop (b)"),
+    ],
+)
+def test_usage_errors_are_in_french(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    from achats_ouverts.cli import run
+
+    assert run(args) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("Utilisation : achats-ouverts")
+    assert lines[1].startswith("Aide : « achats-ouverts")
+    assert lines[2] == message

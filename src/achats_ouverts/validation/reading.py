@@ -35,6 +35,8 @@ MAX_COLUMNS = 500
 """Cells per header or row: the widest schema has 30 columns. Past this bound the file is refused
 at once (one error), instead of one error per missing cell of every row."""
 TOO_MANY_COLUMNS = "trop-de-colonnes"
+UTF16 = "encodage-utf16"
+NUL_BYTE = "octet-nul"
 ROW_TOO_WIDE = "ligne-trop-large"
 
 
@@ -71,6 +73,39 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
 
     Returns (text or None, encoding name, problems).
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00\x00" not in data[:4096] and (
+        data[:4096].count(b"\x00") * 4 > len(data[:4096])
+    ):
+        return (
+            None,
+            "utf-16",
+            [
+                error(
+                    file,
+                    None,
+                    None,
+                    UTF16,
+                    "le fichier est en UTF-16 (« Texte Unicode » des tableurs)",
+                    "l'enregistrer en « CSV UTF-8 (délimité par des virgules) »",
+                )
+            ],
+        )
+    if b"\x00" in data:
+        row = line_of_offset(data, data.index(b"\x00"))
+        return (
+            None,
+            "utf-8",
+            [
+                error(
+                    file,
+                    row,
+                    None,
+                    NUL_BYTE,
+                    "le fichier contient un octet nul : ce n'est pas un fichier texte CSV",
+                    "ré-enregistrer le fichier en CSV UTF-8 depuis le tableur",
+                )
+            ],
+        )
     if data.startswith(BOM):
         data = data[len(BOM) :]
         encoding = "utf-8-sig"

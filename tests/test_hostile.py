@@ -360,3 +360,62 @@ def test_usage_errors_are_in_french(
     assert lines[0].startswith("Utilisation : achats-ouverts")
     assert lines[1].startswith("Aide : « achats-ouverts")
     assert lines[2] == message
+
+
+# --- what validate accepts, build publishes -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"montant": "Infinity"}, "nombre-non-standard"),
+        ({"montant": "1e309"}, "nombre-non-standard"),
+        ({"montant": "1" * 26}, "nombre-non-standard"),
+        ({"montant": "1_000"}, "nombre-non-standard"),
+        ({"montant": "١٢٣"}, "nombre-non-standard"),
+        ({"montant": "１２３"}, "nombre-non-standard"),
+        ({"montant": "NaN"}, "nombre-non-standard"),
+        ({"tauxAvance": "1e-1"}, "nombre-non-standard"),
+        ({"offresRecues": "9" * 20}, "entier-non-standard"),
+        ({"offresRecues": "1_000"}, "entier-non-standard"),
+        ({"dureeMois": "5000"}, "valeur-implausible"),
+        ({"dateNotification": "2107-01-01"}, "valeur-implausible"),
+        ({"dateNotification": "9999-12-31"}, "valeur-implausible"),
+        ({"dateNotification": "0001-01-01"}, "valeur-implausible"),
+        ({"datePublicationDonnees": "２０２４-03-20"}, "type-error"),
+    ],
+)
+def test_values_frictionless_takes_but_build_cannot_publish_are_refused(
+    tmp_path: Path, changes: dict[str, str], expected: str
+) -> None:
+    from tests.support import contract, linked
+
+    data = make_data_dir(tmp_path / "data", **linked([contract(**changes)]))
+    field = next(iter(changes))
+    found = [p.code for p in validate(data).report.problems if p.field == field]
+    assert expected in found
+    assert len([c for c in found if c in (expected, "type-error", "constraint-error")]) == 1
+
+
+def test_a_lone_carriage_return_in_quoted_text_is_refused(tmp_path: Path) -> None:
+    """validate accepted it, then build refused with « lignes-perdues »."""
+    data = make_data_dir(tmp_path / "data")
+    header, _, body = (data / "marches.csv").read_text(encoding="utf-8").partition("\n")
+    objet = "Rénovation de la demi-pension du lycée"
+    assert objet in body
+    body = body.replace(objet, '"Rénovation\rde la demi-pension"')
+    (data / "marches.csv").write_text(f"{header}\n{body}", encoding="utf-8", newline="")
+    found = [(p.row, p.field, p.code) for p in validate(data).report.problems]
+    assert found == [(2, "objet", "retour-chariot-seul")]
+
+
+@pytest.mark.parametrize("url", ["https://ex.fr/{x}/", "https://ex.fr/a^b/", "https://ex.fr\\a/"])
+def test_a_site_address_with_unsafe_characters_is_refused(tmp_path: Path, url: str) -> None:
+    data = make_data_dir(tmp_path / "data")
+    text = (data / "editeur.yaml").read_text(encoding="utf-8")
+    lines = [
+        f"url_site: {json.dumps(url)}" if line.startswith("url_site:") else line
+        for line in text.splitlines()
+    ]
+    (data / "editeur.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [p.code for p in load_publisher(data)[1] if p.field == "url_site"] == ["url-invalide"]

@@ -157,7 +157,7 @@ class Report:
         return found
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
     def to_text(self, limit: int | None = None) -> str:
         """Problems one per line (errors first), shortened to `limit` lines, then full counts."""

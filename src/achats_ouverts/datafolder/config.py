@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from achats_ouverts import vocabulary as v
-from achats_ouverts.datafolder import yaml_safe
+from achats_ouverts.datafolder import ranges, yaml_safe
 from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem, Severity, error, warning
 
@@ -272,11 +272,12 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
             "recopier le SIRET de l'acheteur depuis annuaire-entreprises.data.gouv.fr",
         )
     url = r.text(("url_site",))
-    if url and not re.match(r"^https?://[^\s<>\"']+/$", url):
+    if url and not (url.endswith("/") and ranges.WEB_ADDRESS.fullmatch(url)):
         r.problem(
             ("url_site",),
             "url-invalide",
-            f"« {url} » n'est pas une adresse http(s) terminée par « / »",
+            f"« {url} » n'est pas une adresse http(s) terminée par « / » (sans espace, "
+            "guillemet, accolade, « ^ » ni « \\ »)",
             "écrire par ex. https://achats.example.fr/",
         )
     email = r.text(("contact", "email"))
@@ -317,7 +318,7 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
             f"« {a11y.contact} » n'est pas une adresse électronique",
             "nom@domaine.fr",
         )
-    if a11y.schema_pluriannuel and not re.match(r"^https?://[^\s<>\"']+$", a11y.schema_pluriannuel):
+    if a11y.schema_pluriannuel and not ranges.WEB_ADDRESS.fullmatch(a11y.schema_pluriannuel):
         r.problem(
             ("accessibilite", "schema_pluriannuel"),
             "url-invalide",

@@ -545,7 +545,7 @@ def ocds_package_head(data: Data, uri: str, policy_url: str) -> dict[str, Any]:
 
 def write_ocds(handle: BinaryIO, data: Data, uri: str, policy_url: str) -> int:
     """The release package, streamed. Returns the number of releases."""
-    head = json.dumps(ocds_package_head(data, uri, policy_url), ensure_ascii=False)
+    head = json.dumps(ocds_package_head(data, uri, policy_url), ensure_ascii=False, allow_nan=False)
     handle.write((head[:-1] + ', "releases": ').encode("utf-8"))
     count = write_json_array(handle, ocds_releases(data))
     handle.write(b"}\n")
@@ -706,7 +706,9 @@ def catalog_jsonld(graph: Graph) -> bytes:
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda x: json.dumps(x, sort_keys=True))
     ordered = {"@context": context, "@graph": sorted(nodes, key=lambda n: str(n.get("@id")))}
-    return (json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return (
+        json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    ).encode()
 
 
 # --- schema.org JSON-LD --------------------------------------------------------------------------

@@ -75,7 +75,9 @@ range belongs to every band it overlaps."""
 
 
 def compact_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def isos(series: pd.Series) -> list[str]:

@@ -68,14 +68,20 @@ def line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte order mark, or text where one byte in four or more is NUL (but never two in
+    a row: that would be UTF-32 or binary)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00\x00" not in head and head.count(b"\x00") * 4 > len(head)
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
     """Decode a whole file strictly: UTF-8 (BOM allowed), else a file entirely in Windows-1252.
 
     Returns (text or None, encoding name, problems).
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00\x00" not in data[:4096] and (
-        data[:4096].count(b"\x00") * 4 > len(data[:4096])
-    ):
+    if looks_utf16(data[:4096]):
         return (
             None,
             "utf-16",

@@ -25,7 +25,7 @@ from achats_ouverts.datafolder import (
 )
 from achats_ouverts.report import Problem, Report, Severity, error, warning
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import checks, table_schema
+from achats_ouverts.validation import checks, plausible, table_schema
 from achats_ouverts.validation.reading import Table, read_table, suggest
 
 Progress = Callable[[str], None]
@@ -119,6 +119,7 @@ def validate(
     progress("contrôles de la commande publique")
     ctx = checks.Context(result.tables, result.publisher, result.policy, result.nomenclature)
     custom = checks.run(ctx)
+    custom += plausible.check(result.tables, custom)
     progress("validation des schémas (types, contraintes, clés, références)")
     result.engine, schema_problems = run_schemas(data_dir, result.tables, engine)
     report.extend(custom)

@@ -66,10 +66,10 @@ def wide_header(extra: int) -> Case:
     return case
 
 
-def comma_row(megabytes: int) -> Case:
+def comma_row(megabytes: int, after_data: bool = False) -> Case:
     def case(work: Path) -> list[str]:
         data = make_data_dir(work / "data")
-        hostile.comma_row_csv(data / "marches.csv", megabytes)
+        hostile.comma_row_csv(data / "marches.csv", megabytes, after_data)
         return ["validate", str(data)]
 
     return case
@@ -91,6 +91,7 @@ CASES: dict[str, Case] = {
     "marches.csv de la démo, 1 000 noms de colonnes en trop": wide_header(1_000),
     "marches.csv de la démo, 1 000 000 de noms de colonnes en trop": wide_header(1_000_000),
     "marches.csv, une ligne de 9 Mo de virgules": comma_row(9),
+    "marches.csv, une ligne de données suivie de 9 Mo de virgules": comma_row(9, True),
     "correspondance, ligne_entete au-delà de la fin": header_past_the_end,
 }
 

@@ -42,10 +42,13 @@ def wide_header_csv(path: Path, extra_columns: int) -> Path:
     return path
 
 
-def comma_row_csv(path: Path, megabytes: int, last: str = "") -> Path:
-    """marches.csv with one more row of `megabytes` MB of commas (then `last`)."""
+def comma_row_csv(path: Path, megabytes: int, after_data: bool = False) -> Path:
+    """marches.csv with one more row of `megabytes` MB of commas, alone or after the cells of
+    the first data row (with another uid)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = "x" + lines[1] if after_data else ""
     with path.open("a", encoding="utf-8") as handle:
-        handle.write("," * (megabytes << 20) + last + "\n")
+        handle.write(start + "," * (megabytes << 20) + "\n")
     return path
 
 

@@ -12,9 +12,12 @@ Runs are deterministic (`derandomize`) and bounded (`max_examples`): a build tak
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import signal
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -155,6 +158,29 @@ upcoming_changes = st.fixed_dictionaries(
 declared_changes = st.fixed_dictionaries(
     {}, optional={"annee": integers, "valeur": numbers, "commentaire": texts}
 )
+
+
+BUILD_SECONDS = 300
+"""A build of a few rows takes seconds; a value that slips through and makes it run for minutes
+(the year 9999 did) fails the test instead of hanging the suite."""
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    def expire(_number: int, _frame: object) -> None:
+        raise TooSlow(f"construction de plus de {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def folder(
@@ -310,7 +336,8 @@ def test_what_validate_accepts_build_publishes_and_every_file_reads_back(
         data = folder(root / "data", contracts, upcoming, declared)
         if not keep_accepted(data):
             return
-        result = build(Settings(data_dir=data, output_dir=root / "site", project_dir=ROOT))
+        with time_limit(BUILD_SECONDS):
+            result = build(Settings(data_dir=data, output_dir=root / "site", project_dir=ROOT))
         check_published(root / "site", result.report.rows)
 
 

@@ -147,8 +147,13 @@ def check_text(text: str) -> Verdict:
 
 
 def check(field: dict[str, object], text: str) -> Verdict:
-    """The verdict on one non-empty cell of a field described by its Table Schema entry."""
+    """The verdict on one non-empty cell of a field described by its Table Schema entry: only
+    on values the schema accepts (what it refuses, its own checks report)."""
     kind = field.get("type")
+    constraints = field.get("constraints")
+    pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+    if isinstance(pattern, str) and not re.fullmatch(pattern, text):
+        return None
     if kind == "number":
         return check_number(text)
     if kind == "integer":

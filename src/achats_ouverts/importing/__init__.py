@@ -2,7 +2,8 @@
 national consolidated tabular CSV, and in-house exports (CSV, XLSX) through a mapping file.
 
 Modules: `sources` (formats and their detection), one reader per format (`decp2022`, `decp2019`,
-`tabular`, `inhouse`), `normalise` (the value rules), `records` (from a record as read to the
+`tabular`, `inhouse`), `bounds` (nesting depth and record size, checked while streaming),
+`normalise` (the value rules), `records` (from a record as read to the
 canonical rows), `folder` (staging and atomic publication) and `importer` (orchestration and
 summary). The importer writes a data folder; it uses only the stages before `reading`.
 """

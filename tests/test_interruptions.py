@@ -115,19 +115,22 @@ def test_working_folders_of_a_killed_process_are_removed_at_the_next_run(
     tmp_path: Path,
 ) -> None:
     data = make_data_dir(tmp_path / "data")
-    killed = tmp_path / ".achats-ouverts-tue"
+    killed = tmp_path / ".achats-ouverts-tue_1234"
     (killed / "site").mkdir(parents=True)
     (killed / workdirs.LOCK_FILE).write_text("", encoding="utf-8")  # nobody holds it
-    old = tmp_path / ".achats-ouverts-ancien"  # an older version's, without lock file
+    old = tmp_path / ".achats-ouverts-ancien12"  # an older version's, without lock file
     old.mkdir()
     os.utime(old, (time.time() - 2 * workdirs.UNLOCKED_GRACE_SECONDS,) * 2)
-    young = tmp_path / ".achats-ouverts-jeune"  # another process is creating it
+    young = tmp_path / ".achats-ouverts-jeune123"  # another process is creating it
     young.mkdir()
+    mine = tmp_path / ".achats-ouverts-a-moi"  # not a name the tool gives: never touched
+    mine.mkdir()
+    os.utime(mine, (time.time() - 2 * workdirs.UNLOCKED_GRACE_SECONDS,) * 2)
     running = workdirs.WorkDir(tmp_path, ".achats-ouverts-")  # another build, alive
     try:
         build_module.build(Settings(data_dir=data, output_dir=tmp_path / "site", project_dir=ROOT))
         left = sorted(p.name for p in tmp_path.glob(".achats-ouverts-*"))
-        assert left == sorted([running.path.name, young.name])
+        assert left == sorted([running.path.name, young.name, mine.name])
     finally:
         running.remove()
 
@@ -135,7 +138,7 @@ def test_working_folders_of_a_killed_process_are_removed_at_the_next_run(
 def test_import_working_folders_of_a_killed_import_are_removed(tmp_path: Path) -> None:
     from achats_ouverts.importing import folder
 
-    killed = tmp_path / ".donnees.import-tue"
+    killed = tmp_path / ".donnees.import-tue_1234"
     killed.mkdir()
     (killed / workdirs.LOCK_FILE).write_text("", encoding="utf-8")
     staging = folder.Staging(tmp_path / "donnees")

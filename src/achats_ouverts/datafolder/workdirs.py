@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -81,14 +82,16 @@ def is_stale(folder: Path, now: float | None = None) -> bool:
 
 
 def remove_stale(parent: Path, prefix: str) -> list[Path]:
-    """Remove the stale working folders named `prefix…` in `parent`; returns those removed."""
+    """Remove the stale working folders in `parent` named as `WorkDir` names them (`prefix` and
+    eight random characters); returns those removed. Nothing else is ever touched."""
     removed: list[Path] = []
     try:
         entries = sorted(parent.iterdir())
     except OSError:
         return removed
+    made_here = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}")  # `tempfile.mkdtemp` names
     for entry in entries:
-        if not entry.name.startswith(prefix) or entry.is_symlink() or not entry.is_dir():
+        if not made_here.fullmatch(entry.name) or entry.is_symlink() or not entry.is_dir():
             continue
         lock = entry / LOCK_FILE
         if lock.is_file():

@@ -24,7 +24,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pyarrow.parquet as pq
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
@@ -55,6 +55,7 @@ BUILDS = settings(
     deadline=None,
     database=None,
     max_examples=5,
+    phases=(Phase.explicit, Phase.generate),  # no shrinking: each step would be a build
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

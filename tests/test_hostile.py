@@ -420,3 +420,14 @@ def test_a_site_address_with_unsafe_characters_is_refused(tmp_path: Path, url: s
     ]
     (data / "editeur.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert [p.code for p in load_publisher(data)[1] if p.field == "url_site"] == ["url-invalide"]
+
+
+def test_deeply_nested_xml_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "imbrique.xml"
+    source.write_text("<marches><marche>" + "<a>" * 5000 + "</a>" * 5000 + "</marche></marches>")
+    done = run_limited("import", str(source), "-o", str(tmp_path / "sortie"), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == (
+        "Erreur : imbrique.xml : XML imbriqué sur plus de 64 niveaux ; import annulé, rien n'a "
+        "été écrit\n"
+    )

@@ -8,6 +8,8 @@ Modules:
 - `safety`: the safety scan for scripts and URLs that came from the data;
 - `built_site`: the built site as the checks read it (files in order, links, detail pages' frames);
 - `hosting`: the HTTP headers for static hosts (`_headers`, `.htaccess`, `_nginx.conf`).
+- `guard`: what a build may replace (the output folder rules and the published site's manifest),
+  one build at a time per output folder, no publication after Ctrl-C or SIGTERM.
 """
 
 from achats_ouverts.building.build import BuildResult, Stopwatch, build

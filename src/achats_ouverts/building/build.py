@@ -14,8 +14,7 @@ import html
 import logging
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -24,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from achats_ouverts.building import hosting, postchecks
+from achats_ouverts.building import guard, hosting, postchecks
+from achats_ouverts.datafolder import workdirs
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.exports.sitemap import listed_urls
 from achats_ouverts.model import Data, load
@@ -215,20 +215,24 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def publish(staged: Path, output: Path) -> None:
-    """Replace `output` by `staged` in one atomic step, then delete the old site."""
-    if not output.exists():
-        staged.rename(output)
-        return
-    if not output.is_dir():
-        raise BuildError(f"{output} existe et n'est pas un dossier : publication refusée")
-    if _exchange(staged, output):
-        shutil.rmtree(staged)
-        return
+def publish(staged: Path, output: Path, ready: Callable[[], None] = lambda: None) -> None:
+    """Replace `output` by `staged` in one atomic step, then delete the old site. Ctrl-C and
+    SIGTERM are held back during the swap; `ready()`, called first with them held back, may still
+    refuse (raise) to publish."""
     old = output.with_name(f"{STAGING_PREFIX}ancien-{output.name}")
-    shutil.rmtree(old, ignore_errors=True)
-    output.rename(old)
-    staged.rename(output)
+    with workdirs.held_signals():
+        ready()
+        if not output.exists():
+            staged.rename(output)
+            return
+        if not output.is_dir():
+            raise BuildError(f"{output} existe et n'est pas un dossier : publication refusée")
+        if _exchange(staged, output):
+            old = staged
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+            output.rename(old)
+            staged.rename(output)
     shutil.rmtree(old)
 
 
@@ -266,7 +270,21 @@ def build(
     `stopwatch`, when given, receives the time of each stage as it ends (also on failure); the
     result carries the same timings.
     """
-    clock = stopwatch or Stopwatch()
+    guard.check_output(settings.output_dir, settings.data_dir)
+    output = settings.output_dir.resolve()
+    with guard.OutputLock(output), guard.InterruptWatch() as interrupts:
+        clock = stopwatch or Stopwatch()
+        return _build(settings, output, progress, extra_checks, clock, interrupts)
+
+
+def _build(
+    settings: Settings,
+    output: Path,
+    progress: Progress,
+    extra_checks: tuple[postchecks.Check, ...],
+    clock: Stopwatch,
+    interrupts: guard.InterruptWatch,
+) -> BuildResult:
     with clock.stage("validate"):
         validation = validate(
             settings.data_dir,
@@ -279,9 +297,10 @@ def build(
         raise DataError(validation.report)
     with clock.stage("load"):
         data = load(validation)
-    output = settings.output_dir.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
+    workdirs.remove_stale(output.parent, STAGING_PREFIX)  # left by a build that was killed
+    staging = workdirs.WorkDir(output.parent, STAGING_PREFIX)
+    work = staging.path
     try:
         docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
         files_dir.mkdir()
@@ -345,11 +364,12 @@ def build(
             hosting.write_host_files(site_dir, scan.inline_scripts, scan.style_attributes)
         progress("publication")
         with clock.stage("publish"):
-            publish(site_dir, output)
+            guard.write_manifest(site_dir)
+            publish(site_dir, output, ready=interrupts.check)
             pages = sum(1 for _ in output.rglob("*.html"))
         return BuildResult(
             output, validation.report, pages=pages, files=files, timings=dict(clock.timings)
         )
     finally:
         with clock.stage("cleanup"):
-            shutil.rmtree(work, ignore_errors=True)
+            staging.remove()

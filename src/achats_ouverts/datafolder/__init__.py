@@ -6,7 +6,13 @@ Modules:
 - `config`: the human-edited configuration, `editeur.yaml` (the publisher) and `politique.yaml`
   (the purchasing policy), read with the line of every value;
 - `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data
-  Package into a folder.
+  Package into a folder;
+- `ranges`: the plausible range of every value (numbers, integers, dates, addresses, text), which
+  validation checks so that whatever it accepts can be published;
+- `yaml_safe`: reading a configuration file as small, plain YAML (file type, size, depth, aliases,
+  tags);
+- `workdirs`: working folders locked while in use, removed at the next run when left by a killed
+  process; Ctrl-C and SIGTERM held back during a few renames.
 
 Every other stage reads the folder through these modules; this one imports only the shared
 modules at the top of the package.

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import ranges, yaml_safe
 from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem, Severity, error, warning
 
@@ -46,30 +47,28 @@ class LocatedYaml:
         return self.lines.get((), None)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    """A scalar's value as `yaml.safe_load` gives it (its tag was resolved when composing)."""
-    return yaml.SafeLoader("").construct_object(node, deep=True)
-
-
 def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if key_node.tag else key_node.value
+            key = yaml_safe.scalar(key_node) if key_node.tag else key_node.value
             child = (*path, str(key))
             result[key] = _construct(value_node, child, lines)
             lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return yaml_safe.scalar(node)
 
 
 def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, list[Problem]]:
-    """Parse a YAML file safely; a syntax error becomes a problem with its line."""
+    """Parse a YAML file safely (`yaml_safe`); a syntax error or anything that is not small,
+    plain YAML becomes a problem with its line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = yaml_safe.read_text(path)
+    except yaml_safe.YamlRefused as exc:
+        return None, [error(display, exc.line, None, exc.code, exc.message, exc.fix)]
     except FileNotFoundError:
         fix = "créer le fichier (voir le dossier data/ de la démonstration)"
         return None, [error(display, None, None, "fichier-absent", "fichier introuvable", fix)]
@@ -77,15 +76,30 @@ def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, lis
         return None, [
             error(
                 display,
-                text_line_of_offset(path.read_bytes(), exc.start),
+                text_line_of_offset(exc.object, exc.start),
                 None,
                 "encodage-invalide",
                 "le fichier n'est pas en UTF-8",
                 "l'enregistrer en UTF-8",
             )
         ]
+    except OSError as exc:
+        return None, [
+            error(
+                display,
+                None,
+                None,
+                "fichier-illisible",
+                f"lecture impossible ({exc.strerror or exc})",
+                "vérifier le fichier et ses droits de lecture",
+            )
+        ]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml_safe.compose(text)
+        lines: dict[Path_, int] = {}
+        data = _construct(node, (), lines) if node is not None else None
+    except yaml_safe.YamlRefused as exc:
+        return None, [error(display, exc.line, None, exc.code, exc.message, exc.fix)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -100,8 +114,6 @@ def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, lis
                 "vérifier l'indentation (espaces, pas de tabulation) et les deux-points",
             )
         ]
-    lines: dict[Path_, int] = {}
-    data = _construct(node, (), lines) if node is not None else None
     return LocatedYaml(display, data, lines), []
 
 
@@ -260,11 +272,12 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
             "recopier le SIRET de l'acheteur depuis annuaire-entreprises.data.gouv.fr",
         )
     url = r.text(("url_site",))
-    if url and not re.match(r"^https?://[^\s<>\"']+/$", url):
+    if url and not (url.endswith("/") and ranges.WEB_ADDRESS.fullmatch(url)):
         r.problem(
             ("url_site",),
             "url-invalide",
-            f"« {url} » n'est pas une adresse http(s) terminée par « / »",
+            f"« {url} » n'est pas une adresse http(s) terminée par « / » (sans espace, "
+            "guillemet, accolade, « ^ » ni « \\ »)",
             "écrire par ex. https://achats.example.fr/",
         )
     email = r.text(("contact", "email"))
@@ -305,7 +318,7 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
             f"« {a11y.contact} » n'est pas une adresse électronique",
             "nom@domaine.fr",
         )
-    if a11y.schema_pluriannuel and not re.match(r"^https?://[^\s<>\"']+$", a11y.schema_pluriannuel):
+    if a11y.schema_pluriannuel and not ranges.WEB_ADDRESS.fullmatch(a11y.schema_pluriannuel):
         r.problem(
             ("accessibilite", "schema_pluriannuel"),
             "url-invalide",

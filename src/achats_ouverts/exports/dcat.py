@@ -173,4 +173,6 @@ def catalog_jsonld(graph: Graph) -> bytes:
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda x: json.dumps(x, sort_keys=True))
     ordered = {"@context": context, "@graph": sorted(nodes, key=lambda n: str(n.get("@id")))}
-    return (json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return (
+        json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    ).encode()

@@ -325,7 +325,7 @@ def ocds_package_head(data: Data, uri: str, policy_url: str) -> dict[str, Any]:
 
 def write_ocds(handle: BinaryIO, data: Data, uri: str, policy_url: str) -> int:
     """The release package, streamed. Returns the number of releases."""
-    head = json.dumps(ocds_package_head(data, uri, policy_url), ensure_ascii=False)
+    head = json.dumps(ocds_package_head(data, uri, policy_url), ensure_ascii=False, allow_nan=False)
     handle.write((head[:-1] + ', "releases": ').encode("utf-8"))
     count = write_json_array(handle, ocds_releases(data))
     handle.write(b"}\n")

@@ -7,6 +7,7 @@ Modules:
   `inhouse`;
 - `records`: a record on its way through an import (as read, as built) and the notes kept about
   it;
+- `bounds`: nesting depth and record size, checked while streaming;
 - `normalise`: the value rules, one small pure function per kind of value;
 - `conversion`: from a record as read to a canonical contract (`build_contract`);
 - `keys`: the per-contract keys that find exact duplicates and shared identifiers;

@@ -24,7 +24,9 @@ UNKNOWN = -1
 
 
 def compact_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def isos(series: pd.Series) -> list[str]:

@@ -62,7 +62,7 @@ def relative_url(from_page: str, to_path: str) -> str:
 
 def json_for_script(data: Any) -> Markup:
     """JSON safe inside `<script type="application/ld+json">`: no `<`, `>` or `&` can close it."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 

@@ -245,6 +245,17 @@ def departement_feed(code: str) -> str:
     return f"{FEEDS}achats-a-venir-departement-{code}.xml"
 
 
+# --- Files at the root for hosts and for the tool itself ----------------------------------------
+
+HEADERS_FILE = "_headers"
+"""HTTP headers for Netlify, Cloudflare Pages and the hosts that read this format."""
+APACHE_FILE = ".htaccess"
+NGINX_FILE = "_nginx.conf"
+HOST_FILES = (HEADERS_FILE, APACHE_FILE, NGINX_FILE)
+MANIFEST = ".achats-ouverts.json"
+"""The mark of a site this tool published: its top-level entries (see `building.guard`)."""
+
+
 SITEMAP = "sitemap.xml"
 SITEMAP_GZ = "sitemap.xml.gz"
 SITEMAP_PARTS = "sitemaps/"

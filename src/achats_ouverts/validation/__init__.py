@@ -5,6 +5,7 @@ Modules:
 - `table_schema`: the Table Schemas compiled to column-wise checks (the same errors as
   frictionless, much faster);
 - `checks`: the procurement checks on top of the schemas (SIRET, CPV, dates, amounts, lists);
+- `plausible`: every cell against the plausible range of its field (`datafolder.ranges`);
 - `runner`: runs everything over a folder and returns a `Validation` (report and tables).
 """
 

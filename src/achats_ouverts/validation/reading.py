@@ -31,6 +31,13 @@ UTF8_MULTIBYTE = re.compile(
 )
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf©¨§ª«®´¹º¼½¾¢£¤¥¦]|â€|Â[°«»\u00a0]")
 BOM = b"\xef\xbb\xbf"
+MAX_COLUMNS = 500
+"""Cells per header or row: the widest schema has 30 columns. Past this bound the file is refused
+at once (one error), instead of one error per missing cell of every row."""
+TOO_MANY_COLUMNS = "trop-de-colonnes"
+UTF16 = "encodage-utf16"
+NUL_BYTE = "octet-nul"
+ROW_TOO_WIDE = "ligne-trop-large"
 
 
 @dataclass
@@ -61,11 +68,50 @@ def line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte order mark, or text where one byte in four or more is NUL (but never two in
+    a row: that would be UTF-32 or binary)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00\x00" not in head and head.count(b"\x00") * 4 > len(head)
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
     """Decode a whole file strictly: UTF-8 (BOM allowed), else a file entirely in Windows-1252.
 
     Returns (text or None, encoding name, problems).
     """
+    if looks_utf16(data[:4096]):
+        return (
+            None,
+            "utf-16",
+            [
+                error(
+                    file,
+                    None,
+                    None,
+                    UTF16,
+                    "le fichier est en UTF-16 (« Texte Unicode » des tableurs)",
+                    "l'enregistrer en « CSV UTF-8 (délimité par des virgules) »",
+                )
+            ],
+        )
+    if b"\x00" in data:
+        row = line_of_offset(data, data.index(b"\x00"))
+        return (
+            None,
+            "utf-8",
+            [
+                error(
+                    file,
+                    row,
+                    None,
+                    NUL_BYTE,
+                    "le fichier contient un octet nul : ce n'est pas un fichier texte CSV",
+                    "ré-enregistrer le fichier en CSV UTF-8 depuis le tableur",
+                )
+            ],
+        )
     if data.startswith(BOM):
         data = data[len(BOM) :]
         encoding = "utf-8-sig"
@@ -298,6 +344,15 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
     return problems
 
 
+def kept_positions(header: list[str], dataset: Dataset) -> list[int]:
+    """The header's positions that are read: all but the named columns outside the schema, which
+    the header check reports (`colonne-ignoree`, `en-tete-inconnu`) and which are not published.
+    Their cells are dropped from every row, so a row that lacks only them is complete, and the
+    table is checked against its schema like any other."""
+    expected = set(dataset.field_names)
+    return [i for i, name in enumerate(header) if not name.strip() or name in expected]
+
+
 def _limit_problem(file: str, row: int | None, code: str, message: str, fix: str) -> Problem:
     return error(file, row, None, code, message, fix)
 
@@ -425,9 +480,22 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
         header = next(reader)
     except StopIteration:
         return
-    table.header = header
+    if len(header) > MAX_COLUMNS:
+        table.problems.append(
+            _limit_problem(
+                name,
+                1,
+                TOO_MANY_COLUMNS,
+                f"l'en-tête a {len(header)} colonnes, plus que la limite de {MAX_COLUMNS}",
+                "ne garder que les colonnes du schéma (un séparateur mal détecté peut aussi en "
+                "être la cause)",
+            )
+        )
+        return
     table.problems.extend(check_header(header, table.dataset, name))
-    width = len(header)
+    kept = kept_positions(header, table.dataset)
+    table.header = [header[i] for i in kept]
+    width = len(kept)
     records = _Columns(width)
     numbers: list[int] = []
     row = 1
@@ -445,6 +513,17 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     )
                 )
                 return
+            if len(record) > MAX_COLUMNS:
+                table.problems.append(
+                    _limit_problem(
+                        name,
+                        row,
+                        ROW_TOO_WIDE,
+                        f"la ligne a {len(record)} cellules, plus que la limite de {MAX_COLUMNS}",
+                        "vérifier les séparateurs et les guillemets de la ligne",
+                    )
+                )
+                return
             if not any(record):
                 table.blank_rows.append(row)
                 continue
@@ -459,6 +538,8 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     )
                 )
                 return
+            if width != len(header):
+                record = [record[i] for i in kept if i < len(record)] + record[len(header) :]
             if len(record) != width:
                 table.widths[row] = len(record)
                 record = (record + [""] * width)[:width]
@@ -475,7 +556,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
             )
         )
         return
-    labels = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(header)]
+    labels = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(table.header)]
     cells: dict[str, np.ndarray] = {}
     for label, values in zip(labels, records.columns(), strict=True):
         cells.setdefault(label, values)  # a duplicated column: the first one is read

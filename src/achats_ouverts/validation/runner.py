@@ -25,7 +25,7 @@ from achats_ouverts.datafolder import (
 )
 from achats_ouverts.report import Problem, Report, Severity, error, warning
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import checks, table_schema
+from achats_ouverts.validation import checks, plausible, table_schema
 from achats_ouverts.validation.reading import Table, read_table, suggest
 
 Progress = Callable[[str], None]
@@ -42,6 +42,8 @@ HEADER_ERRORS = {
     "blank-header",
     "missing-header",
 }
+UNCHECKABLE_HEADER = "en-tete-non-verifiable"
+"""frictionless could not read a file's rows at all with its header (its generic `error`)."""
 TYPE_LABELS = {
     "number": (
         "un nombre",
@@ -121,6 +123,7 @@ def validate(
     progress("contrôles de la commande publique")
     ctx = checks.Context(result.tables, result.publisher, result.policy, result.nomenclature)
     custom = checks.run(ctx)
+    custom += plausible.check(result.tables, custom)
     progress("validation des schémas (types, contraintes, clés, références)")
     result.engine, schema_problems = run_schemas(data_dir, result.tables, engine)
     report.extend(custom)
@@ -286,6 +289,8 @@ def run_frictionless(data_dir: Path, tables: dict[str, Table]) -> list[Problem]:
         ds = schemas.dataset(task.name)
         blank = set(tables[ds.name].blank_rows)
         for err in task.errors:
+            if err.type == "error" and table_schema.handles(tables[ds.name]):
+                continue  # frictionless failed on another file this one refers to
             problem = translate(err, ds, blank)
             if problem is not None:
                 problems.append(problem)
@@ -352,6 +357,16 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
             kind,
             f"« {shown} » ne correspond à aucune ligne de {target}",
             "corriger la valeur ou ajouter la ligne manquante dans la table liée",
+        )
+    if kind == "error":
+        return error(
+            file,
+            None,
+            None,
+            UNCHECKABLE_HEADER,
+            "les lignes ne peuvent pas être vérifiées avec cet en-tête (colonnes en double, "
+            "sans nom ou dans le désordre)",
+            "corriger d'abord les problèmes de l'en-tête signalés ligne 1, puis valider à nouveau",
         )
     if kind == "extra-cell":
         return error(

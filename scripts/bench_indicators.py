@@ -87,7 +87,7 @@ def synthetic(n: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Data
 
 
 def main(sizes: list[int]) -> None:
-    policy, problems = load_policy(SOURCE_CHECKOUT_DIR / "data")
+    policy, problems = load_policy(SOURCE_CHECKOUT_DIR / "data", calculations=indicators.REGISTRY)
     assert policy is not None, problems
     for n in sizes:
         text, links, suppliers, services = synthetic(n)

@@ -14,6 +14,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import importlib
 import os
 import shutil
 import statistics
@@ -23,14 +24,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from achats_ouverts.building import build, postchecks
-from achats_ouverts.pages import details, explorers, producers
+from achats_ouverts.building import postchecks
+from achats_ouverts.output import urls
+from achats_ouverts.output.plan import Plan
+from achats_ouverts.pages import producers
 from achats_ouverts.settings import Settings
 
+build = importlib.import_module("achats_ouverts.building.build")
+"""The module (`building.build` is also the name of its function)."""
 CHROMIUM = "/usr/bin/chromium"
 TIMINGS: dict[str, float] = {}
 
@@ -48,16 +54,11 @@ def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_site(data_dir: Path, out: Path) -> None:
-    producers.DOCS_STAGE = tuple(timed(p.__name__, p) for p in producers.DOCS_STAGE)
-    producers.SITE_STAGE = tuple(timed(p.__name__, p) for p in producers.SITE_STAGE)
-    for module, name in (
-        (explorers, "write_upcoming_explorer"),
-        (explorers, "write_contracts_explorer"),
-        (explorers, "write_cpv_helper"),
-        (details, "write_contract_pages"),
-        (details, "write_supplier_pages"),
-    ):
-        setattr(module, name, timed(f"  dont {name}", getattr(module, name)))
+    plan = producers.PLAN
+    producers.PLAN = Plan(
+        tuple(replace(p, run=timed(p.label, p.run)) for p in plan.docs),
+        tuple(replace(p, run=timed(p.label, p.run)) for p in plan.site),
+    )
     build.validate = timed("validation", build.validate)
     build.load = timed("chargement", build.load)
     build.run_mkdocs = timed("mkdocs", build.run_mkdocs)
@@ -69,7 +70,12 @@ def build_site(data_dir: Path, out: Path) -> None:
     print(f"\n## Construction ({total:.1f} s au total)")
     for name, seconds in TIMINGS.items():
         print(f"  {name:38s} {seconds:7.2f} s")
-    mine = ["produce_explorers", "produce_entity_pages", "produce_detail_pages"]
+    mine = [
+        "listing.build_list_index",
+        "explorers.produce_explorers",
+        "entities.produce_entity_pages",
+        "details.produce_detail_pages",
+    ]
     print(
         f"  {'explorateurs et pages de détail':38s} {sum(TIMINGS.get(n, 0) for n in mine):7.2f} s"
     )
@@ -97,19 +103,19 @@ def detail_pages(folder: Path) -> list[Path]:
 
 def report_sizes(out: Path) -> None:
     print("\n## Tailles")
-    print(f"  pages de marché       {sizes(detail_pages(out / 'marches'))}")
-    print(f"  pages de titulaire    {sizes(detail_pages(out / 'titulaires'))}")
+    print(f"  pages de marché       {sizes(detail_pages(out / urls.CONTRACTS))}")
+    print(f"  pages de titulaire    {sizes(detail_pages(out / urls.SUPPLIERS))}")
     index = (out / "search" / "search_index.json").read_bytes()
     print(
         f"  index de recherche    {len(index) / 1024:.0f} Ko "
         f"({len(gzip.compress(index)) / 1024:.0f} Ko compressé)"
     )
-    for section in ("marches", "achats-a-venir"):
-        shards = sorted((out / section / "_donnees").glob("*.json"))
+    for section in (urls.CONTRACTS, urls.UPCOMING):
+        shards = sorted((out / section / urls.EXPLORER_DATA).glob("*.json"))
         raw = [p.stat().st_size for p in shards]
         packed = [len(gzip.compress(p.read_bytes())) for p in shards]
         print(
-            f"  données /{section}/  {len(shards)} morceaux, {sum(raw) / 1024:.0f} Ko "
+            f"  données /{section}  {len(shards)} morceaux, {sum(raw) / 1024:.0f} Ko "
             f"({sum(packed) / 1024:.0f} Ko compressé), le plus gros {max(raw) / 1024:.0f} Ko"
         )
 

@@ -22,10 +22,11 @@ import pandas as pd
 
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.datafolder.writing import write_csv
-from achats_ouverts.exports import standards
-from achats_ouverts.model import load
-from achats_ouverts.output import BuildContext
-from achats_ouverts.pages import changelog, downloads, feeds
+from achats_ouverts.model import Data, load
+from achats_ouverts.model.calculations import REGISTRY
+from achats_ouverts.output import BuildContext, artifacts, plan, urls
+from achats_ouverts.output.listing import build_list_index
+from achats_ouverts.pages import producers
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import validate
 
@@ -59,6 +60,26 @@ def scale(source: Path, target: Path, count: int) -> None:
         )
 
 
+def context(data: Data, folder: Path, previous: Path | None) -> BuildContext:
+    """A build context with what these producers read besides each other's results (no
+    indicator files, no MkDocs page, no detail page)."""
+    ctx = BuildContext(data, folder / "docs", folder / "files", folder / "site")
+    ctx.put(artifacts.PREVIOUS_SITE, previous)
+    ctx.put(artifacts.INDICATOR_FILES, ())
+    ctx.put(artifacts.LIST_INDEX, build_list_index(data))
+    ctx.put(artifacts.UPCOMING_EXPLORER, urls.UPCOMING)
+    ctx.put(artifacts.CONTRACTS_EXPLORER, urls.CONTRACTS)
+    ctx.put(artifacts.MKDOCS_PAGES, ())
+    ctx.put(artifacts.DETAIL_PAGES, ())
+    return ctx
+
+
+def run(label: str, ctx: BuildContext) -> None:
+    producer = producers.by_label(label)
+    assert producer is not None, label
+    plan.run(producer, ctx)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("data_dir", type=Path)
@@ -71,28 +92,26 @@ def main() -> int:
             data_dir = work / "data"
             scale(args.data_dir, data_dir, args.contracts)
         started = time.perf_counter()
-        data = load(validate(data_dir, Limits(max_rows=50_000_000), None))
+        data = load(validate(data_dir, Limits(max_rows=50_000_000), None, calculations=REGISTRY))
         print(
             f"validate + load: {time.perf_counter() - started:8.2f} s "
             f"({len(data.contracts)} contracts)"
         )
-        for name in ("docs", "files", "site"):
-            (work / name).mkdir()
-        ctx = BuildContext(data, None, work / "docs", work / "files", work / "site")  # type: ignore[arg-type]
-        for label, produce in (
-            ("changelog (first release)", changelog.produce_changelog),
-            ("downloads, DECP, OCDS, zip, DCAT, pages", downloads.produce_data_page),
-            ("feeds and calendar", feeds.produce_feeds),
-            ("sitemap", standards.produce_sitemap),
+        ctx = context(data, work / "premiere", None)
+        for label, producer in (
+            ("changelog (first release)", "changelog.produce_changelog"),
+            ("downloads, DECP, OCDS, zip, DCAT, pages", "downloads.produce_data_page"),
+            ("feeds and calendar", "feeds.produce_feeds"),
+            ("sitemap", "sitemap.produce_sitemap"),
         ):
             started = time.perf_counter()
-            produce(ctx)
+            run(producer, ctx)
             print(f"{label}: {time.perf_counter() - started:8.2f} s")
         previous = work / "previous"
-        shutil.copytree(work / "files", previous)
-        ctx.previous_site = previous
+        shutil.copytree(ctx.files_dir, previous)
+        again = context(data, work / "seconde", previous)
         started = time.perf_counter()
-        changelog.produce_changelog(ctx)
+        run("changelog.produce_changelog", again)
         print(
             f"changelog (compared with the release above): {time.perf_counter() - started:8.2f} s"
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from achats_ouverts.building.build import Stopwatch, build, producer_name
+from achats_ouverts.building.build import Stopwatch, build
 from achats_ouverts.pages import producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.tools import benchmark
@@ -25,8 +25,8 @@ def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path
         Settings(data_dir=data_dir, output_dir=tmp_path / "site", project_dir=ROOT), stopwatch=clock
     )
     expected = ["validate", "load", "docs:sources"]
-    expected += [f"docs:{producer_name(p)}" for p in producers.DOCS_STAGE]
-    expected += ["mkdocs"] + [f"site:{producer_name(p)}" for p in producers.SITE_STAGE]
+    expected += [f"docs:{p.label}" for p in producers.PLAN.docs]
+    expected += ["mkdocs"] + [f"site:{p.label}" for p in producers.PLAN.site]
     expected += ["merge", "postchecks", "hosting", "publish", "cleanup"]
     assert list(clock.timings) == expected
     assert list(result.timings) == expected[:-1], "the result has every stage but the clean-up"
@@ -36,6 +36,31 @@ def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path
     assert benchmark.stage_of("docs:indicator_pages.produce_quality") == "pages_s"
     assert benchmark.stage_of("site:details.produce_detail_pages") == "detail_pages_s"
     assert benchmark.stage_of("site:sitemap.produce_sitemap") == "exports_s"
+
+
+LABELS_BEFORE_ISSUE_12 = {
+    "docs:base.produce_home": "pages_s",
+    "docs:policy.produce_policy_and_indicators": "pages_s",
+    "docs:policy.produce_quality": "pages_s",
+    "docs:changelog.produce_changelog": "exports_s",
+    "docs:downloads.produce_data_page": "exports_s",
+    "docs:base.produce_legal_pages": "pages_s",
+    "docs:explorers.produce_explorers": "pages_s",
+    "docs:entities.produce_entity_pages": "pages_s",
+    "docs:feeds.produce_feeds": "exports_s",
+    "site:details.produce_detail_pages": "detail_pages_s",
+    "site:sitemap.produce_sitemap": "exports_s",
+}
+"""The producers' keys in the figures before the package was cut by stage, and their stage."""
+
+
+def test_producers_keep_their_keys_and_stages_in_the_figures() -> None:
+    keys = {f"{p.stage.value}:{p.label}" for p in producers.PRODUCERS}
+    assert set(LABELS_BEFORE_ISSUE_12) <= keys
+    assert {key: benchmark.stage_of(key) for key in LABELS_BEFORE_ISSUE_12} == (
+        LABELS_BEFORE_ISSUE_12
+    )
+    assert benchmark.stage_of("docs:listing.build_list_index") == "pages_s"
 
 
 def test_a_failed_build_still_reports_the_stages_it_ran(data_dir: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
 from tests.support import (
     BUYER,
@@ -31,7 +32,9 @@ UPCOMING = {
 
 
 def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
-    return validate(make_data_dir(tmp_path / "d", **tables)).report.projection()
+    return validate(
+        make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY
+    ).report.projection()
 
 
 @pytest.mark.parametrize(
@@ -83,7 +86,9 @@ def test_contract_checks(tmp_path: Path, changes: dict[str, str], field: str, co
 
 def test_enum_error_suggests_the_closest_value(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path / "d", marches=[contract(procedure="Appel d'offre ouvert")])
-    (problem,) = [p for p in validate(data).report.problems if p.field == "procedure"]
+    (problem,) = [
+        p for p in validate(data, calculations=REGISTRY).report.problems if p.field == "procedure"
+    ]
     assert problem.fix.startswith("vouliez-vous dire « Appel d'offres ouvert » ?")
 
 
@@ -179,7 +184,7 @@ def test_cpv_check_digit_and_unknown_codes_with_the_full_nomenclature(tmp_path: 
     ]
     links = [{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows]
     data = make_data_dir(tmp_path / "d", marches=rows, marches_titulaires=links)
-    result = validate(data, cpv_path=nomenclature).report.projection()
+    result = validate(data, cpv_path=nomenclature, calculations=REGISTRY).report.projection()
     assert ("marches.csv", 2, "codeCPV", "cpv-invalide") not in result
     assert ("marches.csv", 3, "codeCPV", "cpv-invalide") in result
     assert ("marches.csv", 4, "codeCPV", "cpv-inconnu") in result
@@ -195,7 +200,11 @@ def test_policy_errors_name_file_and_line(tmp_path: Path) -> None:
         1,
     )
     (data / "politique.yaml").write_text(text, encoding="utf-8")
-    problems = [p for p in validate(data).report.problems if p.file == "politique.yaml"]
+    problems = [
+        p
+        for p in validate(data, calculations=REGISTRY).report.problems
+        if p.file == "politique.yaml"
+    ]
     lines = text.splitlines()
     by_code = {p.code: p for p in problems}
     unknown = by_code["indicateur-inconnu"]
@@ -207,14 +216,16 @@ def test_policy_errors_name_file_and_line(tmp_path: Path) -> None:
 def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path / "d")
     (data / "editeur.yaml").write_text("nom: Région\nsiret: [\n", encoding="utf-8")
-    (problem,) = [p for p in validate(data).report.problems if p.file == "editeur.yaml"]
+    (problem,) = [
+        p for p in validate(data, calculations=REGISTRY).report.problems if p.file == "editeur.yaml"
+    ]
     assert (problem.code, problem.row) == ("yaml-invalide", 3)
 
 
 def test_outdated_schema_copy_is_a_warning(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path / "d")
     (data / "schemas" / "marches.json").write_text("{}", encoding="utf-8")
-    report = validate(data).report
+    report = validate(data, calculations=REGISTRY).report
     assert report.ok
     assert ("schemas/marches.json", None, None, "schema-different") in report.projection()
 
@@ -229,7 +240,7 @@ def test_accessibility_and_legal_notice_settings_are_checked(tmp_path: Path) -> 
     text = text.replace('schema_pluriannuel: ""', "schema_pluriannuel: javascript:alert(1)")
     text = text.replace("hebergeur:", "ancien_hebergeur:")
     (data / "editeur.yaml").write_text(text, encoding="utf-8")
-    report = validate(data).report
+    report = validate(data, calculations=REGISTRY).report
     found = {
         (p.field, p.code, p.severity.name) for p in report.problems if p.file == "editeur.yaml"
     }
@@ -246,7 +257,7 @@ def test_publisher_warnings_alone_do_not_block(tmp_path: Path) -> None:
     text = (data / "editeur.yaml").read_text(encoding="utf-8")
     text = text.replace("etat: non conforme", "etat: totalement conforme")
     (data / "editeur.yaml").write_text(text, encoding="utf-8")
-    result = validate(data)
+    result = validate(data, calculations=REGISTRY)
     assert result.ok
     assert result.publisher is not None
     assert [p.code for p in result.report.problems] == ["conformite-sans-audit"]
@@ -282,7 +293,11 @@ def test_configuration_problems_name_file_and_line(
     assert old in text
     text = text.replace(old, new, 1)
     (data / file).write_text(text, encoding="utf-8")
-    found = [p for p in validate(data).report.problems if (p.file, p.code) == (file, code)]
+    found = [
+        p
+        for p in validate(data, calculations=REGISTRY).report.problems
+        if (p.file, p.code) == (file, code)
+    ]
     assert found
     if marker is not None:
         assert marker in text.splitlines()[found[0].row - 1]
@@ -291,14 +306,14 @@ def test_configuration_problems_name_file_and_line(
 def test_configuration_not_in_utf8_is_refused_with_the_line(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path / "d")
     (data / "politique.yaml").write_bytes("titre: Politique\nadoption: Adoptée\n".encode("cp1252"))
-    found = validate(data).report.projection()
+    found = validate(data, calculations=REGISTRY).report.projection()
     assert ("politique.yaml", 2, None, "encodage-invalide") in found
 
 
 def test_folder_problems(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path / "d", marches=[], marches_titulaires=[])
     (data / "datapackage.json").unlink()
-    report = validate(data, cpv_path=tmp_path / "absente.csv").report
+    report = validate(data, cpv_path=tmp_path / "absente.csv", calculations=REGISTRY).report
     found = report.projection()
     assert ("marches.csv", None, None, "aucun-marche") in found
     assert ("datapackage.json", None, None, "datapackage-different") in found

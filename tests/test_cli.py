@@ -97,7 +97,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert err == f"Erreur : « {tmp_path / 'absent'} » n'est pas un dossier de données\n"
     code, _, err = cli(capsys, "validate", "--format", "xml")
     assert code == 2
-    assert "Invalid value for '--format'" in err
+    assert err == (
+        "Utilisation : achats-ouverts validate [OPTIONS] [DATA_DIR]\n"
+        "Aide : « achats-ouverts validate -h ».\n"
+        "Erreur : valeur invalide pour '--format' : 'xml' n'est pas l'une des valeurs 'texte', "
+        "'json'.\n"
+    )
 
 
 def test_build_refuses_invalid_data_without_traceback(

@@ -21,6 +21,7 @@ from stdnum.fr import siret
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas, writing
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
 from tests.support import reference_file
 
@@ -335,8 +336,9 @@ def test_cpv_codes(marches: pd.DataFrame) -> None:
 
 def test_cpv_codes_are_real_with_their_check_digit(marches: pd.DataFrame) -> None:
     nomenclature = cpv.read_nomenclature(reference_file("cpv-2008_fr_avec-parent.csv"))
-    catalogue = {lot.cpv for lot in demo.CORPS} | {
-        code for family in demo.FAMILIES for template in family.templates for code in template.cpvs
+    world = demo.load_world()
+    catalogue = {lot.cpv for family in world.families for lot in family.lots} | {
+        code for family in world.families for template in family.templates for code in template.cpvs
     }
     used = set(marches.codeCPV[marches.codeCPV != ""])
     assert len(catalogue) >= 60
@@ -675,7 +677,7 @@ def test_launched_and_awarded_purchases(t: dict[str, pd.DataFrame], marches: pd.
 
 
 def test_declared_indicators(t: dict[str, pd.DataFrame]) -> None:
-    policy, problems = config.load_policy(DATA)
+    policy, problems = config.load_policy(DATA, calculations=REGISTRY)
     assert policy is not None, problems
     declared = {ind.id for ind in policy.indicateurs if not ind.computed}
     rows = t["indicateurs-declares"]

@@ -14,8 +14,11 @@ import pytest
 from achats_ouverts.building import build
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.model import Data, aggregates, load
-from achats_ouverts.output import path_segment, render
-from achats_ouverts.pages import details, entities, explorers
+from achats_ouverts.model.calculations import REGISTRY
+from achats_ouverts.output import path_segment, render, urls
+from achats_ouverts.output.explorer_data import UNKNOWN
+from achats_ouverts.output.listing import ListIndex, build_list_index
+from achats_ouverts.pages import contract, entity, explorer_contracts, explorer_upcoming, supplier
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import validate
 from tests.explorer_support import (
@@ -35,12 +38,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def data(folder: Path) -> Data:
-    return load(validate(folder, Limits(), None))
+    return load(validate(folder, Limits(), None, calculations=REGISTRY))
 
 
 @pytest.fixture(scope="module")
-def directory(data: Data) -> details.Directory:
-    return details.build_directory(data)
+def index(data: Data) -> ListIndex:
+    return build_list_index(data)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +118,7 @@ def test_launch_follow_up_counts_each_purchase_once(data: Data) -> None:
     assert by_id["u4-en-retard"]["en_retard"]
     assert not by_id["u1-prevu"]["attendu"], "planned in 2027"
     assert not by_id["u6-reporte"]["attendu"]
-    page = explorers.follow_up(data)
+    page = explorer_upcoming.follow_up(data)
     assert (page.attendus, page.lances, page.lances_a_temps) == (4, 2, 1)
     assert (page.attribues, page.attribues_a_temps, page.en_retard, page.abandonnes) == (1, 0, 1, 1)
 
@@ -128,13 +131,11 @@ def test_cpv_counts_by_division_and_group() -> None:
     assert rows == {"45": (2, 1), "452": (1, 1), "71": (1, 0)}
 
 
-def test_contract_profile_shares_follow_the_equal_split_rule(
-    data: Data, directory: details.Directory
-) -> None:
+def test_contract_profile_shares_follow_the_equal_split_rule(data: Data, index: ListIndex) -> None:
     weights = aggregates.supplier_weights(
         data.contract_suppliers, data.suppliers, data.publisher.departements, "32"
     )
-    profile = aggregates.contract_profile(directory.contracts, weights)
+    profile = aggregates.contract_profile(index.contracts, weights)
     y2024 = profile[profile["annee"] == 2024].iloc[0]
     assert int(y2024["marches"]) == 2
     assert y2024["montant"] == pytest.approx(210_000)
@@ -151,11 +152,9 @@ def test_contract_profile_shares_follow_the_equal_split_rule(
 # --- Data shards ----------------------------------------------------------------------------------
 
 
-def test_contract_shards_are_per_year_in_list_order(
-    data: Data, directory: details.Directory
-) -> None:
-    lists = explorers.contract_lists(data, directory)
-    shards = explorers.contract_shards(directory, lists)
+def test_contract_shards_are_per_year_in_list_order(data: Data, index: ListIndex) -> None:
+    lists = explorer_contracts.contract_lists(data, index)
+    shards = explorer_contracts.contract_shards(index, lists)
     assert [(s.annee, s.lignes) for s in shards] == [(2024, 2), (2023, 1)]
     latest = shards[0].contenu
     assert latest["date"] == ["2024-06-15", "2024-03-01"]
@@ -167,9 +166,7 @@ def test_contract_shards_are_per_year_in_list_order(
     ]
     assert lists.procedures[latest["procedure"][0]] == "Appel d'offres ouvert"
     assert lists.services[latest["service"][0]].value == "transports"
-    assert latest["departement"][0] == explorers.UNKNOWN, (
-        "a region-wide contract has no département"
-    )
+    assert latest["departement"][0] == UNKNOWN, "a region-wide contract has no département"
     assert latest["sociale"] == [0, 1]
     assert latest["environnementale"] == [0, 1]
     older = shards[1].contenu
@@ -180,10 +177,12 @@ def test_contract_shards_are_per_year_in_list_order(
 
 
 def test_shards_are_cut_at_the_row_limit(
-    data: Data, directory: details.Directory, monkeypatch: pytest.MonkeyPatch
+    data: Data, index: ListIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(explorers, "SHARD_ROWS", 1)
-    shards = explorers.contract_shards(directory, explorers.contract_lists(data, directory))
+    monkeypatch.setattr(explorer_contracts, "SHARD_ROWS", 1)
+    shards = explorer_contracts.contract_shards(
+        index, explorer_contracts.contract_lists(data, index)
+    )
     assert [s.chemin for s in shards] == [
         "_donnees/marches-2024-1.json",
         "_donnees/marches-2024-2.json",
@@ -192,8 +191,8 @@ def test_shards_are_cut_at_the_row_limit(
     assert all(s.lignes == 1 and len(s.contenu["objet"]) == 1 for s in shards)
 
 
-def test_upcoming_shard_and_first_page(data: Data, directory: details.Directory) -> None:
-    page, shards = explorers.upcoming_explorer(data, directory)
+def test_upcoming_shard_and_first_page(data: Data, index: ListIndex) -> None:
+    page, shards = explorer_upcoming.upcoming_explorer(data, index)
     content = shards[0].contenu
     assert content["id"] == [
         "u3-attribue",
@@ -225,8 +224,8 @@ def test_upcoming_shard_and_first_page(data: Data, directory: details.Directory)
 # --- Page contexts --------------------------------------------------------------------------------
 
 
-def test_contract_page_context(data: Data, directory: details.Directory) -> None:
-    pages = dict(details.contract_pages(data, directory))
+def test_contract_page_context(data: Data, index: ListIndex) -> None:
+    pages = dict(contract.contract_pages(data, index))
     page = pages[CONTRACTS[1]["uid"]]
     assert page.montant == 80000.0
     assert page.notification == date(2024, 6, 15)
@@ -247,7 +246,7 @@ def test_contract_page_context(data: Data, directory: details.Directory) -> None
     fields = {f.titre: f.valeur for f in page.champs}
     every = {f["name"]: f["title"] for f in schemas.dataset("marches").fields}
     assert len(every) == 30
-    assert set(fields) == {t for n, t in every.items() if n not in details.SHOWN_ABOVE}
+    assert set(fields) == {t for n, t in every.items() if n not in contract.SHOWN_ABOVE}
     assert "Montant en euros HT" not in fields, "the summary shows it, to the cent"
     assert "Date de notification" not in fields
     assert fields["Marché innovant"] == "Non"
@@ -264,8 +263,8 @@ def test_contract_page_context(data: Data, directory: details.Directory) -> None
     assert "recherche=u3-attribue" in odd.achat_prevu.href
 
 
-def test_supplier_page_context(data: Data, directory: details.Directory) -> None:
-    pages = dict(details.supplier_pages(data, directory))
+def test_supplier_page_context(data: Data, index: ListIndex) -> None:
+    pages = dict(supplier.supplier_pages(data, index))
     assert set(pages) == {SUPPLIER, SUPPLIER_B, f"TVA-{SUPPLIER_C}"}
     a = pages[SUPPLIER]
     assert a.marches == 2
@@ -283,12 +282,10 @@ def test_supplier_page_context(data: Data, directory: details.Directory) -> None
     assert c.annuaire == ""
 
 
-def test_entity_page_contexts(data: Data, directory: details.Directory) -> None:
+def test_entity_page_contexts(data: Data, index: ListIndex) -> None:
     services = {
         p.code: p
-        for p in entities.entity_pages(
-            data, directory, details.SERVICES_SECTION, entities.service_entities(data)
-        )
+        for p in entity.entity_pages(data, index, urls.SERVICES, entity.service_entities(data))
     }
     lycees = services["lycees"]
     assert lycees.marches == 2
@@ -301,11 +298,11 @@ def test_entity_page_contexts(data: Data, directory: details.Directory) -> None:
     assert [t.nom for t in lycees.titulaires] == [SUPPLIER_C, "Menuiseries d'essai"]
     deps = {
         p.code: p
-        for p in entities.entity_pages(
+        for p in entity.entity_pages(
             data,
-            directory,
-            details.DEPARTEMENTS_SECTION,
-            entities.departement_entities(data, directory),
+            index,
+            urls.DEPARTEMENTS,
+            entity.departement_entities(data, index),
         )
     }
     assert set(deps) == {"02", "59", "60", "62", "80"}
@@ -316,9 +313,9 @@ def test_entity_page_contexts(data: Data, directory: details.Directory) -> None:
 
 
 def test_cpv_helper_without_nomenclature_shows_division_labels(
-    data: Data, directory: details.Directory
+    data: Data, index: ListIndex
 ) -> None:
-    page = explorers.cpv_helper(data, directory)
+    page = entity.cpv_helper(data, index)
     assert not page.nomenclature
     assert len(page.divisions) == 45
     d45 = next(d for d in page.divisions if d.division.code == "45")
@@ -330,8 +327,12 @@ def test_cpv_helper_without_nomenclature_shows_division_labels(
 
 
 def test_cpv_helper_with_the_full_nomenclature(folder: Path) -> None:
-    full = load(validate(folder, Limits(), reference_file("cpv-2008_fr_avec-parent.csv")))
-    page = explorers.cpv_helper(full, details.build_directory(full))
+    full = load(
+        validate(
+            folder, Limits(), reference_file("cpv-2008_fr_avec-parent.csv"), calculations=REGISTRY
+        )
+    )
+    page = entity.cpv_helper(full, build_list_index(full))
     assert page.nomenclature
     d45 = next(d for d in page.divisions if d.division.code == "45")
     groups = {g.code: g for g in d45.groupes}
@@ -341,17 +342,17 @@ def test_cpv_helper_with_the_full_nomenclature(folder: Path) -> None:
     assert groups["451"].marches == 0
 
 
-def test_templates_render_every_context(data: Data, directory: details.Directory) -> None:
+def test_templates_render_every_context(data: Data, index: ListIndex) -> None:
     """StrictUndefined: a variable a template uses and its context lacks fails here."""
-    _slug, contract_page = next(details.contract_pages(data, directory))
+    _slug, contract_page = next(contract.contract_pages(data, index))
     assert "<time" in render("contract.html.j2", page=contract_page)
-    _, supplier_page = next(details.supplier_pages(data, directory))
+    _, supplier_page = next(supplier.supplier_pages(data, index))
     assert "<table>" in render("supplier.html.j2", page=supplier_page)
-    page, _ = explorers.contracts_explorer(data, directory)
+    page, _ = explorer_contracts.contracts_explorer(data, index)
     assert 'data-ao-explorateur="marches"' in render("explorer_contracts.html.j2", page=page)
-    upcoming, _ = explorers.upcoming_explorer(data, directory)
+    upcoming, _ = explorer_upcoming.upcoming_explorer(data, index)
     assert "Programmation prévisionnelle" in render("explorer_upcoming.html.j2", page=upcoming)
-    assert "<details" in render("cpv.html.j2", page=explorers.cpv_helper(data, directory))
+    assert "<details" in render("cpv.html.j2", page=entity.cpv_helper(data, index))
 
 
 # --- The built site -------------------------------------------------------------------------------
@@ -464,11 +465,11 @@ def test_detail_and_entity_pages_stay_out_of_search_and_navigation(site: Path) -
 
 
 def test_contract_pages_are_the_same_whatever_the_chunk_size(
-    data: Data, directory: details.Directory, monkeypatch: pytest.MonkeyPatch
+    data: Data, index: ListIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = list(details.contract_pages(data, directory))
-    monkeypatch.setattr(details, "PAGE_CHUNK", 1)
-    assert list(details.contract_pages(data, directory)) == whole
+    whole = list(contract.contract_pages(data, index))
+    monkeypatch.setattr(contract, "PAGE_CHUNK", 1)
+    assert list(contract.contract_pages(data, index)) == whole
 
 
 def test_fast_number_formats_are_babels() -> None:
@@ -498,8 +499,8 @@ def test_fast_number_formats_are_babels() -> None:
         )
 
 
-def test_supplier_index_ranks_by_equal_share(data: Data, directory: details.Directory) -> None:
-    page = entities.supplier_index(data, directory)
+def test_supplier_index_ranks_by_equal_share(data: Data, index: ListIndex) -> None:
+    page = supplier.supplier_index(data, index)
     assert page.titulaires == 3
     assert [(t.nom, t.marches, t.montant) for t in page.premiers] == [
         (SUPPLIER_C, 1, 500000.0),

@@ -17,7 +17,7 @@ from achats_ouverts.building import build
 from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import aggregates
 from achats_ouverts.output import path_segment
-from achats_ouverts.pages import explorers
+from achats_ouverts.pages import explorer_upcoming
 from achats_ouverts.settings import Settings
 from tests import browser
 from tests.explorer_support import CONTRACTS, make_explorer_data
@@ -159,7 +159,7 @@ def test_script_formats_amounts_and_dates_as_the_python_filters(helpers: Any) ->
         helpers,
         "args[0].map(r => X.amountText({montant: r[0], min: r[1], max: r[2]}))",
         [list(r) for r in ranges],
-    ) == [explorers.amount_text(*r) for r in ranges]
+    ) == [explorer_upcoming.amount_text(*r) for r in ranges]
 
 
 def test_script_text_search_ignores_accents_case_and_ligatures(helpers: Any) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from achats_ouverts.building import build
 from achats_ouverts.importing import ImportOptions, import_files
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
 from tests.import_support import folder_digests, read_csv
@@ -31,7 +32,7 @@ OFFICIAL = [
 
 
 def errors(data_dir: Path) -> list[str]:
-    result = validate(data_dir)
+    result = validate(data_dir, calculations=REGISTRY)
     return [p.line() for p in result.report.problems if p.severity == 0]
 
 

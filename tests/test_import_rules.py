@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from achats_ouverts.importing import normalise as n
+from achats_ouverts.importing.conversion import build_contract
 from achats_ouverts.importing.records import (
     Notes,
     Position,
@@ -16,7 +17,6 @@ from achats_ouverts.importing.records import (
     RawModification,
     RawSupplier,
     Rejected,
-    build_contract,
 )
 from tests.support import BUYER, SUPPLIER
 

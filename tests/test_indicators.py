@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas
 from achats_ouverts.datafolder.config import Action, Axis, Indicator, Policy
 from achats_ouverts.model import indicators, loading
-from tests.support import CONTRACT, DATA, SUPPLIER_ROW
+from achats_ouverts.model.calculations import REGISTRY
+from tests.support import CONTRACT, DATA, ROOT, SUPPLIER_ROW
 
 REFERENCE = date(2024, 12, 31)
 
@@ -106,13 +108,20 @@ def compute(p: Policy, t: indicators.Tables, declared: pd.DataFrame | None = Non
     return {r.id: r for r in results}
 
 
-def test_registry_is_the_list_validation_accepts() -> None:
-    assert tuple(indicators.REGISTRY) == v.CALCULS_INDICATEUR
-    demo_policy, problems = config.load_policy(DATA)
+def test_the_demo_policy_uses_every_calculation_of_the_registry() -> None:
+    demo_policy, problems = config.load_policy(DATA, calculations=REGISTRY)
     assert problems == []
     assert demo_policy is not None
     used = {i.calcul for i in demo_policy.indicateurs if i.computed}
-    assert used == set(v.CALCULS_INDICATEUR)
+    assert used == set(REGISTRY)
+
+
+def test_the_readme_lists_the_calculations_of_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("- **Indicateurs calculés**")
+    bullet = readme[start : readme.index("\n- ", start + 1)]
+    listed = [name for name in re.findall(r"`([a-z0-9_]+)`", bullet) if "_" in name]
+    assert listed == list(REGISTRY)
 
 
 def test_unknown_calculation_is_rejected_with_file_and_line(tmp_path: Path) -> None:
@@ -120,12 +129,24 @@ def test_unknown_calculation_is_rejected_with_file_and_line(tmp_path: Path) -> N
     broken = text.replace("calcul: part_pme_montant", "calcul: part_pme_montants", 1)
     (tmp_path / "politique.yaml").write_text(broken, encoding="utf-8")
     line = broken.splitlines().index("    calcul: part_pme_montants") + 1
-    result, problems = config.load_policy(tmp_path)
+    result, problems = config.load_policy(tmp_path, calculations=REGISTRY)
     assert result is None
     assert [(p.file, p.row, p.field, p.code) for p in problems] == [
         ("politique.yaml", line, "indicateurs.3.calcul", "calcul-inconnu")
     ]
-    assert "part_pme_montant" in problems[0].fix
+    assert problems[0].message == "le calcul « part_pme_montants » n'existe pas dans l'outil"
+    assert problems[0].fix == (
+        "vouliez-vous dire « part_pme_montant » ? calculs disponibles : " + ", ".join(REGISTRY)
+    )
+
+
+def test_validation_accepts_only_the_calculations_it_is_given() -> None:
+    """The data folder stage has no list of its own: the names come from its caller."""
+    known = ("part_pme_nombre", "part_pme_montant")
+    _, problems = config.load_policy(DATA, calculations=known)
+    rejected = {p.code for p in problems}
+    assert rejected == {"calcul-inconnu"}
+    assert len(problems) == len(REGISTRY) - len(known)
 
 
 def test_several_suppliers_of_different_regions_count_by_equal_shares() -> None:

@@ -3,6 +3,7 @@ its consumers read it."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ from referencing import Resource as RefResource
 from referencing.jsonschema import DRAFT4
 
 from achats_ouverts.building import build
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from tests.opendata_fixture import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
 from tests.support import ROOT, reference_file
@@ -523,14 +525,17 @@ def test_the_sitemap_lists_every_page(rich: tuple[Path, Path]) -> None:
 def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     tmp_path: Path,
 ) -> None:
-    from achats_ouverts.exports import standards
+    from achats_ouverts.building.build import take_mkdocs_pages
+    from achats_ouverts.exports.sitemap import sitemap_files
     from achats_ouverts.model.loading import load
+    from achats_ouverts.output import artifacts, urls
     from achats_ouverts.output.context import BuildContext
+    from achats_ouverts.pages import sitemap
     from achats_ouverts.settings import Limits
     from achats_ouverts.validation.runner import validate
     from tests.support import make_data_dir
 
-    data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None))
+    data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None, calculations=REGISTRY))
     site = tmp_path / "site"
     site.mkdir()
     base = data.publisher.url_site
@@ -539,15 +544,29 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
         f"<url><loc>{base}donnees/</loc></url></urlset>",
         encoding="utf-8",
     )
-    ctx = BuildContext(data, None, tmp_path, tmp_path, site)  # type: ignore[arg-type]
-    ctx.direct_pages.extend(["marches/b/", "marches/a/"])
-    standards.produce_sitemap(ctx)
-    urls = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
-    assert urls == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
-    files = standards.sitemap_files([f"{base}p{i}/" for i in range(50_001)], base, "2025-01-01")
-    assert sorted(files) == ["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml"]
-    assert b"<sitemapindex" in files["sitemap.xml"]
-    assert files["sitemaps/sitemap-2.xml"].count(b"<url>") == 1
+    (site / "sitemap.xml.gz").write_bytes(b"")
+    files = tmp_path / "fichiers"
+    ctx = BuildContext(data, tmp_path / "docs", files, site)
+    ctx.put(artifacts.MKDOCS_PAGES, take_mkdocs_pages(site, base))
+    assert not list(site.iterdir()), "MkDocs' sitemap files give way to the site's"
+    ctx.put(artifacts.DETAIL_PAGES, ("marches/b/", "marches/a/"))
+    sitemap.produce_sitemap(ctx)
+    urls_listed = re.findall(r"<loc>([^<]+)</loc>", (files / "sitemap.xml").read_text("utf-8"))
+    assert urls_listed == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
+    assert (
+        gzip.decompress((files / "sitemap.xml.gz").read_bytes())
+        == (files / "sitemap.xml").read_bytes()
+    )
+    split = sitemap_files(
+        [f"{base}p{i}/" for i in range(50_001)],
+        base,
+        "2025-01-01",
+        urls.SITEMAP,
+        urls.sitemap_part,
+    )
+    assert sorted(split) == ["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml"]
+    assert b"<sitemapindex" in split["sitemap.xml"]
+    assert split["sitemaps/sitemap-2.xml"].count(b"<url>") == 1
 
 
 # --- Determinism ---------------------------------------------------------------------------------
@@ -584,7 +603,7 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
     assert history[0]["premiere"] is True
     assert (history[0]["numero"], history[0]["date"]) == (1, "2025-06-30")
     html = (site / "nouveautes" / "index.html").read_text(encoding="utf-8")
-    assert "Première publication : 3 marchés et 4 achats à venir." in html
+    assert "Première publication : 3\u00a0marchés et 4\u00a0achats à venir." in html
     assert "C'est la première publication de ces données sur ce site" in html
 
 
@@ -659,7 +678,9 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     feed = feedparser.parse((out / "flux" / "nouveautes.xml").read_bytes())
     assert not feed.bozo
     assert [e.id.rsplit("/", 1)[-1] for e in feed.entries] == ["2", "1"]
-    assert "1 nouveau marché, 1 marché modifié, 1 marché retiré" in feed.entries[0].summary
+    assert "1\u00a0nouveau marché, 1\u00a0marché modifié, 1\u00a0marché retiré" in (
+        feed.entries[0].summary
+    )
 
     v2 = (out / "donnees" / "nouveautes.json").read_bytes()
     copy = tmp_path / "copie-publiee"
@@ -669,6 +690,38 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
         Settings(data_dir=tmp_path / "v2", output_dir=other, project_dir=ROOT, previous_site=copy)
     )
     assert (other / "donnees" / "nouveautes.json").read_bytes() == v2
+
+
+def test_a_release_sums_up_only_the_lists_that_changed() -> None:
+    from achats_ouverts.pages.changelog import LISTS, summary
+
+    release: dict[str, Any] = {name: [] for name in LISTS}
+    release.update(nouveaux=[{"uid": "a"}], supprimes=[{"uid": "b"}, {"uid": "c"}])
+    assert summary(release) == "1\u00a0nouveau marché, 2\u00a0marchés retirés."
+
+
+def test_a_previous_publication_without_its_files_where_the_downloads_are_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    """If the downloads moved, comparing with nothing would record no change, build after build:
+    the build stops and says where it looked, and the published site stays as it was."""
+    from achats_ouverts.errors import BuildError
+
+    out = tmp_path / "site"
+    data = write_rich_data(tmp_path / "v1")
+    build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
+    moved = out / "telechargements"
+    (out / "donnees").rename(moved)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    with pytest.raises(BuildError, match=r"n'a pas de fichier donnees/marches\.csv.*--precedent"):
+        build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    first = tmp_path / "premiere"
+    build(Settings(data_dir=data, output_dir=first, project_dir=ROOT, previous_site=empty))
+    history = read(first / "donnees" / "nouveautes.json")["publications"]
+    assert [r["premiere"] for r in history] == [True], "an empty folder is no publication"
 
 
 BUYER_ID = "20005374200017"

@@ -14,8 +14,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.building import postchecks
 from achats_ouverts.building.build import build, mkdocs_config
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.errors import BuildError
 from achats_ouverts.model import load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings, theme_scripts_dir
 from achats_ouverts.validation import validate
 from tests import injection
@@ -217,9 +219,9 @@ def squash(text: str) -> str:
 
 
 def test_the_injected_folder_is_valid_and_carries_payloads_everywhere(injected_data: Path) -> None:
-    result = validate(injected_data)
+    result = validate(injected_data, calculations=REGISTRY)
     assert result.ok, result.report.to_text(20)
-    for ds in injection.contracts.DATASETS:
+    for ds in schemas.DATASETS:
         text = (injected_data / ds.path).read_text(encoding="utf-8")
         assert len(injection.read_rows(injected_data / ds.path)) > 0, ds.name
         for field in injection.free_text_fields(ds):
@@ -258,7 +260,7 @@ def test_every_payload_is_published_as_text(injected_site: Path) -> None:
 def test_published_files_keep_the_payloads_byte_for_byte(
     injected_data: Path, injected_site: Path
 ) -> None:
-    for ds in injection.contracts.DATASETS:
+    for ds in schemas.DATASETS:
         published = injected_site / "donnees" / ds.path
         assert published.read_bytes() == (injected_data / ds.path).read_bytes(), ds.name
 
@@ -309,7 +311,7 @@ def test_titles_site_name_and_search_index_show_the_payload_as_text(
 def test_data_never_reaches_mkdocs_configuration_unescaped(
     injected_data: Path, tmp_path: Path
 ) -> None:
-    loaded = load(validate(injected_data))
+    loaded = load(validate(injected_data, calculations=REGISTRY))
     settings = Settings(data_dir=injected_data, output_dir=tmp_path / "site", project_dir=ROOT)
     config = mkdocs_config(settings, loaded, tmp_path / "docs", tmp_path / "site")
     assert "copyright" not in config

@@ -19,16 +19,18 @@ from achats_ouverts.building import build, postchecks
 from achats_ouverts.cli import run
 from achats_ouverts.errors import BuildError
 from achats_ouverts.model import load
+from achats_ouverts.model.calculations import REGISTRY
+from achats_ouverts.output import artifacts, plan, urls
 from achats_ouverts.output.context import (
     DETAIL_START,
     BuildContext,
     Pending,
     Shell,
     in_other_process,
-    path_segment,
 )
-from achats_ouverts.pages import details, producers
-from achats_ouverts.report import Report
+from achats_ouverts.output.listing import build_list_index
+from achats_ouverts.output.urls import path_segment
+from achats_ouverts.pages import contract, producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
 from tests import browser
@@ -199,22 +201,27 @@ class Serial(Pending[list[str]]):
 
 def test_detail_pages_written_by_two_processes_are_those_of_one(tmp_path: Path) -> None:
     """Same files, same bytes, same list of pages for the sitemap as a single process."""
-    data = load(validate(make_explorer_data(tmp_path / "data")))
+    data = load(validate(make_explorer_data(tmp_path / "data"), calculations=REGISTRY))
     written: dict[str, dict[str, str]] = {}
     for label, fork in (("deux", True), ("un", False)):
         site_dir = tmp_path / label
-        ctx = BuildContext(data, Report(), tmp_path / "docs", tmp_path / "f", site_dir)
-        ctx.shells = {
+        ctx = BuildContext(data, tmp_path / "docs", tmp_path / "f", site_dir)
+        shells = {
             s: Shell(s, "<html><title>AO-TITRE-A7F3C9</title>", "</html>")
-            for s in producers.SHELL_SECTIONS
+            for s in urls.SHELL_SECTIONS
         }
-        serial = mock.patch.object(details, "in_other_process", Serial)
-        with mock.patch.object(details, "PAGE_CHUNK", 2), serial if not fork else nullcontext():
-            details.produce_detail_pages(ctx)
+        ctx.put(artifacts.SHELLS, shells)
+        ctx.put(artifacts.LIST_INDEX, build_list_index(data))
+        detail_pages = producers.by_label("details.produce_detail_pages")
+        assert detail_pages is not None
+        serial = mock.patch.object(plan, "in_other_process", Serial)
+        with mock.patch.object(contract, "PAGE_CHUNK", 2), serial if not fork else nullcontext():
+            plan.run(detail_pages, ctx)
         written[label] = {
             p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8")
             for p in site_dir.rglob("*.html")
         }
-        assert sorted(ctx.direct_pages) == sorted(str(Path(k).parent) + "/" for k in written[label])
+        pages = ctx.get(artifacts.DETAIL_PAGES)
+        assert sorted(pages) == sorted(str(Path(k).parent) + "/" for k in written[label])
     assert written["deux"] == written["un"]
     assert len(written["un"]) > len(CONTRACTS)

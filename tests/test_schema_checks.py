@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from achats_ouverts.datafolder import schemas
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
 from achats_ouverts.tools import demo
 from achats_ouverts.validation import cells, columns, table_schema, validate
@@ -76,7 +77,7 @@ def corpus(target: Path) -> Path:
 
 
 def problems(data_dir: Path, engine: str) -> list[tuple[Any, ...]]:
-    result = validate(data_dir, engine=engine)  # type: ignore[arg-type]
+    result = validate(data_dir, engine=engine, calculations=REGISTRY)  # type: ignore[arg-type]
     assert result.engine == engine
     return [
         (p.file, p.row, p.field, p.code, p.message, p.fix, p.severity)
@@ -190,20 +191,24 @@ def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
     names = list(reversed(ds.field_names))
     write = data_dir / ds.path
     write.write_text(",".join(names) + "\n,Direction des lycées,lycees\n", encoding="utf-8")
-    assert validate(data_dir).engine == "frictionless"
+    assert validate(data_dir, calculations=REGISTRY).engine == "frictionless"
     write_table(data_dir, "services", [{"service_id": "lycees", "service_nom": "Lycées"}])
-    assert validate(data_dir).engine == "compiled"
+    assert validate(data_dir, calculations=REGISTRY).engine == "compiled"
 
 
 def test_frictionless_errors_beyond_the_schema_checks_keep_a_catalogued_code() -> None:
-    """frictionless's generic `error` (a header that repeats a column) keeps its code and note;
-    an error type the tool does not expect is given under that code, its type first."""
+    """frictionless's generic `error` (a header that repeats a column) is about the header
+    (`en-tete-non-verifiable`); an error type the tool does not expect is given under the code
+    `error`, its type first."""
     ds = schemas.dataset("marches")
     note = 'matching fields by name ("fieldsMatch": "partial") requires unique labels in the header'
     generic = translate(SimpleNamespace(type="error", note=note), ds, set())
     assert generic is not None
-    assert (generic.row, generic.code, generic.message) == (None, "error", note)
-    assert generic.fix == "corriger la valeur"
+    assert (generic.row, generic.code) == (None, "en-tete-non-verifiable")
+    assert generic.message == (
+        "les lignes ne peuvent pas être vérifiées avec cet en-tête (colonnes en double, "
+        "sans nom ou dans le désordre)"
+    )
     odd = translate(SimpleNamespace(type="row-constraint", note="x > 1", row_number=3), ds, set())
     assert odd is not None
     assert (odd.row, odd.code, odd.message) == (3, "error", "row-constraint : x > 1")

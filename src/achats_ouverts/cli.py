@@ -4,11 +4,16 @@ and exit codes (0: clean or warnings only, 1: data or build errors, 2: usage err
 
 from __future__ import annotations
 
+import errno
+import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -16,8 +21,107 @@ import click
 from achats_ouverts.datafolder import writing
 from achats_ouverts.errors import AchatsOuvertsError, DataError, UsageError
 from achats_ouverts.importing import FORMATS
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import Progress, validate
+
+# --- Click's own messages, in French -------------------------------------------------------------
+
+CLICK_FRENCH = {
+    "Usage:": "Utilisation :",
+    "Options": "Options",
+    "Commands": "Commandes",
+    "Error: {message}": "Erreur : {message}",
+    "Invalid value for {param_hint}: {message}": "valeur invalide pour {param_hint} : {message}",
+    "Invalid value: {message}": "valeur invalide : {message}",
+    "Missing argument": "argument manquant",
+    "Missing option": "option manquante",
+    "Missing parameter": "paramètre manquant",
+    "Missing command.": "commande manquante.",
+    "Missing {param_type}": "{param_type} manquant",
+    "No such command {name!r}.": "commande inconnue : {name!r}.",
+    "No such option: {name}": "option inconnue : {name}",
+    "No such option {name!r}.": "option inconnue : {name!r}.",
+    "Option {name!r} does not take a value.": "l'option {name!r} ne prend pas de valeur.",
+    "Option {name!r} requires an argument.": "l'option {name!r} attend une valeur.",
+    "Option {name!r} requires {nargs} arguments.": "l'option {name!r} attend {nargs} valeurs.",
+    "Got unexpected extra argument ({args})": "argument en trop ({args})",
+    "Got unexpected extra arguments ({args})": "arguments en trop ({args})",
+    "Did you mean {possibility}?": "Vouliez-vous dire {possibility} ?",
+    "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire l'une de : {possibilities} ?)",
+    "{value!r} is not {choice}.": "{value!r} n'est pas {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} n'est pas l'une des valeurs {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un nombre valide.",
+    "{value} is not in the range {range}.": "{value} est hors de l'intervalle {range}.",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} introuvable.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} est un fichier.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} est un dossier.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} n'est pas lisible.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} n'est pas accessible en écriture.",
+    "directory": "dossier",
+    "file": "fichier",
+    "path": "chemin",
+    "Show the version and exit.": "Afficher la version et quitter.",
+    "Show this message and exit.": "Afficher cette aide et quitter.",
+    "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
+}
+"""click's messages (8.x) that a user of this tool can meet, translated. click looks them up
+through `gettext` in each of its modules; `use_french_click_messages` points those lookups here.
+A message missing from this table stays in English (tests/test_cli.py checks the usual ones)."""
+
+
+def _french(message: str) -> str:
+    return CLICK_FRENCH.get(message, message)
+
+
+def _french_plural(singular: str, plural: str, count: int) -> str:
+    return _french(singular if count == 1 else plural)
+
+
+def use_french_click_messages() -> None:
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+    ):
+        if hasattr(module, "_"):
+            module._ = _french  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _french_plural  # type: ignore[attr-defined]
+
+
+use_french_click_messages()
+
+
+# --- Printing ----------------------------------------------------------------------------------
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but line feed and tab: from the data, they could drive the terminal
+(escape sequences that move the cursor, rewrite lines, change the title)."""
+
+
+def printable(text: str) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`), never sent raw."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+
+
+def json_printable(text: str) -> str:
+    """JSON text whose control characters (only possible inside strings) are JSON escapes."""
+    return CONTROL.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True, json_text: bool = False) -> None:
+    click.echo(json_printable(text) if json_text else printable(text), err=err, nl=nl)
 
 
 @contextmanager
@@ -33,7 +137,7 @@ def progress_display(enabled: bool) -> Iterator[Progress]:
     with console.status("Préparation…") as status:
 
         def update(label: str) -> None:
-            status.update(f"{label}… ({time.monotonic() - started:.1f} s)")
+            status.update(printable(f"{label}… ({time.monotonic() - started:.1f} s)"))
 
         yield update
 
@@ -147,9 +251,13 @@ def validate_command(
             nomenclature_cpv,
             progress,
             engine="frictionless" if with_frictionless else "compiled",
+            calculations=REGISTRY,
         )
     report = result.report
-    click.echo(report.to_json() if output_format == "json" else report.to_text(limite), nl=False)
+    if output_format == "json":
+        echo(report.to_json(), nl=False, json_text=True)
+    else:
+        echo(report.to_text(limite), nl=False)
     if not report.ok:
         sys.exit(1)
 
@@ -204,7 +312,7 @@ def build_command(
     started = time.monotonic()
     with progress_display(True) as progress:
         result = build(settings, progress)
-    click.echo(
+    echo(
         f"Site publié dans {output_dir} : {result.pages} pages, "
         f"{result.report.errors} erreur(s), {result.report.warnings} avertissement(s) "
         f"({time.monotonic() - started:.1f} s)."
@@ -223,7 +331,7 @@ def schemas_command(data_dir: Path) -> None:
         "Achats publics",
         "Marchés attribués, achats à venir et indicateurs de la politique d'achat.",
     )
-    click.echo(f"Schémas et datapackage.json écrits dans {data_dir}.")
+    echo(f"Schémas et datapackage.json écrits dans {data_dir}.")
 
 
 @main.command("import")
@@ -268,47 +376,111 @@ def import_command(
     options = ImportOptions(acheteur=acheteur, file_format=file_format, mapping=mapping)
     with progress_display(True) as progress:
         result = import_files(list(files), data_dir, options, progress)
-    click.echo(summary_text(result), nl=False)
+    echo(summary_text(result), nl=False)
     if not result.written:
         raise NothingImported(data_dir, result.summary.read)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI timeout, `kill`): handled like Ctrl-C, so that every clean-up runs."""
+
+
+def _terminate(_number: int, _frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+DISK_ERRORS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+}
+
+
+def disk_message(exc: OSError) -> str | None:
+    """A user's line for a file system refusal (full, read-only, forbidden), else None."""
+    reason = DISK_ERRORS.get(exc.errno or 0)
+    if reason is None:
+        return None
+    where = f" : {exc.filename}" if exc.filename else ""
+    return (
+        f"écriture ou lecture impossible ({reason}){where} — libérer de la place ou choisir un "
+        "dossier accessible en écriture, puis relancer ; rien n'a été publié"
+    )
 
 
 def run(args: list[str] | None = None) -> int:
     """Run the CLI and return its exit code, printing user errors in one line, never a traceback."""
     verbose = "--verbose" in (args if args is not None else sys.argv[1:])
     try:
-        main.main(args=args, prog_name="achats-ouverts", standalone_mode=False)
+        with sigterm_as_interrupt():
+            main.main(args=args, prog_name="achats-ouverts", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            echo(exc.ctx.get_usage(), err=True)
+            hint = f"{exc.ctx.command_path} {exc.ctx.help_option_names[0]}"
+            echo(f"Aide : « {hint} ».", err=True)
+        echo(_french("Error: {message}").format(message=exc.format_message()), err=True)
         return exc.exit_code
-    except click.Abort:
-        click.echo("Interrompu.", err=True)
-        return 130
+    except (click.Abort, KeyboardInterrupt) as exc:
+        terminated = isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated)
+        echo(
+            "Interrompu : opération annulée, rien n'a été publié ni remplacé.",
+            err=True,
+        )
+        return 143 if terminated else 130
     except DataError as exc:
-        click.echo(exc.report.to_text(200), nl=False)
-        click.echo(
+        echo(exc.report.to_text(200), nl=False)
+        echo(
             "Publication annulée : des erreurs bloquent la construction ; le site précédent est "
             "conservé.",
             err=True,
         )
         return exc.exit_code
     except AchatsOuvertsError as exc:
-        click.echo(f"Erreur : {exc}", err=True)
+        echo(f"Erreur : {exc}", err=True)
         return exc.exit_code
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    except Exception as exc:
-        if verbose:
-            raise
-        click.echo(
-            f"Erreur interne : {type(exc).__name__}: {exc} "
-            "(relancer avec --verbose pour le détail)",
-            err=True,
-        )
+    except OSError as exc:
+        message = disk_message(exc)
+        if message is None or verbose:
+            return internal_error(exc, verbose)
+        echo(f"Erreur : {message}", err=True)
         return 1
+    except Exception as exc:
+        return internal_error(exc, verbose)
     return 0
+
+
+def internal_error(exc: Exception, verbose: bool) -> int:
+    """A bug of the tool, not a mistake of the user: what to report, and where."""
+    if verbose:
+        raise exc
+    from achats_ouverts import __version__
+
+    echo(
+        f"Erreur interne d'achats-ouverts {__version__} (un défaut de l'outil, pas de vos "
+        f"données) : {type(exc).__name__}: {exc} — relancer la même commande avec --verbose et "
+        "signaler le détail affiché aux mainteneurs de l'outil",
+        err=True,
+    )
+    return 1
 
 
 def entry_point() -> None:

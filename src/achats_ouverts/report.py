@@ -1,7 +1,8 @@
 """Problems found in the data and the report that lists them.
 
-A problem names file, row, field, a stable code, what is wrong and how to fix it. The report keeps
-every problem (never truncated) and counts them by severity and code.
+A problem names file, row, field, a stable code, what is wrong and how to fix it; problems are
+made through the entries of the catalogue of codes (`datafolder.problem_codes`). The report keeps
+up to `MAX_DETAILED_PER_CODE` problems in detail per severity and code and counts them all.
 """
 
 from __future__ import annotations
@@ -65,21 +66,41 @@ class Problem:
         }
 
 
+MAX_DETAILED_PER_CODE = 20_000
+"""Problems kept in detail per severity and code; past it they are only counted. A file full of
+errors then costs bounded memory, and the counts stay complete."""
+
+
 @dataclass
 class Report:
-    """Every problem found, in a stable order, with complete counts."""
+    """The problems found, in a stable order, with complete counts: each code keeps at most
+    `detail_limit` problems in detail, the others are counted in `omitted`."""
 
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    detail_limit: int = MAX_DETAILED_PER_CODE
+    omitted: Counter[tuple[Severity, str]] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._kept: Counter[tuple[Severity, str]] = Counter(
+            (p.severity, p.code) for p in self.problems
+        )
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        for problem in problems:
+            key = (problem.severity, problem.code)
+            if self._kept[key] < self.detail_limit:
+                self._kept[key] += 1
+                self.problems.append(problem)
+            else:
+                self.omitted[key] += 1
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems, key=Problem.sort_key)
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for problem in self.problems if problem.severity is severity)
+        detailed = sum(1 for problem in self.problems if problem.severity is severity)
+        return detailed + sum(n for (sev, _), n in self.omitted.items() if sev is severity)
 
     @property
     def errors(self) -> int:
@@ -94,7 +115,7 @@ class Report:
         return self.errors == 0
 
     def counts_by_code(self) -> list[tuple[str, str, int]]:
-        counter = Counter((p.severity, p.code) for p in self.problems)
+        counter = Counter((p.severity, p.code) for p in self.problems) + self.omitted
         return [(sev.label, code, n) for (sev, code), n in sorted(counter.items())]
 
     def projection(self) -> list[tuple[str, int | None, str | None, str]]:
@@ -102,7 +123,7 @@ class Report:
         return [(p.file, p.row, p.field, p.code) for p in self.sorted()]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "valide": self.ok,
             "lignes": dict(sorted(self.rows.items())),
             "erreurs": self.errors,
@@ -114,9 +135,12 @@ class Report:
             ],
             "problemes": [p.as_dict() for p in self.sorted()],
         }
+        if self.omitted:
+            found["problemes_non_detailles"] = sum(self.omitted.values())
+        return found
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
     def to_text(self, limit: int | None = None) -> str:
         """Problems one per line (errors first), shortened to `limit` lines, then full counts."""
@@ -128,6 +152,11 @@ class Report:
             lines.append(
                 f"… {hidden} autres problèmes non affichés "
                 "(tous figurent dans le rapport --format json ; --limite 0 les affiche tous)."
+            )
+        if self.omitted:
+            lines.append(
+                f"… {sum(self.omitted.values())} autres problèmes comptés mais non détaillés "
+                f"(au-delà de {self.detail_limit} par code)."
             )
         lines.append(self.summary())
         for sev, code, n in self.counts_by_code():

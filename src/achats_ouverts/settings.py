@@ -10,6 +10,8 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
+DEMO_CATALOGUE_DIR = PACKAGE_DIR / "tools" / "demo" / "catalogue"
+"""The YAML files the demonstration data are drawn from (shipped with the package)."""
 SOURCE_CHECKOUT_DIR = PACKAGE_DIR.parent.parent
 """The repository root when the package is installed from a clone (editable install)."""
 

@@ -73,30 +73,6 @@ STATUTS_ACHAT = ("prévu", "lancé", "attribué", "reporté", "abandonné")
 UNITES_INDICATEUR = ("%", "€", "jours", "nombre", "heures", "offres")
 SENS_INDICATEUR = ("hausse", "baisse")
 TYPES_INDICATEUR = ("calculé", "déclaré")
-CALCULS_INDICATEUR = (
-    "part_entreprises_regionales_nombre",
-    "part_entreprises_regionales_montant",
-    "part_pme_nombre",
-    "part_pme_montant",
-    "part_avance",
-    "taux_avance_moyen",
-    "part_sous_traitance",
-    "part_environnement_nombre",
-    "part_environnement_montant",
-    "part_environnement_travaux",
-    "part_environnement_fournitures_services",
-    "part_sociale_nombre",
-    "part_marches_reserves",
-    "offres_moyennes",
-    "part_offre_unique",
-    "part_innovants",
-    "delai_publication_median",
-    "part_publiee_2_mois",
-    "completude_champs",
-)
-"""Names a computed indicator may give as `calcul` in politique.yaml: the keys of the indicator
-engine's registry (`indicators.REGISTRY`), which checks at import that both lists agree. Kept here
-so that validating politique.yaml does not depend on a later stage."""
 
 SEUIL_DECP_EUROS = 40_000
 """Contracts of 40 000 € HT or more must be published as DECP."""

@@ -14,8 +14,7 @@ import html
 import logging
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -24,15 +23,20 @@ from typing import Any
 
 import yaml
 
-from achats_ouverts.building import hosting, postchecks
+from achats_ouverts.building import guard, hosting, postchecks
+from achats_ouverts.datafolder import workdirs
 from achats_ouverts.errors import BuildError, DataError
+from achats_ouverts.exports.sitemap import listed_urls
 from achats_ouverts.model import Data, load
+from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output import (
     DETAIL_START,
-    SHELL_DIR,
     BuildContext,
+    artifacts,
+    plan,
     read_shell,
     shell_markdown,
+    urls,
 )
 from achats_ouverts.pages import producers
 from achats_ouverts.report import Report
@@ -49,9 +53,9 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage, in build order: `validate`, `load`, `docs:<producer>`, `mkdocs`,
-    `site:<producer>`, `merge`, `postchecks`, `hosting`, `publish` (what `scripts/bench.py`
-    reports)."""
+    """Seconds per stage, in build order: `validate`, `load`, `docs:<producer label>`, `mkdocs`,
+    `site:<producer label>`, `merge`, `postchecks`, `hosting`, `publish` (what
+    `scripts/bench.py` reports)."""
 
 
 class Stopwatch:
@@ -71,11 +75,6 @@ class Stopwatch:
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + perf_counter() - started
             self.cpu[name] = self.cpu.get(name, 0.0) + process_time() - cpu
-
-
-def producer_name(produce: producers.Producer) -> str:
-    """`module.function` of a producer, e.g. `downloads.produce_data_page`."""
-    return f"{produce.__module__.rsplit('.', 1)[-1]}.{produce.__name__}"
 
 
 # --- MkDocs -------------------------------------------------------------------------------------
@@ -107,6 +106,11 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
         "demo": publisher.demo,
         "editeur": publisher.nom,
         "accessibilite": publisher.accessibilite.etat,
+        "adresses": {
+            "accessibilite": urls.ACCESSIBILITY,
+            "mentions_legales": urls.LEGAL,
+            "donnees": urls.DATA,
+        },
     }
     return config
 
@@ -211,20 +215,24 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def publish(staged: Path, output: Path) -> None:
-    """Replace `output` by `staged` in one atomic step, then delete the old site."""
-    if not output.exists():
-        staged.rename(output)
-        return
-    if not output.is_dir():
-        raise BuildError(f"{output} existe et n'est pas un dossier : publication refusée")
-    if _exchange(staged, output):
-        shutil.rmtree(staged)
-        return
+def publish(staged: Path, output: Path, ready: Callable[[], None] = lambda: None) -> None:
+    """Replace `output` by `staged` in one atomic step, then delete the old site. Ctrl-C and
+    SIGTERM are held back during the swap; `ready()`, called first with them held back, may still
+    refuse (raise) to publish."""
     old = output.with_name(f"{STAGING_PREFIX}ancien-{output.name}")
-    shutil.rmtree(old, ignore_errors=True)
-    output.rename(old)
-    staged.rename(output)
+    with workdirs.held_signals():
+        ready()
+        if not output.exists():
+            staged.rename(output)
+            return
+        if not output.is_dir():
+            raise BuildError(f"{output} existe et n'est pas un dossier : publication refusée")
+        if _exchange(staged, output):
+            old = staged
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+            output.rename(old)
+            staged.rename(output)
     shutil.rmtree(old)
 
 
@@ -232,9 +240,23 @@ def publish(staged: Path, output: Path) -> None:
 
 
 def remove_shells(site_dir: Path) -> None:
-    """Shell pages are templates, not pages (the sitemap producer leaves them out too)."""
-    for section in producers.SHELL_SECTIONS:
-        shutil.rmtree(site_dir / section / SHELL_DIR, ignore_errors=True)
+    """Shell pages are templates, not pages (MkDocs' pages leave them out too)."""
+    for section in urls.SHELL_SECTIONS:
+        shutil.rmtree(site_dir / urls.shell(section), ignore_errors=True)
+
+
+def take_mkdocs_pages(site_dir: Path, base: str) -> tuple[str, ...]:
+    """The address of every page MkDocs built, from its sitemap, shells excepted; MkDocs'
+    sitemap files are removed (the sitemap producer writes the site's)."""
+    sitemap = site_dir / urls.SITEMAP
+    found = listed_urls(sitemap.read_text(encoding="utf-8")) if sitemap.is_file() else []
+    sitemap.unlink(missing_ok=True)
+    (site_dir / urls.SITEMAP_GZ).unlink(missing_ok=True)
+    return tuple(
+        url.removeprefix(base)
+        for url in found
+        if url.startswith(base) and f"/{urls.SHELL_DIR}/" not in url
+    )
 
 
 def build(
@@ -248,39 +270,57 @@ def build(
     `stopwatch`, when given, receives the time of each stage as it ends (also on failure); the
     result carries the same timings.
     """
-    clock = stopwatch or Stopwatch()
+    guard.check_output(settings.output_dir, settings.data_dir)
+    output = settings.output_dir.resolve()
+    with guard.OutputLock(output), guard.InterruptWatch() as interrupts:
+        clock = stopwatch or Stopwatch()
+        return _build(settings, output, progress, extra_checks, clock, interrupts)
+
+
+def _build(
+    settings: Settings,
+    output: Path,
+    progress: Progress,
+    extra_checks: tuple[postchecks.Check, ...],
+    clock: Stopwatch,
+    interrupts: guard.InterruptWatch,
+) -> BuildResult:
     with clock.stage("validate"):
-        validation = validate(settings.data_dir, settings.limits, settings.cpv_path, progress)
+        validation = validate(
+            settings.data_dir,
+            settings.limits,
+            settings.cpv_path,
+            progress,
+            calculations=REGISTRY,
+        )
     if not validation.ok:
         raise DataError(validation.report)
     with clock.stage("load"):
         data = load(validation)
-    output = settings.output_dir.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
+    workdirs.remove_stale(output.parent, STAGING_PREFIX)  # left by a build that was killed
+    staging = workdirs.WorkDir(output.parent, STAGING_PREFIX)
+    work = staging.path
     try:
         docs_dir, files_dir, site_dir = work / "docs", work / "fichiers", work / "site"
         files_dir.mkdir()
         previous = settings.previous_site or (output if output.is_dir() else None)
         ctx = BuildContext(
-            data,
-            validation.report,
-            docs_dir,
-            files_dir,
-            site_dir,
-            previous,
-            contract_pages=settings.contract_pages,
+            data, docs_dir, files_dir, site_dir, contract_pages=settings.contract_pages
         )
+        ctx.put(artifacts.DATA, data)
+        ctx.put(artifacts.REPORT, validation.report)
+        ctx.put(artifacts.PREVIOUS_SITE, previous)
         progress("pages")
         with clock.stage("docs:sources"):
             copy_site_sources(settings.site_source_dir, docs_dir)
-            for section in producers.SHELL_SECTIONS:
-                shell = docs_dir / section / SHELL_DIR / "index.md"
+            for section in urls.SHELL_SECTIONS:
+                shell = docs_dir / urls.index_page(urls.shell(section))
                 shell.parent.mkdir(parents=True, exist_ok=True)
                 shell.write_text(shell_markdown(), encoding="utf-8")
-        for produce in producers.DOCS_STAGE:
-            with clock.stage(f"docs:{producer_name(produce)}"):
-                produce(ctx)
+        for producer in producers.PLAN.docs:
+            with clock.stage(f"docs:{producer.label}"):
+                plan.run(producer, ctx)
         progress("MkDocs")
         with clock.stage("mkdocs"):
             config_file = work / "mkdocs.yml"
@@ -290,22 +330,24 @@ def build(
             )
             with source_date(data):
                 run_mkdocs(config_file)
-            ctx.shells = {
-                section: read_shell(site_dir, section) for section in producers.SHELL_SECTIONS
-            }
+            shells = {section: read_shell(site_dir, section) for section in urls.SHELL_SECTIONS}
+            ctx.put(artifacts.SHELLS, shells)
             remove_shells(site_dir)
+            ctx.put(artifacts.MKDOCS_PAGES, take_mkdocs_pages(site_dir, data.publisher.url_site))
         progress("pages détaillées")
-        for produce in producers.SITE_STAGE:
-            with clock.stage(f"site:{producer_name(produce)}"):
-                produce(ctx)
+        for producer in producers.PLAN.site:
+            with clock.stage(f"site:{producer.label}"):
+                plan.run(producer, ctx)
         with clock.stage("merge"):
             files = merge_tree(files_dir, site_dir)
         progress("vérifications")
         with clock.stage("postchecks"):
             expected = {name: len(frame) for name, frame in data.text.items()}
             frames = tuple(
-                postchecks.Frame(section, DETAIL_START, shell.head_pattern(), shell.tail)
-                for section, shell in sorted(ctx.shells.items())
+                postchecks.Frame(
+                    section.removesuffix("/"), DETAIL_START, shell.head_pattern(), shell.tail
+                )
+                for section, shell in sorted(shells.items())
             )
             scan = postchecks.SafetyScan(
                 postchecks.theme_script_patterns(theme_script_dirs(config)), frames=frames
@@ -322,11 +364,12 @@ def build(
             hosting.write_host_files(site_dir, scan.inline_scripts, scan.style_attributes)
         progress("publication")
         with clock.stage("publish"):
-            publish(site_dir, output)
+            guard.write_manifest(site_dir)
+            publish(site_dir, output, ready=interrupts.check)
             pages = sum(1 for _ in output.rglob("*.html"))
         return BuildResult(
             output, validation.report, pages=pages, files=files, timings=dict(clock.timings)
         )
     finally:
         with clock.stage("cleanup"):
-            shutil.rmtree(work, ignore_errors=True)
+            staging.remove()

@@ -18,12 +18,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from achats_ouverts.building.postchecks import csp_hash
-
-HEADERS_FILE = "_headers"
-APACHE_FILE = ".htaccess"
-NGINX_FILE = "_nginx.conf"
-HOST_FILES = (HEADERS_FILE, APACHE_FILE, NGINX_FILE)
+from achats_ouverts.building.safety import csp_hash
+from achats_ouverts.output.urls import APACHE_FILE, HEADERS_FILE, NGINX_FILE
 
 MEDIA_TYPES: dict[str, str] = {
     ".atom": "application/atom+xml; charset=utf-8",

@@ -14,8 +14,15 @@ Modules:
   (the purchasing policy), read with the line of every value;
 - `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data
   Package into a folder;
-- `problem_codes`: the catalogue of every problem code a user can meet (validation and import),
-  with its severity, meaning and fix; problems are made through its entries.
+- `ranges`: the plausible range of every value (numbers, integers, dates, addresses, text), which
+  validation checks so that whatever it accepts can be published;
+- `yaml_safe`: reading a configuration file as small, plain YAML (file type, size, depth, aliases,
+  tags);
+- `workdirs`: working folders locked while in use, removed at the next run when left by a killed
+  process; Ctrl-C and SIGTERM held back during a few renames;
+- `problem_codes`: the catalogue of every problem code a user can meet (validation, import, the
+  output folder of `build`), with its severity, meaning and fix; problems are made through its
+  entries.
 
 Every other stage reads the folder through these modules; this one imports only the shared
 modules at the top of the package.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from achats_ouverts import vocabulary as v
-from achats_ouverts.datafolder.problem_codes.entries import Code
-from achats_ouverts.datafolder.problem_codes.files import (
+from achats_ouverts.datafolder import ranges, yaml_safe
+from achats_ouverts.datafolder.problem_codes.configuration import (
     CALCUL_INATTENDU,
     CALCUL_INCONNU,
     CHAMP_MANQUANT,
@@ -27,6 +27,7 @@ from achats_ouverts.datafolder.problem_codes.files import (
     EMAIL_INVALIDE,
     ENCODAGE_INVALIDE,
     FICHIER_ABSENT,
+    FICHIER_ILLISIBLE,
     IDENTIFIANT_DUPLIQUE,
     IDENTIFIANT_INVALIDE,
     INDICATEUR_INCONNU,
@@ -38,6 +39,7 @@ from achats_ouverts.datafolder.problem_codes.files import (
     VALEUR_NON_AUTORISEE,
     YAML_INVALIDE,
 )
+from achats_ouverts.datafolder.problem_codes.entries import Code
 from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem, Severity
 
@@ -68,30 +70,28 @@ class LocatedYaml:
         return self.lines.get((), None)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    """A scalar's value as `yaml.safe_load` gives it (its tag was resolved when composing)."""
-    return yaml.SafeLoader("").construct_object(node, deep=True)
-
-
 def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if key_node.tag else key_node.value
+            key = yaml_safe.scalar(key_node) if key_node.tag else key_node.value
             child = (*path, str(key))
             result[key] = _construct(value_node, child, lines)
             lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return yaml_safe.scalar(node)
 
 
 def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, list[Problem]]:
-    """Parse a YAML file safely; a syntax error becomes a problem with its line."""
+    """Parse a YAML file safely (`yaml_safe`); a syntax error or anything that is not small,
+    plain YAML becomes a problem with its line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = yaml_safe.read_text(path)
+    except yaml_safe.YamlRefused as exc:
+        return None, [exc.code.problem(display, exc.line, None, exc.message, exc.fix)]
     except FileNotFoundError:
         fix = "créer le fichier (voir le dossier data/ de la démonstration)"
         return None, [FICHIER_ABSENT.problem(display, None, None, "fichier introuvable", fix)]
@@ -99,14 +99,28 @@ def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, lis
         return None, [
             ENCODAGE_INVALIDE.problem(
                 display,
-                text_line_of_offset(path.read_bytes(), exc.start),
+                text_line_of_offset(exc.object, exc.start),
                 None,
                 "le fichier n'est pas en UTF-8",
                 "l'enregistrer en UTF-8",
             )
         ]
+    except OSError as exc:
+        return None, [
+            FICHIER_ILLISIBLE.problem(
+                display,
+                None,
+                None,
+                f"lecture impossible ({exc.strerror or exc})",
+                "vérifier le fichier et ses droits de lecture",
+            )
+        ]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml_safe.compose(text)
+        lines: dict[Path_, int] = {}
+        data = _construct(node, (), lines) if node is not None else None
+    except yaml_safe.YamlRefused as exc:
+        return None, [exc.code.problem(display, exc.line, None, exc.message, exc.fix)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -120,8 +134,6 @@ def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, lis
                 "vérifier l'indentation (espaces, pas de tabulation) et les deux-points",
             )
         ]
-    lines: dict[Path_, int] = {}
-    data = _construct(node, (), lines) if node is not None else None
     return LocatedYaml(display, data, lines), []
 
 
@@ -273,11 +285,12 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
             "recopier le SIRET de l'acheteur depuis annuaire-entreprises.data.gouv.fr",
         )
     url = r.text(("url_site",))
-    if url and not re.match(r"^https?://[^\s<>\"']+/$", url):
+    if url and not (url.endswith("/") and ranges.WEB_ADDRESS.fullmatch(url)):
         r.problem(
             ("url_site",),
             URL_INVALIDE,
-            f"« {url} » n'est pas une adresse http(s) terminée par « / »",
+            f"« {url} » n'est pas une adresse http(s) terminée par « / » (sans espace, "
+            "guillemet, accolade, « ^ » ni « \\ »)",
             "écrire par ex. https://achats.example.fr/",
         )
     email = r.text(("contact", "email"))
@@ -318,7 +331,7 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
             f"« {a11y.contact} » n'est pas une adresse électronique",
             "nom@domaine.fr",
         )
-    if a11y.schema_pluriannuel and not re.match(r"^https?://[^\s<>\"']+$", a11y.schema_pluriannuel):
+    if a11y.schema_pluriannuel and not ranges.WEB_ADDRESS.fullmatch(a11y.schema_pluriannuel):
         r.problem(
             ("accessibilite", "schema_pluriannuel"),
             URL_INVALIDE,
@@ -428,18 +441,18 @@ class Policy:
                 yield axis, action
 
 
-def _read_indicator(r: _Reader, i: int) -> Indicator:
+def _read_indicator(r: _Reader, i: int, calculations: Collection[str]) -> Indicator:
     base: Path_ = ("indicateurs", i)
     kind = r.choice((*base, "type"), v.TYPES_INDICATEUR)
     calcul = r.text((*base, "calcul"), required=kind == "calculé")
-    if kind == "calculé" and calcul and calcul not in v.CALCULS_INDICATEUR:
-        close = difflib.get_close_matches(calcul, v.CALCULS_INDICATEUR, n=1, cutoff=0.6)
+    if kind == "calculé" and calcul and calcul not in calculations:
+        close = difflib.get_close_matches(calcul, calculations, n=1, cutoff=0.6)
         hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
         r.problem(
             (*base, "calcul"),
             CALCUL_INCONNU,
             f"le calcul « {calcul} » n'existe pas dans l'outil",
-            f"{hint}calculs disponibles : {', '.join(v.CALCULS_INDICATEUR)}",
+            f"{hint}calculs disponibles : {', '.join(calculations)}",
         )
     if kind == "déclaré" and calcul:
         r.problem(
@@ -475,12 +488,17 @@ def _read_indicator(r: _Reader, i: int) -> Indicator:
     )
 
 
-def read_policy(doc: LocatedYaml) -> tuple[Policy | None, list[Problem]]:
+def read_policy(
+    doc: LocatedYaml, *, calculations: Collection[str]
+) -> tuple[Policy | None, list[Problem]]:
+    """The purchasing policy; `calculations` are the names a computed indicator may give as
+    `calcul` (the model's registry, passed down by the callers: this stage cannot import it)."""
     r = _Reader(doc)
     if not isinstance(doc.data, dict):
         r.problem((), TYPE_INVALIDE, "le fichier doit contenir des champs « nom: valeur »", "")
         return None, r.problems
-    indicators = tuple(_read_indicator(r, i) for i in range(len(r.items(("indicateurs",)))))
+    count = len(r.items(("indicateurs",)))
+    indicators = tuple(_read_indicator(r, i, calculations) for i in range(count))
     known = {ind.id for ind in indicators}
     seen: set[str] = set()
     for i, ind in enumerate(indicators):
@@ -541,8 +559,10 @@ def load_publisher(data_dir: Path) -> tuple[Publisher | None, list[Problem]]:
     return read_publisher(doc)
 
 
-def load_policy(data_dir: Path) -> tuple[Policy | None, list[Problem]]:
+def load_policy(
+    data_dir: Path, *, calculations: Collection[str]
+) -> tuple[Policy | None, list[Problem]]:
     doc, problems = load_located_yaml(data_dir / POLICY_FILE, POLICY_FILE)
     if doc is None:
         return None, problems
-    return read_policy(doc)
+    return read_policy(doc, calculations=calculations)

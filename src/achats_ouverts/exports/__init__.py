@@ -2,13 +2,27 @@
 
 Modules:
 - `tables`: CSV, JSON, Parquet, a formula-safe XLSX workbook and deterministic zip archives;
-- `standards`: the official DECP 2022 JSON, an OCDS release package, the DCAT-AP catalogue,
-  schema.org JSON-LD and the sitemap files.
+- `rows`: rows of the validated tables as plain values (shared by the writers below, the feeds
+  and the changelog);
+- `decp`: the official DECP 2022 JSON;
+- `ocds`: an OCDS 1.1 release package;
+- `dcat`: the DCAT-AP catalogue (Turtle and JSON-LD);
+- `schema_org`: schema.org JSON-LD for pages;
+- `syndication`: Atom feeds and the iCalendar file;
+- `sitemap`: the sitemap files.
 
 Writers take data and addresses as arguments; they never decide where a file is published.
 """
 
-from achats_ouverts.exports import standards, tables
-from achats_ouverts.exports.standards import LOC, organization_jsonld, row_dicts, sitemap_files
+from achats_ouverts.exports import (
+    dcat,
+    decp,
+    ocds,
+    rows,
+    schema_org,
+    sitemap,
+    syndication,
+    tables,
+)
 
-__all__ = ["LOC", "organization_jsonld", "row_dicts", "sitemap_files", "standards", "tables"]
+__all__ = ["dcat", "decp", "ocds", "rows", "schema_org", "sitemap", "syndication", "tables"]

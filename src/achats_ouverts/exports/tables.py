@@ -78,9 +78,7 @@ def json_number(raw: pa.Array, typed: pd.Series) -> pa.Array:
     for i, ok in enumerate(fits.to_pylist()):
         if not ok and values[i]:
             value = float(numbers[i])
-            values[i] = json.dumps(int(value) if value.is_integer() else value)
-            if values[i] in ("NaN", "Infinity", "-Infinity"):
-                values[i] = ""
+            values[i] = json.dumps(int(value) if value.is_integer() else value, allow_nan=False)
     return pa.array(values, type=pa.string())
 
 
@@ -112,7 +110,7 @@ def write_json_array(handle: BinaryIO, items: Iterable[Any], batch_size: int = 5
     writer = JsonArrayWriter(handle)
     batch: list[str] = []
     for item in items:
-        batch.append(json.dumps(item, ensure_ascii=False))
+        batch.append(json.dumps(item, ensure_ascii=False, allow_nan=False))
         if len(batch) == batch_size:
             writer.write(batch)
             batch = []

@@ -16,6 +16,7 @@ from xml.parsers import expat
 
 import ijson
 
+from achats_ouverts.importing import bounds
 from achats_ouverts.importing.records import (
     CONCESSION,
     Event,
@@ -149,15 +150,20 @@ def stream_json_items(
     sinks = [ijson.sendable_list() for _ in prefixes]
     coros = [ijson.items_coro(sink, prefix) for sink, prefix in zip(sinks, prefixes, strict=True)]
     counts = [0] * len(prefixes)
+    nesting, size = bounds.JsonNesting(file), bounds.RecordSize(file)
     try:
         while True:
             chunk = handle.read(CHUNK)
+            nesting.feed(chunk)
+            size.read(len(chunk))
             for coro in coros:
                 if chunk:
                     coro.send(chunk)
                 else:
                     coro.close()
             for k, sink in enumerate(sinks):
+                if sink:
+                    size.record()
                 for obj in sink:
                     yield k, counts[k], obj
                     counts[k] += 1
@@ -218,6 +224,8 @@ class _Builder:
         if not self.root:
             self.root = name
             return
+        if len(self.stack) >= bounds.MAX_DEPTH:
+            raise ValueError(f"XML imbriqué sur plus de {bounds.MAX_DEPTH} niveaux")
         self.stack.append((name, {}, [], self.parser.CurrentLineNumber))
 
     def end(self, name: str) -> None:
@@ -256,9 +264,11 @@ def read_xml(path: Path, file: str) -> Iterator[Event]:
     parser.CharacterDataHandler = builder.text
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.buffer_text = True
+    size = bounds.RecordSize(file)
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(CHUNK)
+            size.read(len(chunk))
             try:
                 parser.Parse(chunk, not chunk)
             except expat.ExpatError as exc:
@@ -269,6 +279,8 @@ def read_xml(path: Path, file: str) -> Iterator[Event]:
                 raise FileUnreadable(
                     file, f"élément racine « {builder.root} » au lieu de « marches »"
                 )
+            if builder.done or not builder.stack:
+                size.record()
             for tag, value, line in builder.done:
                 position = Position(file, f"ligne {line}")
                 if tag == "marche":

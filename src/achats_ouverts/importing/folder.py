@@ -10,18 +10,16 @@ previous folder exactly as it was.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
 import shutil
-import signal
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from achats_ouverts.datafolder import POLICY_FILE, PUBLISHER_FILE, schemas, writing
+from achats_ouverts.datafolder.workdirs import WorkDir, held_signals, remove_stale
 from achats_ouverts.importing.records import SupplierInfo
 
 CONTRACT_TABLES = ("marches", "marches-titulaires", "modifications", "titulaires")
@@ -94,16 +92,21 @@ class Staging:
         self.data_dir = data_dir
         self.existing = data_dir.is_dir()
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.import-", dir=data_dir.parent))
+        prefix = f".{data_dir.name}.import-"
+        remove_stale(data_dir.parent, prefix)  # left by an import that was killed
+        self.workdir = WorkDir(data_dir.parent, prefix)
+        self.path = self.workdir.path
         self.work = self.path / ".travail"
-        self.work.mkdir()
-        self.tables = {
-            name: TableWriter(
-                self.path / schemas.dataset(name).path, schemas.dataset(name).field_names
-            )
-            for name in CONTRACT_TABLES
-            if name != "titulaires"
-        }
+        self.tables: dict[str, TableWriter] = {}
+        try:
+            self.work.mkdir()
+            for name in CONTRACT_TABLES:
+                if name != "titulaires":
+                    ds = schemas.dataset(name)
+                    self.tables[name] = TableWriter(self.path / ds.path, ds.field_names)
+        except BaseException:
+            self.discard()
+            raise
 
     def close_tables(self) -> None:
         for table in self.tables.values():
@@ -111,12 +114,13 @@ class Staging:
 
     def discard(self) -> None:
         self.close_tables()
-        shutil.rmtree(self.path, ignore_errors=True)
+        self.workdir.remove()
 
     def commit(self) -> None:
         """Publish the staged files: rename the folder (new) or each file (existing folder)."""
         self.close_tables()
         shutil.rmtree(self.work, ignore_errors=True)
+        self.workdir.unmark()
         self.set_permissions()
         if not self.existing:
             self.path.rename(self.data_dir)
@@ -135,21 +139,6 @@ class Staging:
         os.umask(umask)
         for path in [self.path, *self.path.rglob("*")]:
             path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
-
-
-@contextlib.contextmanager
-def held_signals() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back while the staged files replace the previous ones."""
-    signals = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 # --- Supplier reference ------------------------------------------------------------------------

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from achats_ouverts import __version__
-from achats_ouverts.datafolder import PUBLISHER_FILE
+from achats_ouverts.datafolder import PUBLISHER_FILE, load_located_yaml
 from achats_ouverts.errors import UsageError
 from achats_ouverts.importing import decp2019, decp2022, folder, inhouse, tabular
 from achats_ouverts.importing import normalise as n
+from achats_ouverts.importing.conversion import build_contract
 from achats_ouverts.importing.keys import KeyTable, key_of
 from achats_ouverts.importing.records import (
     CONCESSION,
@@ -37,7 +38,6 @@ from achats_ouverts.importing.records import (
     Skipped,
     SupplierInfo,
     Unreadable,
-    build_contract,
 )
 from achats_ouverts.importing.sources import (
     DECP_2019_JSON,
@@ -366,7 +366,11 @@ def import_files(
         raise UsageError(f"« {data_dir} » existe et n'est pas un dossier")
     created = not folder.is_data_folder(data_dir)
     staging = folder.Staging(data_dir)
-    state = _State(staging, progress)
+    try:
+        state = _State(staging, progress)
+    except BaseException:
+        staging.discard()
+        raise
     try:
         for path, file_format in plan:
             state.summary.files.append((path.name, file_format))
@@ -433,16 +437,8 @@ def _broken_links(data_dir: Path, uids: KeyTable) -> list[str]:
 
 
 def _publisher_mismatch(data_dir: Path, state: _State) -> list[str]:
-    try:
-        text = (data_dir / PUBLISHER_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return []
+    doc, _ = load_located_yaml(data_dir / PUBLISHER_FILE, PUBLISHER_FILE)
+    data = doc.data if doc is not None else None
     siret = str(data.get("siret", "")) if isinstance(data, dict) else ""
     others = sorted(s for s in state.buyers if s != siret)
     if siret and others:

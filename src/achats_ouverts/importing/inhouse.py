@@ -193,8 +193,13 @@ def _csv_records(path: Path, file: str, mapping: Mapping) -> Iterator[tuple[int,
     except LookupError as exc:  # pragma: no cover - checked when loading the mapping
         raise MappingError(str(exc)) from exc
     with handle:
-        for _ in range(mapping.header_row - 1):
-            handle.readline()
+        for line in range(1, mapping.header_row):
+            if not handle.readline():
+                raise MappingError(
+                    f"{file} : ligne_entete vaut {mapping.header_row} mais le fichier s'arrête "
+                    f"à la ligne {line - 1} : corriger ligne_entete dans le fichier de "
+                    "correspondance"
+                )
         records = csv_rows(handle, file, mapping.delimiter)
         _, header = next(records)
         header = [h.strip() for h in header]

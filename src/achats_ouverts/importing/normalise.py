@@ -2,7 +2,8 @@
 
 Each function takes a value as found in a source (text, number, date, None) and returns the value
 the Table Schemas expect, plus what was done to it. Nothing here knows about files or records:
-`records` applies these rules field by field and keeps the account of corrections and rejections.
+`conversion` applies these rules field by field and keeps the account of corrections and
+rejections.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ FORMAT_LABELS = {
 }
 SNIFF_BYTES = 1 << 16
 SNIFF_EVENTS = 10_000
+SNIFF_PREFIX = 1_000
 DELIMITERS = (",", ";", "\t", "|")
 TABULAR_COLUMNS = {"acheteur_id", "id", "titulaire_id", "montant", "dateNotification"}
 
@@ -67,10 +68,12 @@ def _json_root(path: Path) -> str | None:
     with path.open("rb") as handle:
         skip_bom(handle)
         try:
-            for count, (prefix, event, _value) in enumerate(ijson.parse(handle)):
+            # Small reads: the parser builds the path of every open level for each event, so
+            # a file of nested arrays costs the square of its depth in memory (`bounds`).
+            for count, (prefix, event, _value) in enumerate(ijson.parse(handle, buf_size=1024)):
                 if prefix == "marches" and event in ("start_map", "start_array"):
                     return "dict" if event == "start_map" else "list"
-                if count > SNIFF_EVENTS:
+                if count > SNIFF_EVENTS or len(prefix) > SNIFF_PREFIX:
                     return None
         except ijson.JSONError:
             return None

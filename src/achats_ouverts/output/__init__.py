@@ -1,53 +1,46 @@
 """The output kit: what every page producer shares to write the site.
 
 Modules:
-- `context`: the build context (data, folders, what was published), page shells for detail pages,
-  feed addresses, file digests and work in a second process;
+- `urls`: every published address (sections, per-entity pages, data files, feeds, sitemaps), the
+  only place that spells them; templates read it as the jinja global `urls`;
+- `context`: the build context (data, folders, files written, artifacts), page shells for detail
+  pages, file digests and work in a second process;
+- `artifacts`: the named results producers read and publish (the shared list index…);
+- `plan`: the `Producer` declaration and the build order computed from the declarations;
 - `rendering`: the jinja2 environment (autoescape, StrictUndefined) and the French formatting of
   numbers, amounts, dates and addresses;
-- `charts`: static, accessible SVG charts drawn with matplotlib.
+- `charts`: static, accessible SVG charts drawn with matplotlib;
+- `site_info`: what every page shows about the site (publisher, « S'abonner » block);
+- `listing`: the shared list index, rows of lists of contracts, links to contracts and suppliers;
+- `explorer_data`: the explorers' select options and JSON data shards;
+- `indicator_views`: indicator results in words and figures, and the rows behind a figure.
 """
 
-from achats_ouverts.output import charts
+from achats_ouverts.output import charts, urls
 from achats_ouverts.output.context import (
-    AWARDED_FEED,
-    CALENDAR,
-    CHANGES_FEED,
     DETAIL_START,
-    FEEDS_PAGE,
-    MAIN_FEEDS,
-    SHELL_DIR,
-    UPCOMING_FEED,
+    Artifact,
     BuildContext,
     Published,
     in_other_process,
-    path_segment,
     read_shell,
     shell_markdown,
 )
 from achats_ouverts.output.rendering import relative_url, render, safe_url
+from achats_ouverts.output.urls import path_segment
 
 __all__ = [
-    "AWARDED_FEED",
-    "CALENDAR",
-    "CHANGES_FEED",
     "DETAIL_START",
-    "FEEDS_PAGE",
-    "MAIN_FEEDS",
-    "SHELL_DIR",
-    "UPCOMING_FEED",
+    "Artifact",
     "BuildContext",
     "Published",
     "charts",
-    "euros",
-    "french_date",
     "in_other_process",
-    "number",
     "path_segment",
-    "percent",
     "read_shell",
     "relative_url",
     "render",
     "safe_url",
     "shell_markdown",
+    "urls",
 ]

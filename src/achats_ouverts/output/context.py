@@ -7,7 +7,9 @@ Producers receive a BuildContext and write through it:
   into the built site inside a "shell": a page MkDocs built with placeholders, so detail pages share
   the theme's look without being MkDocs pages (MkDocs cost grows quadratically with its navigation).
 
-Every path is checked to stay inside the staging area.
+Every path is checked to stay inside the staging area and, while a producer runs, inside the
+addresses it declares (`output.plan`). Producers pass results to each other as named artifacts
+(`get()` / `put()`), never by looking for each other's files.
 """
 
 from __future__ import annotations
@@ -25,28 +27,13 @@ from typing import Any, BinaryIO, Generic, TypeVar, cast
 
 from achats_ouverts.errors import BuildError
 from achats_ouverts.model import Data
+from achats_ouverts.output import urls
 from achats_ouverts.output.rendering import markdown_page
-from achats_ouverts.report import Report
 
 T = TypeVar("T")
-SHELL_DIR = "_gabarit"
 TITLE_MARK = "AO-TITRE-A7F3C9"
 CONTENT_MARK = "<!--AO-CONTENU-A7F3C9-->"
 DESCRIPTION_MARK = "AO-DESCRIPTION-A7F3C9"
-SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,150}$")
-
-
-def path_segment(value: str) -> str:
-    """A URL- and file-system-safe segment for an identifier, stable and collision-free.
-
-    Identifiers made only of letters, digits, '_' and '-' are kept as they are; any other gets
-    its unsafe characters replaced and a short hash of the original appended.
-    """
-    clean = re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-_")[:100]
-    if clean == value and clean:
-        return clean
-    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
-    return f"{clean}-{digest}" if clean else digest
 
 
 def check_relative_path(path: str) -> str:
@@ -62,7 +49,8 @@ def check_relative_path(path: str) -> str:
 
 @dataclass(frozen=True)
 class Shell:
-    """The HTML MkDocs built for a shell page, cut around the content placeholder."""
+    """The HTML MkDocs built for the shell page of a section (`urls.shell`), cut around the
+    content placeholder."""
 
     section: str
     head: str
@@ -72,7 +60,7 @@ class Shell:
         head = (
             self.head.replace(TITLE_MARK, html.escape(title, quote=True))
             .replace(DESCRIPTION_MARK, html.escape(description, quote=True))
-            .replace(f"{self.section}/{SHELL_DIR}/", f"{self.section}/{slug}/")
+            .replace(urls.shell(self.section), f"{self.section}{slug}/")
         )
         return head + body + self.tail
 
@@ -83,8 +71,8 @@ class Shell:
         holes = {
             TITLE_MARK: text,
             DESCRIPTION_MARK: text,
-            f"{self.section}/{SHELL_DIR}/": re.escape(f"{self.section}/")
-            + SEGMENT.pattern.strip("^$")
+            urls.shell(self.section): re.escape(self.section)
+            + urls.SEGMENT.pattern.strip("^$")
             + "/",
         }
         parts = re.split("(" + "|".join(re.escape(hole) for hole in holes) + ")", self.head)
@@ -110,7 +98,8 @@ def compact_whitespace(html_text: str) -> str:
 
 
 def read_shell(site_dir: Path, section: str) -> Shell:
-    text = (site_dir / section / SHELL_DIR / "index.html").read_text(encoding="utf-8")
+    """The shell MkDocs built for `section` (an address, `marches/`)."""
+    text = (site_dir / urls.shell(section) / "index.html").read_text(encoding="utf-8")
     if "<pre" not in text and "<textarea" not in text:
         text = compact_whitespace(text)
     head, sep, tail = text.partition(CONTENT_MARK)
@@ -213,51 +202,104 @@ def file_digest(path: Path) -> tuple[int, str]:
 
 
 @dataclass(frozen=True)
-class Feed:
-    """An Atom feed announced in a page's head (`<link rel="alternate">`)."""
+class Artifact(Generic[T]):
+    """A named result of the build, published once (by a producer, or by the build itself) and
+    read by the producers that declare it (`output.plan`). `T` is the type of its value."""
 
-    titre: str
-    chemin: str
+    name: str
+    description: str
 
 
-FEEDS_PAGE = "flux/"
-UPCOMING_FEED = Feed("Achats à venir", "flux/achats-a-venir.xml")
-AWARDED_FEED = Feed("Marchés attribués récemment", "flux/marches-attribues.xml")
-CHANGES_FEED = Feed("Nouveautés des données", "flux/nouveautes.xml")
-CALENDAR = Feed("Calendrier des achats à venir", "flux/achats-a-venir.ics")
-MAIN_FEEDS = (UPCOMING_FEED, AWARDED_FEED, CHANGES_FEED)
-"""The site-wide feeds, at stable addresses; pages announce them and link to them."""
+SHELLS: Artifact[dict[str, Shell]] = Artifact(
+    "gabarits", "the shell of each section of detail pages, cut from what MkDocs built"
+)
+"""Provided by the build after MkDocs; `direct()` reads it (see `artifacts`)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the running producer declared: the artifacts it reads and publishes, and the
+    addresses it writes (a folder address, ending in `/`, covers everything below it)."""
+
+    label: str
+    reads: frozenset[str]
+    publishes: frozenset[str]
+    addresses: tuple[str, ...]
+
+    def covers(self, path: str) -> bool:
+        return any(
+            path == address or (address.endswith("/") and path.startswith(address))
+            for address in self.addresses
+        )
 
 
 @dataclass
 class BuildContext:
+    """The data and folders of one build, the artifacts published so far, and the scope of the
+    producer running (set by `output.plan`: outside one, nothing is checked)."""
+
     data: Data
-    report: Report
     docs_dir: Path
     files_dir: Path
     site_dir: Path
-    previous_site: Path | None = None
     contract_pages: bool = True
     """Whether contracts get a page each (`Settings.contract_pages`)."""
-    shells: dict[str, Shell] = field(default_factory=dict)
-    direct_pages: list[str] = field(default_factory=list)
     published: dict[str, Published] = field(default_factory=dict)
+    """Every file written so far: a producer reads back only its own."""
+    results: dict[str, Any] = field(default_factory=dict)
+    scope: Scope | None = None
+
+    def get(self, artifact: Artifact[T]) -> T:
+        """The value of an artifact the running producer declared it reads (or published)."""
+        scope = self.scope
+        if scope is not None and not (
+            artifact.name in scope.reads or artifact.name in scope.publishes
+        ):
+            raise BuildError(
+                f"le producteur « {scope.label} » lit « {artifact.name} » sans le déclarer"
+            )
+        if artifact.name not in self.results:
+            raise BuildError(f"« {artifact.name} » n'est pas encore publié")
+        return cast(T, self.results[artifact.name])
+
+    def put(self, artifact: Artifact[T], value: T) -> None:
+        """Publish an artifact the running producer declared; each is published once."""
+        scope = self.scope
+        if scope is not None and artifact.name not in scope.publishes:
+            raise BuildError(
+                f"le producteur « {scope.label} » publie « {artifact.name} » sans le déclarer"
+            )
+        if artifact.name in self.results:
+            raise BuildError(f"« {artifact.name} » est publié deux fois")
+        self.results[artifact.name] = value
+
+    def _writes(self, path: str) -> str:
+        """`path`, checked to stay in the staging area and in the running producer's addresses."""
+        check_relative_path(path)
+        if self.scope is not None and not self.scope.covers(path):
+            raise BuildError(
+                f"le producteur « {self.scope.label} » écrit « /{path} » hors des adresses "
+                "qu'il déclare"
+            )
+        return path
 
     def page(
         self,
-        path: str,
+        address: str,
         title: str,
         body: str,
         *,
         search: bool = True,
         hide: tuple[str, ...] = (),
-        feeds: tuple[Feed, ...] = (),
+        feeds: tuple[urls.Feed, ...] = (),
     ) -> None:
-        """Write a Markdown page for MkDocs, e.g. `politique-achat/index.md`.
+        """Write the Markdown page MkDocs builds at `address`, e.g. `politique-achat/`.
 
         `feeds` are announced in the page head; their titles and paths are set by code only.
         """
-        target = self.docs_dir / check_relative_path(path)
+        target = self.docs_dir / urls.index_page(self._writes(address))
+        if target.exists():
+            raise BuildError(f"deux producteurs écrivent la page « /{address} »")
         target.parent.mkdir(parents=True, exist_ok=True)
         alternates = tuple((feed.titre, check_relative_path(feed.chemin)) for feed in feeds)
         target.write_text(
@@ -265,43 +307,48 @@ class BuildContext:
             encoding="utf-8",
         )
 
-    def file(self, path: str, data: bytes) -> None:
+    def file(self, path: str, data: bytes) -> Published:
         """Write a file copied to the site root after MkDocs, e.g. `donnees/marches.csv`."""
         with self.open_file(path) as handle:
             handle.write(data)
+        return self.published[path]
 
     @contextmanager
     def open_file(self, path: str) -> Iterator[BinaryIO]:
         """Open a site file for writing; its size and SHA-256 are recorded in `published`."""
-        target = self.files_dir / check_relative_path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as handle:
+        target = self.file_path(path)
+        try:
+            handle = target.open("xb")
+        except FileExistsError as exc:
+            raise BuildError(f"deux producteurs écrivent le fichier « /{path} »") from exc
+        with handle:
             writer = _HashingWriter(handle)
             yield cast(BinaryIO, writer)
         self.published[path] = Published(path, writer.size, writer.digest.hexdigest())
 
     def file_path(self, path: str) -> Path:
         """Where a library may write a site file itself; call `record()` once it is complete."""
-        target = self.files_dir / check_relative_path(path)
+        target = self.files_dir / check_relative_path(self._writes(path))
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
     def record(self, path: str) -> Published:
         """Record the size and SHA-256 of a file written through `file_path()`."""
-        octets, sha256 = file_digest(self.file_path(path))
+        octets, sha256 = file_digest(self.files_dir / check_relative_path(path))
         self.published[path] = Published(path, octets, sha256)
         return self.published[path]
 
-    def direct(self, section: str, slug: str, title: str, body: str, description: str = "") -> str:
-        """Write a detail page at `section/slug/`, inside the section's shell. Returns its path."""
-        if not SEGMENT.match(slug) or not SEGMENT.match(section):
-            raise BuildError(f"identifiant de page refusé : « {section}/{slug} »")
-        shell = self.shells.get(section)
+    def direct(self, address: str, title: str, body: str, description: str = "") -> str:
+        """Write the detail page at `address` (`<section>/<segment>/`) into its section's
+        shell. Returns the address."""
+        section, _, rest = address.partition("/")
+        slug = rest.removesuffix("/")
+        if not urls.SEGMENT.match(slug) or not urls.SEGMENT.match(section) or rest != f"{slug}/":
+            raise BuildError(f"identifiant de page refusé : « {address} »")
+        shell = self.get(SHELLS).get(f"{section}/")
         if shell is None:
             raise BuildError(f"aucun gabarit déclaré pour la section « {section} »")
-        target = self.site_dir / section / slug / "index.html"
+        target = self.site_dir / self._writes(address) / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(shell.page(slug, title, body, description), encoding="utf-8")
-        path = f"{section}/{slug}/"
-        self.direct_pages.append(path)
-        return path
+        return address

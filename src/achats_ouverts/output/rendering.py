@@ -1,5 +1,6 @@
 """Rendering page contexts to HTML with jinja2: autoescape on, undefined variables fail, French
-formats from `french` as filters, and URLs from data limited to http(s) and mailto.
+formats from `french` as filters, URLs from data limited to http(s) and mailto, and the site's
+addresses as the global `urls` (with `relative_url(from_page, to_path)` to link between pages).
 
 This module never imports pandas: contexts hold plain values.
 """
@@ -13,13 +14,14 @@ import re
 from datetime import date
 from functools import cache
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
 from markupsafe import Markup
 
 from achats_ouverts.french import euros, french_date, number, percent
+from achats_ouverts.output import urls
 from achats_ouverts.settings import TEMPLATES_DIR
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -60,13 +62,9 @@ def relative_url(from_page: str, to_path: str) -> str:
 
 def json_for_script(data: Any) -> Markup:
     """JSON safe inside `<script type="application/ld+json">`: no `<`, `>` or `&` can close it."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
-
-
-def path_quote(value: str) -> str:
-    return quote(value, safe="")
 
 
 @cache
@@ -88,7 +86,7 @@ def environment() -> jinja2.Environment:
         url=safe_url,
         json_script=json_for_script,
     )
-    env.globals.update(relative_url=relative_url)
+    env.globals.update(relative_url=relative_url, urls=urls)
     return env
 
 

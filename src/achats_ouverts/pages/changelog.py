@@ -5,7 +5,9 @@ folder given with `--precedent`); nothing is downloaded. Its CSVs are compared w
 published: new, modified and removed contracts; new and removed upcoming purchases, and those whose
 status changed. The history is carried forward from its machine-readable changelog
 (`donnees/nouveautes.json`): a rebuild with no change adds nothing, the first release says it is the
-first, and removals are listed like any other change.
+first, and removals are listed like any other change. The previous publication's files are read
+at the addresses the downloads publish them (`output.urls`): a previous publication that lacks
+them stops the build, rather than silently recording nothing.
 """
 
 from __future__ import annotations
@@ -18,25 +20,44 @@ from typing import Any
 
 import pandas as pd
 
-from achats_ouverts.datafolder import json_text, schemas
+from achats_ouverts.datafolder import json_text
 from achats_ouverts.errors import BuildError
-from achats_ouverts.exports import row_dicts
+from achats_ouverts.exports.rows import row_dicts
+from achats_ouverts.exports.syndication import FeedEntry, FeedSpec, atom_bytes, tag
 from achats_ouverts.french import french_date, plural
 from achats_ouverts.model import Data
-from achats_ouverts.output import CHANGES_FEED, BuildContext, render
-from achats_ouverts.pages.feeds import FeedEntry, FeedSpec, atom_bytes, tag
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 
-CHANGELOG_PATH = "donnees/nouveautes.json"
-PAGE_DIR = "nouveautes/"
 FORMAT_VERSION = 1
 SHOWN_PER_LIST = 200
 """Items of each list shown on the page for one release; the JSON holds them all."""
 
 
-def read_previous_csv(site: Path, name: str) -> pd.DataFrame | None:
-    path = site / "donnees" / schemas.dataset(name).path
+COMPARED = ("marches", "achats-a-venir")
+"""The datasets of the previous publication compared with the data being published."""
+RELEASE_IDS = "nouveautes"
+"""Where the ids of releases in the feed are taken from (`tag:…:nouveautes/3`): ids, not
+addresses, they stay the same if pages move."""
+
+
+def is_publication(folder: Path | None) -> bool:
+    """Whether `folder` holds a previous publication: a folder with anything in it."""
+    return folder is not None and folder.is_dir() and any(folder.iterdir())
+
+
+def read_previous_csv(site: Path, name: str) -> pd.DataFrame:
+    """A dataset of the previous publication, read where the downloads publish it. A publication
+    without it fails loudly: comparing with nothing would silently record no change, build after
+    build."""
+    address = urls.table_file(name, "csv")
+    path = site / address
     if not path.is_file():
-        return None
+        raise BuildError(
+            f"{site} : la publication précédente n'a pas de fichier {address}, où ce site publie "
+            "ce jeu de données ; le journal des changements ne peut pas la comparer. Indiquer "
+            "la bonne publication avec --precedent, ou construire dans un dossier vide pour une "
+            "première publication"
+        )
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -49,7 +70,7 @@ def read_history(site: Path | None) -> list[dict[str, Any]]:
     """The releases listed by the previous site's changelog (none without one)."""
     if site is None:
         return []
-    path = site / CHANGELOG_PATH
+    path = site / urls.CHANGELOG_JSON
     if not path.is_file():
         return []
     try:
@@ -134,16 +155,14 @@ def new_release(
     # contract must not move the release back in time).
     day = max([data.reference_date.isoformat(), *(str(r.get("date", "")) for r in history)])
     base = {"numero": number, "date": day, **totals}
-    before = read_previous_csv(previous_site, "marches") if previous_site else None
-    if before is None:
+    if previous_site is None or not is_publication(previous_site):
         if history:
             return None
         return {**base, "premiere": True, **{name: [] for name in LISTS}}
-    assert previous_site is not None
+    before, upcoming_before = (read_previous_csv(previous_site, name) for name in COMPARED)
     changes = compare_contracts(before, data.text["marches"])
     upcoming = data.text["achats-a-venir"]
-    upcoming_before = read_previous_csv(previous_site, "achats-a-venir")
-    if upcoming_before is None or not {"id", "statut"} <= set(upcoming_before.columns):
+    if not {"id", "statut"} <= set(upcoming_before.columns):
         upcoming_before = upcoming.iloc[0:0]
     changes.update(compare_upcoming(upcoming_before, upcoming))
     if not any(changes[name] for name in LISTS):
@@ -194,19 +213,16 @@ def summary(release: dict[str, Any]) -> str:
             f"Première publication : {plural(release['marches'], 'marché', 'marchés')} et "
             f"{plural(release['achats'], 'achat à venir', 'achats à venir')}."
         )
-    parts = [
-        plural(len(release["nouveaux"]), "nouveau marché", "nouveaux marchés"),
-        plural(len(release["modifies"]), "marché modifié", "marchés modifiés"),
-        plural(len(release["supprimes"]), "marché retiré", "marchés retirés"),
-        plural(len(release["achats_nouveaux"]), "nouvel achat annoncé", "nouveaux achats annoncés"),
-        plural(
-            len(release["achats_statut"]),
-            "achat dont le statut change",
-            "achats dont le statut change",
-        ),
-        plural(len(release["achats_retires"]), "achat retiré", "achats retirés"),
-    ]
-    return ", ".join(p for p in parts if not p.startswith("0 ")).capitalize() + "."
+    counts = (
+        ("nouveaux", "nouveau marché", "nouveaux marchés"),
+        ("modifies", "marché modifié", "marchés modifiés"),
+        ("supprimes", "marché retiré", "marchés retirés"),
+        ("achats_nouveaux", "nouvel achat annoncé", "nouveaux achats annoncés"),
+        ("achats_statut", "achat dont le statut change", "achats dont le statut change"),
+        ("achats_retires", "achat retiré", "achats retirés"),
+    )
+    parts = [plural(len(release[key]), one, many) for key, one, many in counts if release[key]]
+    return ", ".join(parts).capitalize() + "."
 
 
 def release_view(release: dict[str, Any]) -> ReleaseView:
@@ -230,49 +246,51 @@ def changes_feed(data: Data, history: list[dict[str, Any]]) -> FeedSpec:
     publisher = data.publisher
     entries = [
         FeedEntry(
-            id=tag(publisher, f"nouveautes/{release['numero']}"),
+            id=tag(publisher, f"{RELEASE_IDS}/{release['numero']}"),
             titre=f"Publication du {french_date(release['date'])}",
-            lien=f"{publisher.url_site}{PAGE_DIR}#publication-{release['numero']}",
+            lien=f"{publisher.url_site}{urls.CHANGELOG}#publication-{release['numero']}",
             resume=summary(release),
             mis_a_jour=date.fromisoformat(release["date"]),
         )
         for release in sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     ]
     return FeedSpec(
-        CHANGES_FEED.chemin,
+        urls.CHANGES_FEED.chemin,
         f"Nouveautés des données – {publisher.nom}",
         "Ce qui change d'une publication à l'autre : marchés nouveaux, modifiés ou retirés, "
         "achats à venir.",
-        PAGE_DIR,
+        urls.CHANGELOG,
         tuple(entries),
     )
 
 
 def produce_changelog(ctx: BuildContext) -> None:
-    """Compare with the previous release, then write the history, its page and its feed."""
+    """Compare with the previous release, then write the history, its page and its feed; the
+    history file is published for the downloads."""
     data = ctx.data
-    history = read_history(ctx.previous_site)
-    release = new_release(data, ctx.previous_site, history)
+    previous = ctx.get(artifacts.PREVIOUS_SITE)
+    history = read_history(previous)
+    release = new_release(data, previous, history)
     if release is not None:
         history = [*history, release]
     document = {"version": FORMAT_VERSION, "publications": history}
     document_bytes = json_text(document).encode("utf-8")
-    ctx.file(CHANGELOG_PATH, document_bytes)
+    ctx.put(artifacts.CHANGELOG_FILE, ctx.file(urls.CHANGELOG_JSON, document_bytes))
     ctx.file(
-        CHANGES_FEED.chemin,
+        urls.CHANGES_FEED.chemin,
         atom_bytes(changes_feed(data, history), data.publisher, data.reference_date),
     )
     ordered = sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     page = ChangelogPage(
         publications=tuple(release_view(r) for r in ordered),
-        json_href="../" + CHANGELOG_PATH,
+        json_href=relative_url(urls.CHANGELOG, urls.CHANGELOG_JSON),
         json_octets=len(document_bytes),
-        flux_href="../" + CHANGES_FEED.chemin,
+        flux_href=relative_url(urls.CHANGELOG, urls.CHANGES_FEED.chemin),
         limite=SHOWN_PER_LIST,
     )
     ctx.page(
-        f"{PAGE_DIR}index.md",
+        urls.CHANGELOG,
         "Nouveautés",
         render("changelog.html.j2", page=page),
-        feeds=(CHANGES_FEED,),
+        feeds=(urls.CHANGES_FEED,),
     )

@@ -1,35 +1,32 @@
-"""The `/donnees/` section: every published file, at stable addresses, and the pages that list and
-document them.
+"""The `/donnees/` section (`downloads.html.j2`, `dictionary.html.j2`): every published file, at the
+stable addresses of `output.urls`, and the pages that list and document them.
 
 For each dataset: CSV (byte-faithful to the validated data), JSON and Parquet, contracts also per
 year; one formula-safe XLSX workbook; the official DECP 2022 JSON and an OCDS release package; the
 Data Package; a zip of everything; the DCAT catalogue. The data page lists every file with its
-format, size and SHA-256; each dataset has a data-dictionary page generated from its Table Schema.
+format, size and SHA-256 (the files other producers publish there too: the indicators and the
+changelog, read as artifacts); each dataset has a data-dictionary page generated from its Table
+Schema.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset, json_text, schemas
-from achats_ouverts.exports import organization_jsonld, standards, tables
-from achats_ouverts.output import MAIN_FEEDS, BuildContext, Published, render
-from achats_ouverts.pages.base import SiteInfo, SubscribeView, subscribe_view
+from achats_ouverts.exports import dcat, decp, ocds, tables
+from achats_ouverts.exports.decp import DecpSummary
+from achats_ouverts.exports.schema_org import dataset_jsonld, organization_jsonld
+from achats_ouverts.output import BuildContext, Published, artifacts, relative_url, render, urls
+from achats_ouverts.output.site_info import SiteInfo, SubscribeView, subscribe_view
 
-DOWNLOADS_DIR = "donnees"
-WORKBOOK = "achats-publics.xlsx"
-ARCHIVE = "achats-publics.zip"
-DECP_FILE = "decp.json"
-OCDS_FILE = "ocds.json"
-PACKAGE_FILE = "datapackage.json"
-CATALOG_FILES = ("catalog.ttl", "catalog.jsonld")
-
-FORMATS: dict[str, tuple[str, str, str]] = {
+FILE_FORMATS: dict[str, tuple[str, str, str]] = {
     # extension: (label, EU file-type code, media type)
     "csv": ("CSV", "CSV", "text/csv"),
     "json": ("JSON", "JSON", "application/json"),
@@ -57,37 +54,37 @@ def extension(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def other_files(ctx: BuildContext, listed: set[str]) -> list[FileView]:
-    """Files other producers published under `/donnees/` (indicators, rows behind a number…)."""
-    views = []
-    for path, published in sorted(ctx.published.items()):
-        relative = path.removeprefix(f"{DOWNLOADS_DIR}/")
-        inside = path.startswith(f"{DOWNLOADS_DIR}/")
-        if inside and relative not in listed and extension(relative) in FORMATS:
-            views.append(FileView.of(published, relative.rsplit(".", 1)[0].replace("/", " : ")))
-    return views
-
-
 @dataclass(frozen=True)
 class FileView:
-    """A published file as the data page shows it (path relative to `/donnees/`)."""
+    """A published file as a page of `/donnees/` shows it: `chemin` relative to that page,
+    `adresse` from the site root."""
 
     chemin: str
     libelle: str
     format: str
     octets: int
     sha256: str
+    adresse: str
 
     @staticmethod
-    def of(published: Published, libelle: str) -> FileView:
-        relative = published.path.removeprefix(f"{DOWNLOADS_DIR}/")
-        label = FORMATS[extension(relative)][0]
-        return FileView(relative, libelle, label, published.octets, published.sha256)
+    def of(published: Published, libelle: str, page: str = urls.DATA) -> FileView:
+        label = FILE_FORMATS[extension(published.path)][0]
+        return FileView(
+            relative_url(page, published.path),
+            libelle,
+            label,
+            published.octets,
+            published.sha256,
+            published.path,
+        )
 
-    def distribution(self, conforme_a: str = "") -> standards.Distribution:
-        _label, code, mediatype = FORMATS[extension(self.chemin)]
-        return standards.Distribution(
-            f"{DOWNLOADS_DIR}/{self.chemin}",
+    def seen_from(self, page: str) -> FileView:
+        return replace(self, chemin=relative_url(page, self.adresse))
+
+    def distribution(self, conforme_a: str = "") -> dcat.Distribution:
+        _label, code, mediatype = FILE_FORMATS[extension(self.adresse)]
+        return dcat.Distribution(
+            self.adresse,
             self.libelle,
             code,
             mediatype,
@@ -97,6 +94,17 @@ class FileView:
         )
 
 
+def other_files(published: Iterable[Published]) -> list[FileView]:
+    """Files other producers publish under `/donnees/` (the indicators and the rows behind them),
+    named after their path."""
+    views = []
+    for file in sorted(published, key=lambda f: f.path):
+        relative = relative_url(urls.DATA, file.path)
+        if file.path.startswith(urls.DATA) and extension(relative) in FILE_FORMATS:
+            views.append(FileView.of(file, relative.rsplit(".", 1)[0].replace("/", " : ")))
+    return views
+
+
 @dataclass(frozen=True)
 class DatasetView:
     name: str
@@ -104,8 +112,11 @@ class DatasetView:
     description: str
     lignes: int
     schema: str
+    """The Table Schema, relative to the page that shows the dataset."""
     schema_octets: int
     fichiers: tuple[FileView, ...]
+    dictionnaire: str
+    """The data dictionary, relative to the page that shows the dataset."""
 
 
 @dataclass(frozen=True)
@@ -124,15 +135,18 @@ class DataPage:
     classeur: FileView
     archive: FileView
     decp: FileView
-    decp_resume: standards.DecpSummary
+    decp_resume: DecpSummary
     ocds: FileView
     ocds_versions: int
     paquet: FileView
     catalogues: tuple[FileView, ...]
-    historique: FileView | None
+    historique: FileView
     fichiers: tuple[FileView, ...]
     abonnement: SubscribeView
     jsonld: dict[str, Any]
+    nouveautes: str
+    exemple: str
+    """A file to check, as its name reads in a shell command run in the downloads' folder."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,7 @@ class ForeignKeyView:
     jeu: str
     titre: str
     cible: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -164,21 +179,19 @@ class DictionaryPage:
     cle_primaire: tuple[str, ...]
     references: tuple[ForeignKeyView, ...]
     jsonld: dict[str, Any]
+    donnees: str
 
 
 # --- Writing the files ---------------------------------------------------------------------------
 
 
-def publish_bytes(ctx: BuildContext, name: str, data: bytes) -> Published:
-    path = f"{DOWNLOADS_DIR}/{name}"
-    ctx.file(path, data)
-    return ctx.published[path]
-
-
-def table_views(ctx: BuildContext, ds: Dataset, stem: str) -> tuple[FileView, ...]:
-    what = ds.title if stem == ds.name else f"{ds.title} {stem.rsplit('-', 1)[-1]}"
+def table_views(ctx: BuildContext, ds: Dataset, year: int | None) -> tuple[FileView, ...]:
+    what = ds.title if year is None else f"{ds.title} {year}"
     return tuple(
-        FileView.of(ctx.published[f"{DOWNLOADS_DIR}/{stem}.{ext}"], f"{what} ({FORMATS[ext][0]})")
+        FileView.of(
+            ctx.published[urls.table_file(ds.name, ext, year)],
+            f"{what} ({FILE_FORMATS[ext][0]})",
+        )
         for ext in ("csv", "json", "parquet")
     )
 
@@ -189,23 +202,24 @@ def publish_dataset(
     """`<name>.csv`, `.json` and `.parquet`; with `groups` (a year per row), also
     `<name>-<year>.*` for each year, written in the same pass."""
     text, typed = ctx.data.text[ds.name], ctx.data.tables[ds.name]
-    keys = [] if groups is None else sorted(int(k) for k in groups.dropna().unique())
-    stems: dict[int | None, str] = {None: ds.name, **{k: f"{ds.name}-{k}" for k in keys}}
+    keys: list[int | None] = [None]
+    if groups is not None:
+        keys += sorted(int(k) for k in groups.dropna().unique())
     with contextlib.ExitStack() as stack:
         files = {
             key: tables.TableFiles(
-                stack.enter_context(ctx.open_file(f"{DOWNLOADS_DIR}/{stem}.csv")),
-                stack.enter_context(ctx.open_file(f"{DOWNLOADS_DIR}/{stem}.json")),
-                ctx.file_path(f"{DOWNLOADS_DIR}/{stem}.parquet"),
+                stack.enter_context(ctx.open_file(urls.table_file(ds.name, "csv", key))),
+                stack.enter_context(ctx.open_file(urls.table_file(ds.name, "json", key))),
+                ctx.file_path(urls.table_file(ds.name, "parquet", key)),
             )
-            for key, stem in stems.items()
+            for key in keys
         }
         whole = files.pop(None)
         parts = {int(k): v for k, v in files.items() if k is not None}
         tables.write_table_files(ds, text, typed, whole, parts, groups)
-    for stem in stems.values():
-        ctx.record(f"{DOWNLOADS_DIR}/{stem}.parquet")
-    views = {key: table_views(ctx, ds, stem) for key, stem in stems.items()}
+    for key in keys:
+        ctx.record(urls.table_file(ds.name, "parquet", key))
+    views = {key: table_views(ctx, ds, key) for key in keys}
     return views.pop(None), {int(k): v for k, v in views.items() if k is not None}
 
 
@@ -220,16 +234,17 @@ def write_tables(ctx: BuildContext) -> tuple[tuple[DatasetView, ...], tuple[Year
             years = tuple(YearView(k, int(counts[k]), v) for k, v in sorted(by_year.items()))
         else:
             files, _ = publish_dataset(ctx, ds)
-        schema = publish_bytes(ctx, ds.schema_path, schema_bytes(ds))
+        schema = ctx.file(urls.schema_file(ds.name), schema_bytes(ds))
         views.append(
             DatasetView(
                 ds.name,
                 ds.title,
                 ds.description,
                 len(ctx.data.text[ds.name]),
-                ds.schema_path,
+                relative_url(urls.DATA, schema.path),
                 schema.octets,
                 files,
+                relative_url(urls.DATA, urls.dictionary(ds.name)),
             )
         )
     return tuple(views), years
@@ -241,7 +256,7 @@ def schema_bytes(ds: Dataset) -> bytes:
 
 def data_package(ctx: BuildContext) -> dict[str, Any]:
     """The Data Package of the published CSVs, with their size and SHA-256 (checked by
-    `frictionless validate`)."""
+    `frictionless validate`); its paths are relative to the downloads' folder."""
     publisher = ctx.data.publisher
     package = schemas.data_package(
         "achats-publics",
@@ -249,38 +264,50 @@ def data_package(ctx: BuildContext) -> dict[str, Any]:
         f"Marchés attribués, achats à venir et indicateurs de la politique d'achat de "
         f"{publisher.nom}.",
     )
-    package["homepage"] = f"{publisher.url_site}{DOWNLOADS_DIR}/"
+    package["homepage"] = f"{publisher.url_site}{urls.DATA}"
     package["created"] = f"{ctx.data.reference_date.isoformat()}T00:00:00Z"
     package["contributors"] = [
         {"title": publisher.nom, "roles": ["publisher"], "email": publisher.email}
     ]
     for resource in package["resources"]:
-        published = ctx.published[f"{DOWNLOADS_DIR}/{resource['path']}"]
+        published = ctx.published[f"{urls.DATA}{resource['path']}"]
         resource["bytes"] = published.octets
         resource["hash"] = f"sha256:{published.sha256}"
     return package
 
 
 def write_workbook(ctx: BuildContext) -> FileView:
-    path = f"{DOWNLOADS_DIR}/{WORKBOOK}"
     tables.write_xlsx(
-        ctx.file_path(path),
+        ctx.file_path(urls.WORKBOOK),
         [(ds, ctx.data.text[ds.name], ctx.data.tables[ds.name]) for ds in schemas.DATASETS],
     )
-    return FileView.of(ctx.record(path), "Classeur de toutes les données (XLSX)")
+    return FileView.of(ctx.record(urls.WORKBOOK), "Classeur de toutes les données (XLSX)")
 
 
-def write_archive(ctx: BuildContext, years: tuple[YearView, ...]) -> FileView:
-    """Everything published so far under `/donnees/`, except the per-year subsets of marches."""
-    subsets = {f"{DOWNLOADS_DIR}/{f.chemin}" for year in years for f in year.fichiers}
-    members = [
-        (path.removeprefix(f"{DOWNLOADS_DIR}/"), ctx.file_path(path))
-        for path in sorted(ctx.published)
-        if path.startswith(f"{DOWNLOADS_DIR}/") and path not in subsets
-    ]
-    path = f"{DOWNLOADS_DIR}/{ARCHIVE}"
-    tables.write_zip(ctx.file_path(path), members)
-    return FileView.of(ctx.record(path), "Archive de toutes les données (ZIP)")
+def write_decp(ctx: BuildContext) -> tuple[FileView, DecpSummary]:
+    with ctx.open_file(urls.DECP) as handle:
+        summary = decp.write_decp(handle, ctx.data)
+    return FileView.of(ctx.published[urls.DECP], "Marchés au format DECP 2022 (JSON)"), summary
+
+
+def write_ocds(ctx: BuildContext) -> tuple[FileView, int]:
+    base = ctx.data.publisher.url_site
+    with ctx.open_file(urls.OCDS) as handle:
+        releases = ocds.write_ocds(handle, ctx.data, base + urls.OCDS, base + urls.DATA)
+    view = FileView.of(
+        ctx.published[urls.OCDS], "Marchés et achats à venir au format OCDS 1.1 (JSON)"
+    )
+    return view, releases
+
+
+def write_archive(ctx: BuildContext, members: Iterable[FileView]) -> FileView:
+    """The files of `members`, by path."""
+    chosen = sorted(members, key=lambda f: f.adresse)
+    tables.write_zip(
+        ctx.file_path(urls.ARCHIVE),
+        [(relative_url(urls.DATA, f.adresse), ctx.file_path(f.adresse)) for f in chosen],
+    )
+    return FileView.of(ctx.record(urls.ARCHIVE), "Archive de toutes les données (ZIP)")
 
 
 def temporal(ctx: BuildContext, name: str) -> tuple[date | None, date | None]:
@@ -295,24 +322,26 @@ def temporal(ctx: BuildContext, name: str) -> tuple[date | None, date | None]:
 
 def catalog_datasets(
     ctx: BuildContext, views: tuple[DatasetView, ...], extra: dict[str, Any]
-) -> tuple[standards.CatalogDataset, ...]:
+) -> tuple[dcat.CatalogDataset, ...]:
     """One catalogue entry per dataset; contracts also carry the DECP, OCDS and XLSX files."""
     siret = ctx.data.publisher.siret
     result = []
     for view in views:
-        distributions = [f.distribution(schema_url(ctx, view)) for f in view.fichiers]
+        schema = urls.schema_file(view.name)
+        conforms = ctx.data.publisher.url_site + schema
+        distributions = [f.distribution(conforms) for f in view.fichiers]
         if view.name == "marches":
             distributions.extend(extra["marches"])
         distributions.extend(extra["tous"])
         start, end = temporal(ctx, view.name)
         result.append(
-            standards.CatalogDataset(
+            dcat.CatalogDataset(
                 name=view.name,
                 titre=f"{view.titre} – {ctx.data.publisher.nom}",
                 description=view.description,
                 identifiant=f"{siret}-{view.name}",
-                page=f"{DOWNLOADS_DIR}/{view.name}/",
-                schema=f"{DOWNLOADS_DIR}/{view.schema}",
+                page=urls.dictionary(view.name),
+                schema=schema,
                 debut=start,
                 fin=end,
                 mots_cles=("achats publics", "commande publique", view.titre.lower()),
@@ -322,71 +351,54 @@ def catalog_datasets(
     return tuple(result)
 
 
-def schema_url(ctx: BuildContext, view: DatasetView) -> str:
-    return f"{ctx.data.publisher.url_site}{DOWNLOADS_DIR}/{view.schema}"
-
-
 def produce_data_page(ctx: BuildContext) -> None:
-    """Write every download, the Data Package, the zip and the catalogue, then the pages."""
+    """Write every download, the Data Package, the zip and the catalogue, then the pages. The
+    page lists the files other producers publish under `/donnees/` too, and the zip holds them."""
     data = ctx.data
     site = SiteInfo.of(data.publisher)
-    base = data.publisher.url_site
     views, years = write_tables(ctx)
     workbook = write_workbook(ctx)
-    with ctx.open_file(f"{DOWNLOADS_DIR}/{DECP_FILE}") as handle:
-        decp_summary = standards.write_decp(handle, data)
-    decp = FileView.of(
-        ctx.published[f"{DOWNLOADS_DIR}/{DECP_FILE}"], "Marchés au format DECP 2022 (JSON)"
-    )
-    ocds_url = f"{base}{DOWNLOADS_DIR}/{OCDS_FILE}"
-    with ctx.open_file(f"{DOWNLOADS_DIR}/{OCDS_FILE}") as handle:
-        releases = standards.write_ocds(handle, data, ocds_url, f"{base}{DOWNLOADS_DIR}/")
-    ocds = FileView.of(
-        ctx.published[f"{DOWNLOADS_DIR}/{OCDS_FILE}"],
-        "Marchés et achats à venir au format OCDS 1.1 (JSON)",
-    )
+    decp_file, decp_summary = write_decp(ctx)
+    ocds_file, releases = write_ocds(ctx)
     package = FileView.of(
-        publish_bytes(ctx, PACKAGE_FILE, json_text(data_package(ctx)).encode()),
+        ctx.file(urls.DATA_PACKAGE, json_text(data_package(ctx)).encode()),
         "Data Package : description de tous les jeux (JSON)",
     )
-    history_path = f"{DOWNLOADS_DIR}/nouveautes.json"
-    history = (
-        FileView.of(ctx.published[history_path], "Journal des changements (JSON)")
-        if history_path in ctx.published
-        else None
+    history = FileView.of(ctx.get(artifacts.CHANGELOG_FILE), "Journal des changements (JSON)")
+    indicator_files = ctx.get(artifacts.INDICATOR_FILES)
+    others = other_files(indicator_files)
+    schema_files = [
+        FileView.of(
+            ctx.published[urls.schema_file(v.name)], f"Schéma : {v.titre} (Table Schema JSON)"
+        )
+        for v in views
+    ]
+    whole = [f for view in views for f in view.fichiers]
+    archive = write_archive(
+        ctx, [*whole, *schema_files, workbook, decp_file, ocds_file, package, history, *others]
     )
-    archive = write_archive(ctx, years)
     extra = {
         "marches": [
-            decp.distribution(standards.DECP_SCHEMA_URL),
-            ocds.distribution(standards.OCDS_PACKAGE_SCHEMA_URL),
+            decp_file.distribution(decp.DECP_SCHEMA_URL),
+            ocds_file.distribution(ocds.OCDS_PACKAGE_SCHEMA_URL),
         ],
         "tous": [workbook.distribution(), archive.distribution()],
     }
     entries = catalog_datasets(ctx, views, extra)
-    graph = standards.catalog_graph(data.publisher, entries, data.reference_date)
+    graph = dcat.catalog_graph(
+        data.publisher, entries, data.reference_date, urls.CATALOG, urls.DATA
+    )
     catalogs = (
         FileView.of(
-            publish_bytes(ctx, CATALOG_FILES[0], standards.catalog_turtle(graph)),
-            "Catalogue DCAT (Turtle)",
+            ctx.file(urls.CATALOG_TURTLE, dcat.catalog_turtle(graph)), "Catalogue DCAT (Turtle)"
         ),
         FileView.of(
-            publish_bytes(ctx, CATALOG_FILES[1], standards.catalog_jsonld(graph)),
-            "Catalogue DCAT (JSON-LD)",
+            ctx.file(urls.CATALOG_JSONLD, dcat.catalog_jsonld(graph)), "Catalogue DCAT (JSON-LD)"
         ),
     )
-    listed = [f for view in views for f in view.fichiers]
-    listed += [f for year in years for f in year.fichiers]
-    listed += [workbook, decp, ocds, package, archive, *catalogs]
-    listed += [
-        FileView.of(
-            ctx.published[f"{DOWNLOADS_DIR}/{v.schema}"], f"Schéma : {v.titre} (Table Schema JSON)"
-        )
-        for v in views
-    ]
-    if history:
-        listed.append(history)
-    listed += other_files(ctx, {f.chemin for f in listed})
+    listed = [*whole, *(f for year in years for f in year.fichiers)]
+    listed += [workbook, decp_file, ocds_file, package, archive, *catalogs, *schema_files, history]
+    listed += [f for f in others if f.chemin not in {g.chemin for g in listed}]
     page = DataPage(
         site=site,
         date_reference=data.reference_date,
@@ -394,38 +406,35 @@ def produce_data_page(ctx: BuildContext) -> None:
         annees=years,
         classeur=workbook,
         archive=archive,
-        decp=decp,
+        decp=decp_file,
         decp_resume=decp_summary,
-        ocds=ocds,
+        ocds=ocds_file,
         ocds_versions=releases,
         paquet=package,
         catalogues=catalogs,
         historique=history,
         fichiers=tuple(sorted(listed, key=lambda f: f.chemin)),
-        abonnement=subscribe_view(f"{DOWNLOADS_DIR}/"),
+        abonnement=subscribe_view(urls.DATA),
         jsonld=catalog_jsonld(ctx, entries),
+        nouveautes=relative_url(urls.DATA, urls.CHANGELOG),
+        exemple=relative_url(urls.DATA, urls.table_file("marches", "csv")),
     )
-    ctx.page(
-        f"{DOWNLOADS_DIR}/index.md",
-        "Données",
-        render("data.html.j2", page=page),
-        feeds=MAIN_FEEDS,
-    )
+    ctx.page(urls.DATA, "Données", render("downloads.html.j2", page=page), feeds=urls.MAIN_FEEDS)
     for view, entry in zip(views, entries, strict=True):
         produce_dictionary(ctx, site, view, entry)
 
 
-def catalog_jsonld(ctx: BuildContext, entries: tuple[standards.CatalogDataset, ...]) -> Any:
+def catalog_jsonld(ctx: BuildContext, entries: tuple[dcat.CatalogDataset, ...]) -> Any:
     publisher = ctx.data.publisher
     base = publisher.url_site
     return {
         "@context": "https://schema.org",
         "@type": "DataCatalog",
-        "@id": f"{base}{DOWNLOADS_DIR}/catalog",
+        "@id": f"{base}{urls.CATALOG}",
         "name": f"Achats publics – {publisher.nom}",
-        "url": f"{base}{DOWNLOADS_DIR}/",
+        "url": f"{base}{urls.DATA}",
         "inLanguage": "fr",
-        "license": standards.LICENCE_URL,
+        "license": dcat.LICENCE_URL,
         "publisher": organization_jsonld(publisher),
         "dateModified": ctx.data.reference_date.isoformat(),
         "dataset": [
@@ -483,40 +492,36 @@ def field_views(ds: Dataset) -> tuple[FieldView, ...]:
 
 
 def produce_dictionary(
-    ctx: BuildContext, site: SiteInfo, view: DatasetView, entry: standards.CatalogDataset
+    ctx: BuildContext, site: SiteInfo, view: DatasetView, entry: dcat.CatalogDataset
 ) -> None:
     ds = schemas.dataset(view.name)
-    page_path = f"{DOWNLOADS_DIR}/{ds.name}/"
+    page_path = urls.dictionary(ds.name)
     references = tuple(
         ForeignKeyView(
             ", ".join(fields),
             target,
             schemas.dataset(target).title,
             ", ".join(ref),
+            relative_url(page_path, urls.dictionary(target)),
         )
         for fields, target, ref in ds.foreign_keys
     )
     page = DictionaryPage(
         site=site,
-        jeu=DatasetView(
-            view.name,
-            view.titre,
-            view.description,
-            view.lignes,
-            view.schema,
-            view.schema_octets,
-            tuple(
-                FileView(f"../{f.chemin}", f.libelle, f.format, f.octets, f.sha256)
-                for f in view.fichiers
-            ),
+        jeu=replace(
+            view,
+            schema=relative_url(page_path, urls.schema_file(ds.name)),
+            fichiers=tuple(f.seen_from(page_path) for f in view.fichiers),
+            dictionnaire=relative_url(page_path, page_path),
         ),
         champs=field_views(ds),
         cle_primaire=ds.primary_key,
         references=references,
-        jsonld=standards.dataset_jsonld(ctx.data.publisher, entry, ctx.data.reference_date),
+        jsonld=dataset_jsonld(ctx.data.publisher, entry, ctx.data.reference_date),
+        donnees=relative_url(page_path, urls.DATA),
     )
     ctx.page(
-        f"{page_path}index.md",
+        page_path,
         f"Dictionnaire des données : {view.titre}",
         render("dictionary.html.j2", page=page),
     )

@@ -1,114 +1,39 @@
-"""Subscriptions without an account: Atom feeds (feedgen) and an iCalendar file (icalendar) under
-`/flux/`, and the page that lists them.
-
-Feeds: upcoming purchases (all, per CPV division, per département of execution) and recently
-awarded contracts. Every id is a stable `tag:` URI, every date comes from the data (never the
-clock), and entries are sorted, so two builds of the same data give the same bytes.
+"""Subscriptions without an account under `/flux/`: the feeds of upcoming purchases (all, per CPV
+division, per département of execution) and of recently awarded contracts, the calendar of
+upcoming purchases, and the page that lists them (`feeds.html.j2`). The Atom and iCalendar
+writers are exports (`exports.syndication`); this module chooses what goes in them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
-
-from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event, vText
+from datetime import date
 
 from achats_ouverts import cpv
-from achats_ouverts.datafolder import Publisher, schemas
-from achats_ouverts.exports import row_dicts
+from achats_ouverts.datafolder import schemas
+from achats_ouverts.exports.rows import row_dicts
+from achats_ouverts.exports.sitemap import one_page_sitemap
+from achats_ouverts.exports.syndication import (
+    CalendarEvent,
+    FeedEntry,
+    FeedSpec,
+    atom_bytes,
+    calendar_bytes,
+    host,
+    sorted_entries,
+    tag,
+)
 from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import (
-    AWARDED_FEED,
-    CALENDAR,
-    FEEDS_PAGE,
-    MAIN_FEEDS,
-    SHELL_DIR,
-    UPCOMING_FEED,
-    BuildContext,
-    path_segment,
-    relative_url,
-    render,
-    safe_url,
-)
-from achats_ouverts.pages.base import SubscribeView, subscribe_view
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, safe_url, urls
+from achats_ouverts.output.listing import ListIndex
+from achats_ouverts.output.site_info import SubscribeView, subscribe_view
 
-TAG_DATE = "2026"
-"""The date part of every `tag:` id: fixed once and for all, so that ids never change."""
 RECENT_CONTRACTS = 100
-LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
-
-
-def host(publisher: Publisher) -> str:
-    return urlsplit(publisher.url_site).hostname or "localhost"
-
-
-def tag(publisher: Publisher, path: str) -> str:
-    """A stable Atom id, e.g. `tag:achats.example.fr,2026:achats-a-venir/2027-lyc-004`."""
-    return f"tag:{host(publisher)},{TAG_DATE}:{path}"
-
-
-def moment(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    id: str
-    titre: str
-    lien: str
-    resume: str
-    mis_a_jour: date
-    publie: date | None = None
-    categorie: str = ""
-
-
-@dataclass(frozen=True)
-class FeedSpec:
-    chemin: str
-    titre: str
-    sous_titre: str
-    page: str
-    entrees: tuple[FeedEntry, ...]
-
-
-def atom_bytes(spec: FeedSpec, publisher: Publisher, reference: date) -> bytes:
-    """An Atom 1.0 feed; `updated` is the latest entry date (the reference date when empty)."""
-    base = publisher.url_site
-    feed = FeedGenerator()
-    feed.id(tag(publisher, spec.chemin))
-    feed.title(spec.titre)
-    feed.subtitle(spec.sous_titre)
-    feed.author({"name": publisher.nom, "email": publisher.email, "uri": base})
-    feed.link(href=base + spec.chemin, rel="self", type="application/atom+xml")
-    feed.link(href=base + spec.page, rel="alternate", type="text/html")
-    feed.language("fr")
-    feed.rights(LICENCE)
-    feed.generator("Achats ouverts")
-    latest = max((e.mis_a_jour for e in spec.entrees), default=reference)
-    feed.updated(moment(latest))
-    for item in spec.entrees:
-        entry = feed.add_entry(order="append")
-        entry.id(item.id)
-        entry.title(item.titre)
-        entry.link(href=item.lien, rel="alternate", type="text/html")
-        entry.summary(item.resume)
-        entry.updated(moment(item.mis_a_jour))
-        if item.publie:
-            entry.published(moment(item.publie))
-        if item.categorie:
-            entry.category(term=item.categorie)
-    result: bytes = feed.atom_str(pretty=True)
-    return result
-
-
-def sorted_entries(entries: Iterable[FeedEntry]) -> tuple[FeedEntry, ...]:
-    """Most recent first; ties broken by id."""
-    items = sorted(entries, key=lambda e: e.id)
-    return tuple(sorted(items, key=lambda e: e.mis_a_jour, reverse=True))
+UPCOMING_IDS = "achats-a-venir"
+CONTRACT_IDS = "marches"
+"""Where the ids of entries are taken from (`tag:…:marches/<uid>`): ids, not addresses, they stay
+the same if pages move."""
 
 
 # --- Upcoming purchases --------------------------------------------------------------------------
@@ -167,7 +92,7 @@ def upcoming_entries(data: Data, page: str) -> dict[str, FeedEntry]:
         dates = [d for d in (row["dateAnnonce"], row["dateLancement"]) if d]
         updated = date.fromisoformat(max(dates)) if dates else data.reference_date
         entries[row["id"]] = FeedEntry(
-            id=tag(publisher, f"achats-a-venir/{row['id']}"),
+            id=tag(publisher, f"{UPCOMING_IDS}/{row['id']}"),
             titre=row["objet"],
             lien=upcoming_link(row, page, publisher.url_site),
             resume=upcoming_summary(row, data.nomenclature.label(row["codeCPV"])),
@@ -188,14 +113,6 @@ class FeedRow:
     href: str
 
 
-def division_path(code: str) -> str:
-    return f"flux/achats-a-venir-cpv-{code}.xml"
-
-
-def departement_path(code: str) -> str:
-    return f"flux/achats-a-venir-departement-{code}.xml"
-
-
 def upcoming_feeds(data: Data, page: str) -> tuple[list[FeedSpec], list[FeedRow], list[FeedRow]]:
     """The upcoming-purchase feeds: all, one per CPV division, one per département."""
     publisher = data.publisher
@@ -208,7 +125,7 @@ def upcoming_feeds(data: Data, page: str) -> tuple[list[FeedSpec], list[FeedRow]
     ids = frame["id"]
     specs = [
         FeedSpec(
-            UPCOMING_FEED.chemin,
+            urls.UPCOMING_FEED.chemin,
             f"Achats à venir – {publisher.nom}",
             "Les achats que l'acheteur prévoit de lancer ou vient de lancer.",
             page,
@@ -221,34 +138,35 @@ def upcoming_feeds(data: Data, page: str) -> tuple[list[FeedSpec], list[FeedRow]
         label = cpv.DIVISIONS.get(code, "")
         specs.append(
             FeedSpec(
-                division_path(code),
+                urls.division_feed(code),
                 f"Achats à venir, CPV {code} {label} – {publisher.nom}".replace("  ", " "),
                 f"Les achats à venir de la division CPV {code}.",
                 page,
                 sorted_entries(chosen),
             )
         )
-        division_rows.append(FeedRow(code, label, len(chosen), division_path(code)))
+        division_rows.append(FeedRow(code, label, len(chosen), urls.division_feed(code)))
     for code in sorted(set(publisher.departements) | set(departement[departement != ""])):
         chosen = [entries[i] for i in ids[departement == code]]
         specs.append(
             FeedSpec(
-                departement_path(code),
+                urls.departement_feed(code),
                 f"Achats à venir, département {code} – {publisher.nom}",
                 f"Les achats à venir exécutés dans le département {code}.",
                 page,
                 sorted_entries(chosen),
             )
         )
-        departement_rows.append(FeedRow(code, "", len(chosen), departement_path(code)))
+        departement_rows.append(FeedRow(code, "", len(chosen), urls.departement_feed(code)))
     return specs, division_rows, departement_rows
 
 
 # --- Awarded contracts ---------------------------------------------------------------------------
 
 
-def contract_entries(data: Data, contract_page: str | None, fallback: str) -> list[FeedEntry]:
-    """The most recently notified contracts, with their suppliers' names."""
+def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEntry]:
+    """The most recently notified contracts, with their suppliers' names, linked to their page
+    (to `fallback` when contracts have no page)."""
     publisher = data.publisher
     text = data.text["marches"]
     if text.empty:
@@ -275,10 +193,8 @@ def contract_entries(data: Data, contract_page: str | None, fallback: str) -> li
     for row in row_dicts(
         recent, ("uid", "objet", "montant", "dateNotification", "procedure", "codeCPV")
     ):
-        link = (
-            f"{publisher.url_site}{contract_page}{path_segment(row['uid'])}/"
-            if contract_page
-            else publisher.url_site + fallback
+        link = publisher.url_site + (
+            urls.contract(urls.path_segment(row["uid"])) if index.contract_pages else fallback
         )
         parts = [
             f"notifié le {french_date(row['dateNotification'])}",
@@ -292,7 +208,7 @@ def contract_entries(data: Data, contract_page: str | None, fallback: str) -> li
             parts.append(f"CPV {row['codeCPV']}")
         entries.append(
             FeedEntry(
-                id=tag(publisher, f"marches/{row['uid']}"),
+                id=tag(publisher, f"{CONTRACT_IDS}/{row['uid']}"),
                 titre=row["objet"],
                 lien=link,
                 resume=" ; ".join(parts) + ".",
@@ -307,21 +223,13 @@ def contract_entries(data: Data, contract_page: str | None, fallback: str) -> li
 # --- iCalendar -----------------------------------------------------------------------------------
 
 
-def calendar_bytes(data: Data, page: str) -> bytes:
+def calendar_events(data: Data, page: str) -> list[CalendarEvent]:
     """Planned launch dates and offer deadlines of open upcoming purchases, as all-day events.
 
     A launch known only by its quarter has no day to put in a calendar: it is left out.
     """
     publisher = data.publisher
-    stamp = moment(data.reference_date)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Achats ouverts//Achats à venir//FR")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # An X- property is written raw unless typed: as text, a newline in the name is escaped.
-    calendar.add("x-wr-calname", vText(f"Achats à venir – {publisher.nom}"))
-    events: list[tuple[str, str, Event]] = []
+    events = []
     names = schemas.dataset("achats-a-venir").field_names
     for row in row_dicts(aggregates.open_upcoming(data.text["achats-a-venir"]), names):
         link = upcoming_link(row, page, publisher.url_site)
@@ -332,22 +240,16 @@ def calendar_bytes(data: Data, page: str) -> bytes:
         if row["dateLimiteRemiseOffres"]:
             moments.append(("date-limite", "Date limite des offres", row["dateLimiteRemiseOffres"]))
         for kind, label, day_text in moments:
-            day = date.fromisoformat(day_text)
-            event = Event()
-            uid = f"achat-{row['id']}-{kind}@{host(publisher)}"
-            event.add("uid", uid)
-            event.add("dtstamp", stamp)
-            event.add("dtstart", day)
-            event.add("dtend", day + timedelta(days=1))
-            event.add("summary", f"{label} : {row['objet']}")
-            event.add("description", description)
-            event.add("url", link)
-            event.add("transp", "TRANSPARENT")
-            events.append((day_text, uid, event))
-    for _day, _uid, event in sorted(events, key=lambda e: (e[0], e[1])):
-        calendar.add_component(event)
-    result: bytes = calendar.to_ical()
-    return result
+            events.append(
+                CalendarEvent(
+                    uid=f"achat-{row['id']}-{kind}@{host(publisher)}",
+                    jour=date.fromisoformat(day_text),
+                    titre=f"{label} : {row['objet']}",
+                    description=description,
+                    lien=link,
+                )
+            )
+    return events
 
 
 # --- Producer ------------------------------------------------------------------------------------
@@ -362,52 +264,37 @@ class FeedsPage:
     achats_ouverts: int
 
 
-def feeds_sitemap(base: str) -> bytes:
-    """`flux/sitemap.xml`, listing the feeds page.
-
-    mkdocs-material reads every `<link rel="alternate">` as another language of the site and
-    fetches `sitemap.xml` next to its target: without this file, each page announcing a feed
-    would log a 404 in the browser console.
-    """
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"<url><loc>{base}{FEEDS_PAGE}</loc></url>\n</urlset>\n"
-    ).encode()
-
-
-def section_page(ctx: BuildContext, section: str) -> bool:
-    """Whether a page of that section was generated (so that a feed may link to it)."""
-    return (ctx.docs_dir / section / "index.md").is_file()
-
-
 def produce_feeds(ctx: BuildContext) -> None:
-    """Write every feed and the calendar, and the page listing them. Runs after the list pages."""
+    """Write every feed and the calendar, and the page listing them. Feeds link to the explorers'
+    pages, and to contract pages when contracts have them."""
     data = ctx.data
-    upcoming_page = (
-        "achats-a-venir/" if section_page(ctx, "achats-a-venir") else "donnees/achats-a-venir/"
-    )
+    upcoming_page = ctx.get(artifacts.UPCOMING_EXPLORER)
+    list_page = ctx.get(artifacts.CONTRACTS_EXPLORER)
     specs, divisions, departements = upcoming_feeds(data, upcoming_page)
-    contract_page = (
-        "marches/"
-        if ctx.contract_pages and (ctx.docs_dir / "marches" / SHELL_DIR / "index.md").is_file()
-        else None
-    )
-    list_page = "marches/" if section_page(ctx, "marches") else "donnees/marches/"
     specs.append(
         FeedSpec(
-            AWARDED_FEED.chemin,
+            urls.AWARDED_FEED.chemin,
             f"Marchés attribués récemment – {data.publisher.nom}",
             f"Les {RECENT_CONTRACTS} marchés notifiés le plus récemment.",
             list_page,
-            sorted_entries(contract_entries(data, contract_page, list_page)),
+            sorted_entries(contract_entries(data, ctx.get(artifacts.LIST_INDEX), list_page)),
         )
     )
     for spec in specs:
         ctx.file(spec.chemin, atom_bytes(spec, data.publisher, data.reference_date))
-    ctx.file(CALENDAR.chemin, calendar_bytes(data, upcoming_page))
-    ctx.file(f"{FEEDS_PAGE}sitemap.xml", feeds_sitemap(data.publisher.url_site))
-    here = FEEDS_PAGE
+    ctx.file(
+        urls.CALENDAR.chemin,
+        calendar_bytes(
+            f"Achats à venir – {data.publisher.nom}",
+            data.reference_date,
+            calendar_events(data, upcoming_page),
+        ),
+    )
+    # mkdocs-material reads every `<link rel="alternate">` as another language of the site and
+    # fetches `sitemap.xml` next to its target: without this file, each page announcing a feed
+    # would log a 404 in the browser console.
+    ctx.file(urls.FEEDS_SITEMAP, one_page_sitemap(data.publisher.url_site + urls.FEEDS))
+    here = urls.FEEDS
     page = FeedsPage(
         site_nom=data.publisher.nom,
         abonnement=subscribe_view(here),
@@ -420,8 +307,8 @@ def produce_feeds(ctx: BuildContext) -> None:
         achats_ouverts=len(aggregates.open_upcoming(data.upcoming)),
     )
     ctx.page(
-        f"{FEEDS_PAGE}index.md",
+        here,
         "S'abonner",
         render("feeds.html.j2", page=page),
-        feeds=(*MAIN_FEEDS, CALENDAR),
+        feeds=(*urls.MAIN_FEEDS, urls.CALENDAR),
     )

@@ -1,41 +1,152 @@
-"""What the site is made of: the producers run at each build, in order.
+"""What the site is made of: every producer, what it reads, what it publishes and where it writes.
 
-`DOCS_STAGE` producers run before MkDocs: they write Markdown pages (in or out of the navigation)
-and files. `SITE_STAGE` producers run after MkDocs and write detail pages into the shells of
-`SHELL_SECTIONS`. Adding a part of the site means adding its producer here.
+The build runs them in the order `plan.order` computes from these declarations (`PLAN`): the
+order they are written in below only breaks ties. A producer made of several page modules runs
+them in turn (`plan.in_turn`); the detail pages are shared between two processes
+(`plan.in_two_processes`). Adding a part of the site means declaring its producer here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from achats_ouverts.output import BuildContext
+from achats_ouverts.output import BuildContext, artifacts, urls
+from achats_ouverts.output.listing import build_list_index
+from achats_ouverts.output.plan import Plan, Producer, Stage, in_turn, in_two_processes, order
 from achats_ouverts.pages import (
-    base,
     changelog,
-    details,
+    contract,
+    dashboard,
     downloads,
-    entities,
-    explorers,
+    entity,
+    explorer_contracts,
+    explorer_upcoming,
     feeds,
+    home,
+    legal,
     policy,
+    quality,
     sitemap,
+    supplier,
 )
 
-Producer = Callable[[BuildContext], None]
 
-DOCS_STAGE: tuple[Producer, ...] = (
-    base.produce_home,
-    policy.produce_policy_and_indicators,
-    policy.produce_quality,
-    changelog.produce_changelog,
-    downloads.produce_data_page,
-    base.produce_legal_pages,
-    explorers.produce_explorers,
-    entities.produce_entity_pages,
-    feeds.produce_feeds,
+def publish_list_index(ctx: BuildContext) -> None:
+    """The shared list index, computed once for every list of contracts."""
+    ctx.put(artifacts.LIST_INDEX, build_list_index(ctx.data, ctx.contract_pages))
+
+
+DOCS, SITE = Stage.DOCS, Stage.SITE
+DATA = artifacts.DATA
+LIST_INDEX = artifacts.LIST_INDEX
+
+PRODUCERS: tuple[Producer, ...] = (
+    Producer(
+        "base.produce_home",
+        DOCS,
+        home.produce_home,
+        reads=(DATA,),
+        addresses=(urls.HOME,),
+    ),
+    Producer(
+        "explorers.produce_explorers",
+        DOCS,
+        in_turn(
+            explorer_upcoming.produce_upcoming_explorer,
+            explorer_contracts.produce_contracts_explorer,
+        ),
+        reads=(DATA, LIST_INDEX),
+        publishes=(artifacts.UPCOMING_EXPLORER, artifacts.CONTRACTS_EXPLORER),
+        addresses=(urls.UPCOMING, urls.CONTRACTS),
+    ),
+    Producer(
+        "policy.produce_policy_and_indicators",
+        DOCS,
+        in_turn(dashboard.produce_indicators, policy.produce_policy),
+        reads=(DATA,),
+        publishes=(artifacts.INDICATORS, artifacts.INDICATOR_FILES),
+        addresses=(
+            urls.POLICY,
+            urls.INDICATORS,
+            urls.INDICATORS_JSON,
+            urls.INDICATORS_CSV,
+            urls.INDICATOR_ROWS,
+        ),
+    ),
+    Producer(
+        "downloads.produce_data_page",
+        DOCS,
+        downloads.produce_data_page,
+        reads=(DATA, artifacts.INDICATOR_FILES, artifacts.CHANGELOG_FILE),
+        addresses=(urls.DATA,),
+        for_reusers=True,
+    ),
+    Producer(
+        "policy.produce_quality",
+        DOCS,
+        quality.produce_quality,
+        reads=(DATA, artifacts.REPORT),
+        addresses=(urls.QUALITY,),
+    ),
+    Producer(
+        "changelog.produce_changelog",
+        DOCS,
+        changelog.produce_changelog,
+        reads=(DATA, artifacts.PREVIOUS_SITE),
+        publishes=(artifacts.CHANGELOG_FILE,),
+        addresses=(urls.CHANGELOG, urls.CHANGELOG_JSON, urls.CHANGES_FEED.chemin),
+        for_reusers=True,
+    ),
+    Producer(
+        "feeds.produce_feeds",
+        DOCS,
+        feeds.produce_feeds,
+        reads=(DATA, LIST_INDEX, artifacts.UPCOMING_EXPLORER, artifacts.CONTRACTS_EXPLORER),
+        addresses=(urls.FEEDS,),
+        for_reusers=True,
+    ),
+    Producer(
+        "entities.produce_entity_pages",
+        DOCS,
+        in_turn(entity.produce_entity_pages, supplier.produce_supplier_index),
+        reads=(DATA, LIST_INDEX),
+        addresses=(urls.SERVICES, urls.CPV, urls.DEPARTEMENTS, urls.SUPPLIERS),
+    ),
+    Producer(
+        "base.produce_legal_pages",
+        DOCS,
+        legal.produce_legal_pages,
+        reads=(DATA,),
+        addresses=(urls.ACCESSIBILITY, urls.LEGAL),
+    ),
+    Producer(
+        "listing.build_list_index",
+        DOCS,
+        publish_list_index,
+        reads=(DATA,),
+        publishes=(LIST_INDEX,),
+    ),
+    Producer(
+        "details.produce_detail_pages",
+        SITE,
+        in_two_processes(contract.write_contract_pages, supplier.write_supplier_pages),
+        reads=(DATA, LIST_INDEX, artifacts.SHELLS),
+        publishes=(artifacts.DETAIL_PAGES,),
+        addresses=(urls.CONTRACTS, urls.SUPPLIERS),
+    ),
+    Producer(
+        "sitemap.produce_sitemap",
+        SITE,
+        sitemap.produce_sitemap,
+        reads=(DATA, artifacts.MKDOCS_PAGES, artifacts.DETAIL_PAGES),
+        addresses=(urls.SITEMAP, urls.SITEMAP_GZ, urls.SITEMAP_PARTS),
+        for_reusers=True,
+    ),
 )
-"""The feeds come after the list pages they link to; the data page after the changelog it lists."""
-SITE_STAGE: tuple[Producer, ...] = (details.produce_detail_pages, sitemap.produce_sitemap)
-"""The sitemap comes last: it lists the detail pages the producers before it wrote."""
-SHELL_SECTIONS: tuple[str, ...] = (details.CONTRACTS_SECTION, details.SUPPLIERS_SECTION)
+"""In the order of the site's navigation; the build order follows from what each reads."""
+
+PLAN: Plan = order(PRODUCERS)
+"""The producers of each stage, in the order they run."""
+
+
+def by_label(label: str) -> Producer | None:
+    """The producer whose timings are recorded under `label`."""
+    return next((p for p in PRODUCERS if p.label == label), None)

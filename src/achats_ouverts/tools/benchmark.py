@@ -39,6 +39,9 @@ from typing import Any
 
 from achats_ouverts.building import Stopwatch, build
 from achats_ouverts.datafolder import schemas
+from achats_ouverts.model.calculations import REGISTRY
+from achats_ouverts.output import urls
+from achats_ouverts.pages import producers
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import table_schema, validate
 
@@ -52,10 +55,6 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("postchecks_s", "vérifications après construction"),
     ("publish_s", "publication et nettoyage"),
 )
-EXPORT_MODULES = frozenset({"downloads", "feeds", "sitemap", "changelog"})
-"""Producers whose output is files for reusers (downloads, standard formats, feeds, sitemap)."""
-EXPLORER_DATA_DIR = "_donnees"
-"""Where the explorers write their data shards, in each explorer's section."""
 LIMITS = Limits(max_bytes=20_000_000_000, max_rows=50_000_000)
 
 
@@ -67,9 +66,9 @@ def stage_of(key: str) -> str:
         return "publish_s"
     if key == "merge":
         return "exports_s"
-    where, _, producer = key.partition(":")
-    module = producer.split(".")[0]
-    if module in EXPORT_MODULES:
+    where, _, label = key.partition(":")
+    producer = producers.by_label(label)
+    if producer is not None and producer.for_reusers:
         return "exports_s"
     return "pages_s" if where == "docs" else "detail_pages_s"
 
@@ -257,13 +256,14 @@ def walk(folder: Path) -> Iterator[os.DirEntry[str]]:
                     yield entry
 
 
-def measure_site(site: Path, contract_section: str = "marches") -> Sizes:
+def measure_site(site: Path, contract_section: str = urls.CONTRACTS) -> Sizes:
     sizes = Sizes()
     total = 0
     largest = ("", 0)
     shards: list[tuple[str, int]] = []
     contract_pages: list[int] = []
     prefix = str(site / contract_section) + os.sep
+    shard_folder = os.sep + urls.EXPLORER_DATA.replace("/", os.sep)
     for entry in walk(site):
         size = entry.stat(follow_symlinks=False).st_size
         total += size
@@ -274,7 +274,7 @@ def measure_site(site: Path, contract_section: str = "marches") -> Sizes:
             depth = entry.path[len(prefix) :].count(os.sep)
             if depth == 1:
                 contract_pages.append(size)
-        if entry.name.endswith(".json") and f"{os.sep}{EXPLORER_DATA_DIR}{os.sep}" in entry.path:
+        if entry.name.endswith(".json") and shard_folder in entry.path:
             shards.append((entry.path, size))
     sizes.site_mb = total / 1e6
     sizes.largest_page = os.path.relpath(largest[0], site) if largest[0] else ""
@@ -474,7 +474,7 @@ def compare_errors(figures: Figures, data_dir: Path, fraction: float) -> Figures
     figures.validate_cli_s = cli.seconds
     figures.cpu["validate_cli_s"] = cli.cpu_seconds
     started, cpu = perf_counter(), process_time()
-    validation = validate(data_dir, LIMITS)
+    validation = validate(data_dir, LIMITS, calculations=REGISTRY)
     figures.stages["validate_s"] = perf_counter() - started
     figures.cpu["validate_s"] = process_time() - cpu
     figures.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

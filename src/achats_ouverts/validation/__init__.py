@@ -10,6 +10,7 @@ Modules:
   SIRET, CPV, multi-valued fields);
 - `rules`: the procurement rules as a table (table, field, code, rows, message) and `run`, which
   applies the cell checks and the rules;
+- `plausible`: every cell against the plausible range of its field (`datafolder.ranges`);
 - `runner`: runs everything over a folder and returns a `Validation` (report and tables).
 
 Every problem code comes from the catalogue `datafolder.problem_codes`.

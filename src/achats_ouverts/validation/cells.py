@@ -26,12 +26,12 @@ from achats_ouverts.datafolder.problem_codes.checks import (
     VALEUR_ERREUR_TABLEUR,
     VALEUR_INCOHERENTE,
 )
-from achats_ouverts.datafolder.problem_codes.entries import Code
-from achats_ouverts.datafolder.problem_codes.files import (
+from achats_ouverts.datafolder.problem_codes.configuration import (
     SIRET_INVALIDE,
-    TYPE_ERROR,
     VALEUR_NON_AUTORISEE,
 )
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import TYPE_ERROR
 from achats_ouverts.identifiers import siret_valid
 from achats_ouverts.report import Problem
 from achats_ouverts.validation.columns import (

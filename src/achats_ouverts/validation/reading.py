@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset
+from achats_ouverts.datafolder.problem_codes.configuration import FICHIER_ABSENT, FICHIER_TROP_GROS
 from achats_ouverts.datafolder.problem_codes.entries import Code
 from achats_ouverts.datafolder.problem_codes.files import (
     CELLULE_TROP_LONGUE,
@@ -32,13 +33,15 @@ from achats_ouverts.datafolder.problem_codes.files import (
     EN_TETE_VIDE,
     ENCODAGE_INCONNU,
     ENCODAGE_MIXTE,
+    ENCODAGE_UTF16,
     ENCODAGE_WINDOWS_1252,
-    FICHIER_ABSENT,
-    FICHIER_TROP_GROS,
     FICHIER_VIDE,
+    LIGNE_TROP_LARGE,
+    OCTET_NUL,
     SEPARATEUR_AMBIGU,
     SEPARATEUR_DETECTE,
     TEXTE_MAL_ENCODE,
+    TROP_DE_COLONNES,
     TROP_DE_LIGNES,
 )
 from achats_ouverts.french import fold
@@ -52,6 +55,9 @@ UTF8_MULTIBYTE = re.compile(
 )
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf©¨§ª«®´¹º¼½¾¢£¤¥¦]|â€|Â[°«»\u00a0]")
 BOM = b"\xef\xbb\xbf"
+MAX_COLUMNS = 500
+"""Cells per header or row: the widest schema has 30 columns. Past this bound the file is refused
+at once (one error), instead of one error per missing cell of every row."""
 
 
 @dataclass
@@ -82,11 +88,48 @@ def line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte order mark, or text where one byte in four or more is NUL (but never two in
+    a row: that would be UTF-32 or binary)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00\x00" not in head and head.count(b"\x00") * 4 > len(head)
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
     """Decode a whole file strictly: UTF-8 (BOM allowed), else a file entirely in Windows-1252.
 
     Returns (text or None, encoding name, problems).
     """
+    if looks_utf16(data[:4096]):
+        return (
+            None,
+            "utf-16",
+            [
+                ENCODAGE_UTF16.problem(
+                    file,
+                    None,
+                    None,
+                    "le fichier est en UTF-16 (« Texte Unicode » des tableurs)",
+                    "l'enregistrer en « CSV UTF-8 (délimité par des virgules) »",
+                )
+            ],
+        )
+    if b"\x00" in data:
+        row = line_of_offset(data, data.index(b"\x00"))
+        return (
+            None,
+            "utf-8",
+            [
+                OCTET_NUL.problem(
+                    file,
+                    row,
+                    None,
+                    "le fichier contient un octet nul : ce n'est pas un fichier texte CSV",
+                    "ré-enregistrer le fichier en CSV UTF-8 depuis le tableur",
+                )
+            ],
+        )
     if data.startswith(BOM):
         data = data[len(BOM) :]
         encoding = "utf-8-sig"
@@ -307,6 +350,15 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
     return problems
 
 
+def kept_positions(header: list[str], dataset: Dataset) -> list[int]:
+    """The header's positions that are read: all but the named columns outside the schema, which
+    the header check reports (`colonne-ignoree`, `en-tete-inconnu`) and which are not published.
+    Their cells are dropped from every row, so a row that lacks only them is complete, and the
+    table is checked against its schema like any other."""
+    expected = set(dataset.field_names)
+    return [i for i, name in enumerate(header) if not name.strip() or name in expected]
+
+
 def _limit_problem(file: str, row: int | None, code: Code, message: str, fix: str) -> Problem:
     return code.problem(file, row, None, message, fix)
 
@@ -432,9 +484,22 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
         header = next(reader)
     except StopIteration:
         return
-    table.header = header
+    if len(header) > MAX_COLUMNS:
+        table.problems.append(
+            _limit_problem(
+                name,
+                1,
+                TROP_DE_COLONNES,
+                f"l'en-tête a {len(header)} colonnes, plus que la limite de {MAX_COLUMNS}",
+                "ne garder que les colonnes du schéma (un séparateur mal détecté peut aussi en "
+                "être la cause)",
+            )
+        )
+        return
     table.problems.extend(check_header(header, table.dataset, name))
-    width = len(header)
+    kept = kept_positions(header, table.dataset)
+    table.header = [header[i] for i in kept]
+    width = len(kept)
     records = _Columns(width)
     numbers: list[int] = []
     row = 1
@@ -452,6 +517,17 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     )
                 )
                 return
+            if len(record) > MAX_COLUMNS:
+                table.problems.append(
+                    _limit_problem(
+                        name,
+                        row,
+                        LIGNE_TROP_LARGE,
+                        f"la ligne a {len(record)} cellules, plus que la limite de {MAX_COLUMNS}",
+                        "vérifier les séparateurs et les guillemets de la ligne",
+                    )
+                )
+                return
             if not any(record):
                 table.blank_rows.append(row)
                 continue
@@ -466,6 +542,8 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     )
                 )
                 return
+            if width != len(header):
+                record = [record[i] for i in kept if i < len(record)] + record[len(header) :]
             if len(record) != width:
                 table.widths[row] = len(record)
                 record = (record + [""] * width)[:width]
@@ -482,7 +560,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
             )
         )
         return
-    labels = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(header)]
+    labels = [f"\x00{i}" if not h.strip() else h for i, h in enumerate(table.header)]
     cells: dict[str, np.ndarray] = {}
     for label, values in zip(labels, records.columns(), strict=True):
         cells.setdefault(label, values)  # a duplicated column: the first one is read

@@ -38,8 +38,8 @@ from achats_ouverts.datafolder.problem_codes.checks import (
     TITULAIRE_NON_REFERENCE,
     UID_INCOHERENT,
 )
+from achats_ouverts.datafolder.problem_codes.configuration import INDICATEUR_INCONNU
 from achats_ouverts.datafolder.problem_codes.entries import Code
-from achats_ouverts.datafolder.problem_codes.files import INDICATEUR_INCONNU
 from achats_ouverts.report import Problem
 from achats_ouverts.validation import cells
 from achats_ouverts.validation.columns import Message, dates, fixed, flag, numbers

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from achats_ouverts.datafolder.problem_codes.checks import CHECK_CODES
+from achats_ouverts.datafolder.problem_codes.configuration import CONFIGURATION_CODES
 from achats_ouverts.datafolder.problem_codes.entries import Code
 from achats_ouverts.datafolder.problem_codes.files import FILE_CODES
 from achats_ouverts.datafolder.problem_codes.import_report import IMPORT_CODES
+from achats_ouverts.datafolder.problem_codes.output import OUTPUT_CODES
 
-CODES: tuple[Code, ...] = FILE_CODES + CHECK_CODES
+CODES: tuple[Code, ...] = CONFIGURATION_CODES + FILE_CODES + CHECK_CODES
 """Every validation code, in the README's order."""
 
 
@@ -37,7 +39,23 @@ def import_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-README_TABLES = (("codes-validation", validation_table), ("codes-import", import_table))
+def output_table() -> str:
+    """The Markdown table of `build`'s refusals about its output folder, for the README."""
+    lines = [
+        "| Dossier de sortie | Code | Code de sortie | Signification | Correction |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in OUTPUT_CODES:
+        cells = (entry.where, f"`{entry.code}`", str(entry.exit_status), entry.meaning, entry.fix)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+README_TABLES = (
+    ("codes-sortie", output_table),
+    ("codes-validation", validation_table),
+    ("codes-import", import_table),
+)
 """The README's generated tables: each between `<!-- NAME:debut -->` and `<!-- NAME:fin -->`."""
 
 

@@ -1,6 +1,7 @@
 """The codes of the procurement checks (`validation.cells` and `validation.rules`): what the
-data say, beyond their form. Codes shared with the configuration (`siret-invalide`…) are in
-`files`."""
+data say, beyond their form; then the codes of the plausible ranges (`validation.plausible`, the
+ranges of `datafolder.ranges`, whose limits the meanings name: the tests compare them). Codes
+shared with the configuration (`siret-invalide`…) are in `configuration`."""
 
 from __future__ import annotations
 
@@ -206,6 +207,65 @@ INDICATEUR_CALCULE = Code(
     "`indicateurs-declares.csv` (`indicateur_id`)",
     "Une valeur est déclarée pour un indicateur que l'outil calcule à partir des marchés.",
     "Retirer ces lignes, ou passer l'indicateur en type « déclaré » dans `politique.yaml`.",
+)
+
+# --- Plausible ranges (validation.plausible, datafolder.ranges) ---------------------------------
+
+NOMBRE_NON_STANDARD = Code(
+    "nombre-non-standard",
+    ERROR,
+    (CHECKS,),
+    "colonnes de nombres (montants, taux, valeurs d'indicateurs)",
+    "Le nombre se lit, mais n'est pas écrit simplement : d'autres chiffres que 0 à 9 (`١٢٣`), "
+    "`1_000`, `Infinity`, une puissance de dix (`1e309`), ou plus de 12 chiffres avant le point "
+    "ou 6 après.",
+    "Écrire des chiffres de 0 à 9 avec un point décimal, par exemple `1234.56`.",
+)
+ENTIER_NON_STANDARD = Code(
+    "entier-non-standard",
+    ERROR,
+    (CHECKS,),
+    "colonnes de nombres entiers (durées, nombres d'offres et de lots, années)",
+    "Le nombre entier se lit, mais n'est pas écrit simplement : d'autres chiffres que 0 à 9, un "
+    "séparateur (`1_000`), ou plus de 9 chiffres.",
+    "Écrire au plus 9 chiffres de 0 à 9, sans espace ni séparateur.",
+)
+DATE_NON_STANDARD = Code(
+    "date-non-standard",
+    ERROR,
+    (CHECKS,),
+    "colonnes de dates",
+    "La date se lit, mais n'est pas écrite `AAAA-MM-JJ` en chiffres de 0 à 9 (`2024-1-5`).",
+    "Écrire l'année sur 4 chiffres, le mois et le jour sur 2, par exemple `2024-03-05`.",
+)
+VALEUR_IMPLAUSIBLE = Code(
+    "valeur-implausible",
+    ERROR,
+    (CHECKS,),
+    "colonnes de dates, durées en mois, nombres d'offres, de lots et de modifications, années "
+    "des indicateurs déclarés",
+    "La valeur sort de la plage plausible : une date hors de la période 2000-2100, une durée de "
+    "plus de 1 200 mois, plus de 10 000 offres, lots ou modifications, une année après 2100.",
+    "Vérifier la valeur (une faute de frappe ? une durée est en mois, une année a 4 chiffres).",
+)
+ADRESSE_INVALIDE = Code(
+    "adresse-invalide",
+    ERROR,
+    (CHECKS,),
+    "`achats-a-venir.csv` (`urlConsultation`)",
+    "L'adresse n'est pas une adresse web utilisable telle quelle : elle porte une espace, un "
+    "guillemet, une accolade, « ^ » ou « \\ » non codés.",
+    "Écrire l'adresse complète en http(s), ces caractères codés avec « % » (`%20` pour une "
+    "espace).",
+)
+RETOUR_CHARIOT_SEUL = Code(
+    "retour-chariot-seul",
+    ERROR,
+    (CHECKS,),
+    "colonnes de texte",
+    "Le texte contient un retour chariot seul (ancien saut de ligne Mac) : certains lecteurs du "
+    "CSV publié y verraient la fin d'une ligne.",
+    "Remplacer le retour chariot par un saut de ligne ou une espace.",
 )
 
 CHECK_CODES: tuple[Code, ...] = tuple(

@@ -1,5 +1,6 @@
 """What an entry of the catalogue holds: a validation `Code` (severity, stages, where, meaning,
-fix), which makes the problems with that code, and an `ImportCode` of the import report."""
+fix), which makes the problems with that code; an `ImportCode` of the import report; an
+`OutputCode`, a refusal of `build` about its output folder, which writes the refusal's line."""
 
 from __future__ import annotations
 
@@ -52,3 +53,22 @@ class ImportCode:
     """Its `gravite` in the report: the record rejected, a value set aside, a value corrected,
     or information."""
     meaning: str
+
+
+@dataclass(frozen=True)
+class OutputCode:
+    """A refusal of `build` about its output folder, printed on one line before any work: the
+    output folder it is about, its exit status, what it means, the fix."""
+
+    code: str
+    exit_status: int
+    """The command's exit status: 2 for an output folder that may not be replaced (a usage
+    error), 1 for one another build is publishing into."""
+    where: str
+    """The output folder refused, in plain French."""
+    meaning: str
+    fix: str
+
+    def line(self, output: object, message: str, fix: str) -> str:
+        """The refusal's line: `« sortie » [code] message — correction`."""
+        return f"« {output} » [{self.code}] {message} — {fix}"

@@ -1,6 +1,7 @@
-"""The codes about the files of a data folder: its configuration (`editeur.yaml`,
-`politique.yaml`), the folder as a whole, reading each CSV, and its Table Schema (frictionless's
-codes, which keep frictionless's names so that its documentation applies)."""
+"""The codes about reading each CSV file of a data folder, and about its Table Schema
+(frictionless's codes, which keep frictionless's names so that its documentation applies).
+
+The limits named in the meanings are those of `validation.reading` (the tests compare them)."""
 
 from __future__ import annotations
 
@@ -8,231 +9,10 @@ from achats_ouverts.datafolder.problem_codes.entries import Code, Stage
 from achats_ouverts.report import Severity
 
 ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
-CONFIGURATION, FOLDER, READING = Stage.CONFIGURATION, Stage.FOLDER, Stage.READING
-SCHEMA, CHECKS = Stage.SCHEMA, Stage.CHECKS
-YAML_FILES = "`editeur.yaml`, `politique.yaml`"
-
-# --- Configuration: editeur.yaml and politique.yaml -------------------------------------------
-
-FICHIER_ABSENT = Code(
-    "fichier-absent",
-    ERROR,
-    (CONFIGURATION, READING),
-    f"{YAML_FILES}, chaque CSV du dossier",
-    "Un fichier attendu dans le dossier de données n'existe pas.",
-    "Créer le fichier : la configuration d'après celle du dossier `data/` de la démonstration, "
-    "un CSV avec au moins sa ligne d'en-tête.",
-)
-ENCODAGE_INVALIDE = Code(
-    "encodage-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    YAML_FILES,
-    "Le fichier de configuration n'est pas en UTF-8 ; la ligne fautive est donnée.",
-    "Enregistrer le fichier en UTF-8.",
-)
-YAML_INVALIDE = Code(
-    "yaml-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    YAML_FILES,
-    "La syntaxe YAML est incorrecte ; la ligne est donnée.",
-    "Indenter avec des espaces (jamais de tabulation) et mettre un deux-points après chaque nom "
-    "de champ.",
-)
-CHAMP_MANQUANT = Code(
-    "champ-manquant",
-    ERROR,
-    (CONFIGURATION,),
-    YAML_FILES,
-    "Un champ ou une liste obligatoire est absent.",
-    "Ajouter le champ (voir la configuration de la démonstration dans `data/`).",
-)
-CHAMP_VIDE = Code(
-    "champ-vide",
-    ERROR,
-    (CONFIGURATION,),
-    YAML_FILES,
-    "Un champ obligatoire est présent mais vide.",
-    "Renseigner le champ.",
-)
-TYPE_INVALIDE = Code(
-    "type-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    YAML_FILES,
-    "Une valeur n'a pas la forme attendue : texte, nombre entier, `true` ou `false`, liste, "
-    "paires « année: valeur », ou des champs « nom: valeur » pour le fichier entier.",
-    "Écrire la valeur sous la forme que donne le message.",
-)
-VALEUR_NON_AUTORISEE = Code(
-    "valeur-non-autorisee",
-    ERROR,
-    (CONFIGURATION, CHECKS),
-    "`politique.yaml` (`type`, `unite`, `sens`), `editeur.yaml` (`accessibilite.etat`), colonnes "
-    "à valeurs multiples des CSV (`techniques`, `modalitesExecution`, `typesPrix`, "
-    "considérations sociales et environnementales)",
-    "La valeur n'est pas dans la liste des valeurs autorisées, ou une cellule à valeurs multiples "
-    "répète une valeur.",
-    "Choisir parmi les valeurs que donne la correction (la plus proche est suggérée) ; séparer les "
-    "valeurs multiples par « , ».",
-)
-IDENTIFIANT_INVALIDE = Code(
-    "identifiant-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    "`politique.yaml` (`id` des axes, actions et indicateurs)",
-    "Un identifiant contient autre chose que des minuscules, des chiffres et des tirets.",
-    "Écrire l'identifiant en minuscules, chiffres et tirets (par exemple `part-pme`).",
-)
-IDENTIFIANT_DUPLIQUE = Code(
-    "identifiant-duplique",
-    ERROR,
-    (CONFIGURATION,),
-    "`politique.yaml` (`id` des actions et des indicateurs)",
-    "Deux actions ou deux indicateurs ont le même identifiant.",
-    "Donner à chacun un identifiant distinct.",
-)
-SIRET_INVALIDE = Code(
-    "siret-invalide",
-    ERROR,
-    (CONFIGURATION, CHECKS),
-    "`editeur.yaml` (`siret`), `acheteur_id`, `titulaire_id` (quand `titulaire_typeIdentifiant` "
-    "vaut `SIRET`)",
-    "Le SIRET n'a pas 14 chiffres ou sa clé de contrôle est fausse ; le message dit pourquoi "
-    "(notation scientifique, zéro initial perdu, espaces, faute de frappe).",
-    "Recopier le SIRET depuis annuaire-entreprises.data.gouv.fr et formater la colonne du tableur "
-    "en texte.",
-)
-URL_INVALIDE = Code(
-    "url-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    "`editeur.yaml` (`url_site`, `accessibilite.schema_pluriannuel`)",
-    "L'adresse n'est pas une adresse http(s) complète ; celle du site doit finir par « / ».",
-    "Écrire l'adresse complète, par exemple `https://achats.example.fr/`.",
-)
-EMAIL_INVALIDE = Code(
-    "email-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    "`editeur.yaml` (`contact.email`, `accessibilite.contact`)",
-    "L'adresse électronique n'est pas valide.",
-    "Écrire une adresse de la forme `nom@domaine.fr`.",
-)
-DEPARTEMENT_INVALIDE = Code(
-    "departement-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    "`editeur.yaml` (`departements`)",
-    "Un code de département n'est ni deux chiffres, ni `2A`, `2B`, ni `971` à `978`.",
-    'Écrire le code entre guillemets pour garder le zéro initial : `"02"`.',
-)
-REGION_INVALIDE = Code(
-    "region-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    "`editeur.yaml` (`region.code`)",
-    "Le code de région n'a pas deux chiffres.",
-    'Écrire le code INSEE de la région entre guillemets, par exemple `"32"`.',
-)
-CONFORMITE_SANS_AUDIT = Code(
-    "conformite-sans-audit",
-    WARNING,
-    (CONFIGURATION,),
-    "`editeur.yaml` (`accessibilite.etat`)",
-    "Une conformité partielle ou totale au RGAA est déclarée sans taux ni date d'audit.",
-    "Sans audit, déclarer « non conforme » ; sinon renseigner `taux` et `date_audit`.",
-)
-MENTIONS_LEGALES_INCOMPLETES = Code(
-    "mentions-legales-incompletes",
-    WARNING,
-    (CONFIGURATION,),
-    "`editeur.yaml` (`directeur_publication`, `hebergeur`)",
-    "Le directeur de la publication ou l'hébergeur manque : les mentions légales les exigent.",
-    "Renseigner `directeur_publication` et `hebergeur`.",
-)
-CALCUL_INCONNU = Code(
-    "calcul-inconnu",
-    ERROR,
-    (CONFIGURATION,),
-    "`politique.yaml` (`calcul` d'un indicateur)",
-    "Un indicateur calculé nomme un calcul que l'outil ne connaît pas.",
-    "Choisir un des calculs que donne la correction (le plus proche est suggéré).",
-)
-CALCUL_INATTENDU = Code(
-    "calcul-inattendu",
-    ERROR,
-    (CONFIGURATION,),
-    "`politique.yaml` (`calcul` d'un indicateur)",
-    "Un indicateur déclaré nomme un calcul : ses valeurs viennent de `indicateurs-declares.csv`.",
-    "Retirer `calcul`, ou passer le type de l'indicateur à « calculé ».",
-)
-CIBLE_INVALIDE = Code(
-    "cible-invalide",
-    ERROR,
-    (CONFIGURATION,),
-    "`politique.yaml` (`cibles` d'un indicateur)",
-    "Une cible n'est pas une paire « année: valeur » numérique.",
-    "Écrire une cible par ligne, par exemple `2027: 100`.",
-)
-INDICATEUR_INCONNU = Code(
-    "indicateur-inconnu",
-    ERROR,
-    (CONFIGURATION, CHECKS),
-    "`politique.yaml` (`indicateurs` d'une action), `indicateurs-declares.csv` (`indicateur_id`)",
-    "Une action ou une ligne d'indicateur déclaré nomme un indicateur que `politique.yaml` ne "
-    "définit pas.",
-    "Corriger l'identifiant, ou ajouter l'indicateur sous `indicateurs:` dans `politique.yaml`.",
-)
-
-# --- The folder as a whole --------------------------------------------------------------------
-
-NOMENCLATURE_ABSENTE = Code(
-    "nomenclature-absente",
-    WARNING,
-    (FOLDER,),
-    "`editeur.yaml` (`nomenclature_cpv`)",
-    "Le fichier de la nomenclature CPV indiqué est introuvable : seules les divisions des codes "
-    "CPV sont vérifiées.",
-    "Corriger le chemin, ou laisser le champ vide.",
-)
-SCHEMA_DIFFERENT = Code(
-    "schema-different",
-    WARNING,
-    (FOLDER,),
-    "`schemas/*.json`",
-    "La copie d'un schéma dans le dossier est absente ou diffère du schéma de l'outil, qui fait "
-    "foi pour la validation.",
-    "Lancer `achats-ouverts schemas DOSSIER` pour écrire les schémas.",
-)
-DATAPACKAGE_DIFFERENT = Code(
-    "datapackage-different",
-    WARNING,
-    (FOLDER,),
-    "`datapackage.json`",
-    "`datapackage.json` est absent ou ne liste pas les jeux de données attendus.",
-    "Lancer `achats-ouverts schemas DOSSIER` pour l'écrire.",
-)
-AUCUN_MARCHE = Code(
-    "aucun-marche",
-    ERROR,
-    (FOLDER,),
-    "`marches.csv`",
-    "Le fichier des marchés ne contient aucun marché : le site n'aurait rien à publier.",
-    "Vérifier l'extraction des données.",
-)
+READING, SCHEMA, CHECKS = Stage.READING, Stage.SCHEMA, Stage.CHECKS
 
 # --- Reading a CSV file -----------------------------------------------------------------------
 
-FICHIER_TROP_GROS = Code(
-    "fichier-trop-gros",
-    ERROR,
-    (READING,),
-    "chaque CSV",
-    "Le fichier dépasse la taille maximale acceptée.",
-    "Découper le fichier, ou relever la limite (`--max-octets`).",
-)
 FICHIER_VIDE = Code(
     "fichier-vide",
     ERROR,
@@ -240,6 +20,23 @@ FICHIER_VIDE = Code(
     "chaque CSV",
     "Le fichier est vide : pas même une ligne d'en-tête.",
     "Écrire au moins la ligne d'en-tête.",
+)
+ENCODAGE_UTF16 = Code(
+    "encodage-utf16",
+    ERROR,
+    (READING,),
+    "chaque CSV",
+    "Le fichier est en UTF-16 (« Texte Unicode » des tableurs) : il n'est pas lu.",
+    "L'enregistrer en « CSV UTF-8 (délimité par des virgules) ».",
+)
+OCTET_NUL = Code(
+    "octet-nul",
+    ERROR,
+    (READING,),
+    "chaque CSV",
+    "Le fichier contient un octet nul : ce n'est pas un fichier texte CSV ; la ligne du premier "
+    "est donnée et le fichier n'est pas lu.",
+    "Ré-enregistrer le fichier en CSV UTF-8 depuis le tableur.",
 )
 ENCODAGE_MIXTE = Code(
     "encodage-mixte",
@@ -339,6 +136,23 @@ COLONNE_ABSENTE = Code(
     "en-tête de chaque CSV",
     "Une colonne facultative du schéma est absente : ses valeurs seront vides.",
     "L'ajouter si l'information existe.",
+)
+TROP_DE_COLONNES = Code(
+    "trop-de-colonnes",
+    ERROR,
+    (READING,),
+    "en-tête de chaque CSV",
+    "L'en-tête a plus de 500 colonnes (le schéma le plus large en a 30) : le fichier n'est pas lu "
+    "plus loin.",
+    "Ne garder que les colonnes du schéma ; un séparateur mal détecté peut aussi en être la cause.",
+)
+LIGNE_TROP_LARGE = Code(
+    "ligne-trop-large",
+    ERROR,
+    (READING,),
+    "chaque CSV",
+    "Une ligne a plus de 500 cellules : le fichier n'est pas lu plus loin.",
+    "Vérifier les séparateurs et les guillemets de la ligne.",
 )
 TROP_DE_LIGNES = Code(
     "trop-de-lignes",
@@ -445,16 +259,24 @@ MISSING_CELL = Code(
     "La ligne a moins de cellules que l'en-tête.",
     "Compléter la ligne, ou vérifier ses séparateurs.",
 )
+EN_TETE_NON_VERIFIABLE = Code(
+    "en-tete-non-verifiable",
+    ERROR,
+    (SCHEMA,),
+    "en-tête de chaque CSV",
+    "frictionless ne peut pas vérifier les lignes du fichier avec son en-tête (colonnes en "
+    "double, sans nom ou dans le désordre).",
+    "Corriger d'abord les problèmes de l'en-tête signalés ligne 1, puis valider à nouveau.",
+)
 FRICTIONLESS_ERROR = Code(
     "error",
     ERROR,
     (SCHEMA,),
     "chaque CSV",
-    "frictionless ne peut pas valider le fichier contre son schéma, par exemple quand un en-tête "
-    "répète une colonne (l'erreur est alors donnée pour chaque fichier) ; le message reprend sa "
-    "note, en anglais. Une erreur de frictionless que l'outil n'attend pas est donnée sous ce "
-    "code, son type en tête du message.",
-    "Corriger d'abord les autres erreurs du fichier (souvent son en-tête), puis valider à nouveau.",
+    "Une erreur de frictionless que l'outil n'attend pas : son type (en anglais) est en tête du "
+    "message, suivi de la note de frictionless.",
+    "Corriger la ligne d'après la note ; si elle reste obscure, signaler le cas aux mainteneurs "
+    "de l'outil.",
 )
 
 FILE_CODES: tuple[Code, ...] = tuple(

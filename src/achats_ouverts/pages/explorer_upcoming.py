@@ -1,17 +1,14 @@
-"""The two explorers, `/marches/` (awarded contracts) and `/achats-a-venir/` (upcoming purchases),
-and the CPV helper `/cpv/`.
+"""The explorer of upcoming purchases (`explorer_upcoming.html.j2`, `/achats-a-venir/`): the
+buyer's programme, soonest planned launch first, open purchases on the first page, and how the
+programme was carried out so far.
 
-Each explorer page is a MkDocs page whose first page of results is a static HTML table (enough
-without JavaScript); `site_src/assets/explorateur.js` then adds filters, sorting, paging and the
-filter state in the URL. Its data is written as compact JSON shards, one or more per year of
-notification (`SHARD_ROWS` rows at most), listed in the page's configuration: a filtered view loads
-only the shards it needs, and the first view loads none.
+Like the contracts' explorer, a static first page that `site_src/assets/explorateur.js` enhances,
+with its data as compact JSON shards (`output.explorer_data`).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,40 +19,28 @@ from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.french import euros, quarter_code, quarter_label, quarter_start
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import (
-    AWARDED_FEED,
-    CALENDAR,
-    UPCOMING_FEED,
-    BuildContext,
-    render,
-    safe_url,
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, safe_url, urls
+from achats_ouverts.output.explorer_data import (
+    PAGE_SIZE,
+    SHARD_ROWS,
+    UNKNOWN,
+    Option,
+    Shard,
+    chunks,
+    compact_json,
+    flag,
+    indexer,
+    isos,
+    shard_manifest,
 )
-from achats_ouverts.pages.base import SiteInfo, SubscribeView, subscribe_view
-from achats_ouverts.pages.details import (
-    CONTRACTS_SECTION,
-    CPV_SECTION,
-    DEPARTEMENTS_SECTION,
-    SERVICES_SECTION,
-    SUPPLIERS_SECTION,
-    UPCOMING_SECTION,
-    WIDE,
-    ContractRow,
-    Directory,
-    build_directory,
-    contract_rows,
-    dates_of,
+from achats_ouverts.output.listing import (
+    ListIndex,
     departement_name,
     floats_of,
     to_date,
     to_float,
 )
-from achats_ouverts.pages.entities import GroupRow, cpv_rows, division_entities
-
-PAGE_SIZE = 50
-SHARD_ROWS = 5000
-DATA_DIR = "_donnees"
-SCRIPT = "assets/explorateur.js"
-UNKNOWN = -1
+from achats_ouverts.output.site_info import WIDE, SiteInfo, SubscribeView, subscribe_view
 
 STATUS_LABELS = {
     "prévu": "Prévu",
@@ -72,239 +57,6 @@ AMOUNT_BANDS: tuple[tuple[str, str, float, float | None], ...] = (
 )
 """Bands of the upcoming purchases' amount filter: [low, high) in euros HT. An estimate given as a
 range belongs to every band it overlaps."""
-
-
-def compact_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def isos(series: pd.Series) -> list[str]:
-    """A datetime column as ISO dates, '' where missing."""
-    return [day.isoformat() if day else "" for day in dates_of(series)]
-
-
-def flag(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(bool(value))
-
-
-def indexer(values: Sequence[str]) -> dict[str, int]:
-    return {value: i for i, value in enumerate(values)}
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One file of explorer data: its path (relative to the explorer page), the year its rows
-    were notified or planned in (None: several), and its content, column by column."""
-
-    chemin: str
-    annee: int | None
-    lignes: int
-    contenu: dict[str, Any]
-
-
-def shard_manifest(shards: Sequence[Shard]) -> list[dict[str, Any]]:
-    return [{"chemin": s.chemin, "annee": s.annee, "lignes": s.lignes} for s in shards]
-
-
-def chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, total, size):
-        yield start, min(start + size, total)
-
-
-# --- Awarded contracts --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ContractLists:
-    """The values the contracts explorer filters on, in the order of its select boxes."""
-
-    annees: tuple[int, ...]
-    divisions: tuple[Option, ...]
-    procedures: tuple[str, ...]
-    natures: tuple[str, ...]
-    services: tuple[Option, ...]
-    departements: tuple[Option, ...]
-    sociale: tuple[Option, ...] = (
-        Option("oui", "Avec une considération sociale"),
-        Option("non", "Sans considération sociale"),
-        Option("inconnue", "Non renseignée"),
-    )
-    environnementale: tuple[Option, ...] = (
-        Option("oui", "Avec une considération environnementale"),
-        Option("non", "Sans considération environnementale"),
-        Option("inconnue", "Non renseignée"),
-    )
-    tris: tuple[Option, ...] = (
-        Option("montant-desc", "Montant, du plus élevé au plus faible"),
-        Option("montant-asc", "Montant, du plus faible au plus élevé"),
-        Option("date-asc", "Date de notification, de la plus ancienne à la plus récente"),
-    )
-
-
-def contract_links(directory: Directory) -> dict[str, str]:
-    """How the explorer script links a row to its contract: prefix + page segment + suffix (the
-    contract's page, or the explorer filtered on it when contracts have no page)."""
-    if directory.contract_pages:
-        return {"marche": f"../{CONTRACTS_SECTION}/", "marcheSuffixe": "/"}
-    return {"marche": f"../{CONTRACTS_SECTION}/?recherche=", "marcheSuffixe": ""}
-
-
-def contract_lists(data: Data, directory: Directory) -> ContractLists:
-    frame = directory.contracts
-    years = sorted({int(y) for y in frame["annee"].dropna()}, reverse=True)
-    divisions = sorted({d for d in frame["cpv_division"].fillna("") if d})
-    deps = sorted({d for d in frame["departement"] if d})
-    return ContractLists(
-        tuple(years),
-        tuple(Option(d, f"{d} – {cpv.DIVISIONS.get(d, 'division ' + d)}") for d in divisions),
-        v.PROCEDURES,
-        v.NATURES,
-        tuple(Option(k, name) for k, name in sorted(directory.services.items())),
-        tuple(Option(d, f"{departement_name(d)} ({d})") for d in deps),
-    )
-
-
-def contract_shards(directory: Directory, lists: ContractLists) -> list[Shard]:
-    """The contracts explorer's data, in the default order (latest first), by year, in chunks."""
-    frame = directory.contracts
-    procedures = indexer(lists.procedures)
-    natures = indexer(lists.natures)
-    services = indexer([o.value for o in lists.services])
-    deps = indexer([o.value for o in lists.departements])
-    env = aggregates.has_environmental_consideration(frame).tolist()
-    soc = aggregates.has_social_consideration(frame).tolist()
-    columns = {
-        "uid": frame["uid"].tolist(),
-        "lien": frame["slug"].tolist(),
-        "objet": frame["objet"].tolist(),
-        "date": isos(frame["dateNotification"]),
-        "montant": floats_of(frame["montant"]),
-        "cpv": [c[:8] for c in frame["codeCPV"]],
-        "procedure": [procedures.get(p, UNKNOWN) for p in frame["procedure"]],
-        "nature": [natures.get(n, UNKNOWN) for n in frame["nature"]],
-        "service": [services.get(s, UNKNOWN) for s in frame["acheteur_service_id"]],
-        "departement": [deps.get(d, UNKNOWN) for d in frame["departement"]],
-        "sociale": [flag(x) for x in soc],
-        "environnementale": [flag(x) for x in env],
-    }
-    years = [None if pd.isna(y) else int(y) for y in frame["annee"]]
-    shards: list[Shard] = []
-    start = 0
-    while start < len(years):
-        end = start
-        while end < len(years) and years[end] == years[start]:
-            end += 1
-        for number, (a, b) in enumerate(chunks(end - start, SHARD_ROWS), start=1):
-            lo, hi = start + a, start + b
-            shards.append(contract_shard(directory, columns, years[start], number, lo, hi))
-        start = end
-    return shards
-
-
-def contract_shard(
-    directory: Directory,
-    columns: dict[str, list[Any]],
-    year: int | None,
-    number: int,
-    lo: int,
-    hi: int,
-) -> Shard:
-    """Rows lo..hi; suppliers as indices into the shard's own list `noms` ([name, id, page])."""
-    names: dict[tuple[str, str], int] = {}
-    holders: list[list[int]] = []
-    for uid in columns["uid"][lo:hi]:
-        row = []
-        for key in directory.suppliers_of.get(uid, ()):
-            if key not in names:
-                names[key] = len(names)
-            row.append(names[key])
-        holders.append(row)
-    noms = []
-    for key in names:
-        info = directory.suppliers[key]
-        noms.append([info.nom, info.identifier, info.slug])
-    content = {name: values[lo:hi] for name, values in columns.items() if name != "uid"}
-    content["titulaires"] = holders
-    content["noms"] = noms
-    label = "sans-date" if year is None else str(year)
-    return Shard(f"{DATA_DIR}/marches-{label}-{number}.json", year, hi - lo, content)
-
-
-@dataclass(frozen=True)
-class ContractsExplorerPage:
-    site: SiteInfo
-    total: int
-    lignes: tuple[ContractRow, ...]
-    listes: ContractLists
-    config: dict[str, Any]
-    script: str
-    donnees: str
-    index_services: str
-    index_cpv: str
-    index_departements: str
-    abonnement: SubscribeView
-
-
-def contracts_explorer(
-    data: Data, directory: Directory
-) -> tuple[ContractsExplorerPage, list[Shard]]:
-    page = f"{CONTRACTS_SECTION}/"
-    lists = contract_lists(data, directory)
-    shards = contract_shards(directory, lists)
-    config = {
-        "type": "marches",
-        "total": len(directory.contracts),
-        "parPage": PAGE_SIZE,
-        "morceaux": shard_manifest(shards),
-        "listes": {
-            "procedure": list(lists.procedures),
-            "nature": list(lists.natures),
-            "service": [[o.value, o.label] for o in lists.services],
-            "departement": [[o.value, o.label] for o in lists.departements],
-        },
-        "liens": {
-            **contract_links(directory),
-            "titulaire": f"../{SUPPLIERS_SECTION}/",
-        },
-    }
-    return (
-        ContractsExplorerPage(
-            site=SiteInfo.of(data.publisher),
-            total=len(directory.contracts),
-            lignes=contract_rows(directory, directory.contracts.iloc[:PAGE_SIZE], page),
-            listes=lists,
-            config=config,
-            script=f"../{SCRIPT}",
-            donnees="../donnees/",
-            index_services=f"../{SERVICES_SECTION}/",
-            index_cpv=f"../{CPV_SECTION}/",
-            index_departements=f"../{DEPARTEMENTS_SECTION}/",
-            abonnement=subscribe_view(page),
-        ),
-        shards,
-    )
-
-
-def write_contracts_explorer(ctx: BuildContext, directory: Directory) -> None:
-    page, shards = contracts_explorer(ctx.data, directory)
-    for shard in shards:
-        ctx.file(f"{CONTRACTS_SECTION}/{shard.chemin}", compact_json(shard.contenu))
-    ctx.page(
-        f"{CONTRACTS_SECTION}/index.md",
-        "Marchés attribués",
-        render("explorer_contracts.html.j2", page=page),
-        hide=WIDE,
-        feeds=(AWARDED_FEED,),
-    )
-
-
-# --- Upcoming purchases -------------------------------------------------------------------------
 
 
 def upcoming_frame(data: Data) -> pd.DataFrame:
@@ -387,7 +139,7 @@ def upcoming_rows(
     page: str,
     contract_link: Callable[[str, str], str],
 ) -> tuple[UpcomingRow, ...]:
-    root = "../" * page.count("/")
+    root = urls.to_root(page)
     services = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
     names = [
         "id",
@@ -505,7 +257,9 @@ def upcoming_lists(data: Data, frame: pd.DataFrame) -> UpcomingLists:
 def upcoming_shards(
     frame: pd.DataFrame, rows: Sequence[UpcomingRow], lists: UpcomingLists
 ) -> list[Shard]:
-    """The upcoming explorer's data, in the default order, in chunks."""
+    """The upcoming explorer's data, in the default order, in chunks; a purchase's contract as
+    the part of its link after the contracts' section (see `liens` in the configuration)."""
+    contracts = relative_url(urls.UPCOMING, urls.CONTRACTS)
     categories = indexer(lists.categories)
     services = indexer([o.value for o in lists.services])
     procedures = indexer(lists.procedures)
@@ -534,12 +288,12 @@ def upcoming_shards(
         "lancement": isos(frame["dateLancement"]),
         "limite": isos(frame["dateLimiteRemiseOffres"]),
         "consultation": [r.consultation for r in rows],
-        "marche": [r.marche.removeprefix(f"../{CONTRACTS_SECTION}/") for r in rows],
+        "marche": [r.marche.removeprefix(contracts) for r in rows],
         "contact": [r.contact for r in rows],
     }
     return [
         Shard(
-            f"{DATA_DIR}/achats-{number}.json",
+            urls.upcoming_shard(number),
             None,
             hi - lo,
             {name: values[lo:hi] for name, values in columns.items()},
@@ -595,11 +349,11 @@ class UpcomingExplorerPage:
     abonnement: SubscribeView
 
 
-def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplorerPage, list[Shard]]:
-    page = f"{UPCOMING_SECTION}/"
+def upcoming_explorer(data: Data, index: ListIndex) -> tuple[UpcomingExplorerPage, list[Shard]]:
+    page = urls.UPCOMING
     frame = upcoming_frame(data)
-    slugs = dict(zip(directory.contracts["uid"], directory.contracts["slug"], strict=True))
-    rows = upcoming_rows(data, frame, slugs, page, directory.contract_link)
+    slugs = dict(zip(index.contracts["uid"], index.contracts["slug"], strict=True))
+    rows = upcoming_rows(data, frame, slugs, page, index.contract_link)
     lists = upcoming_lists(data, frame)
     shards = upcoming_shards(frame, rows, lists)
     open_rows = tuple(r for r in rows if r.statut in aggregates.OPEN_STATUSES)
@@ -619,7 +373,7 @@ def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplore
             "statutsEnCours": list(aggregates.OPEN_STATUSES),
             "cpv": {o.value: cpv.DIVISIONS.get(o.value, "") for o in lists.divisions},
         },
-        "liens": {"marche": f"../{CONTRACTS_SECTION}/"},
+        "liens": {"marche": relative_url(page, urls.CONTRACTS)},
     }
     return (
         UpcomingExplorerPage(
@@ -630,76 +384,25 @@ def upcoming_explorer(data: Data, directory: Directory) -> tuple[UpcomingExplore
             listes=lists,
             suivi=follow_up(data),
             config=config,
-            script=f"../{SCRIPT}",
-            donnees="../donnees/",
-            aide_cpv=f"../{CPV_SECTION}/",
+            script=relative_url(page, urls.EXPLORER_SCRIPT),
+            donnees=relative_url(page, urls.DATA),
+            aide_cpv=relative_url(page, urls.CPV),
             abonnement=subscribe_view(page),
         ),
         shards,
     )
 
 
-def write_upcoming_explorer(ctx: BuildContext, directory: Directory) -> None:
-    page, shards = upcoming_explorer(ctx.data, directory)
+def produce_upcoming_explorer(ctx: BuildContext) -> None:
+    """The explorer's page and its data shards; publishes the page's address."""
+    page, shards = upcoming_explorer(ctx.data, ctx.get(artifacts.LIST_INDEX))
     for shard in shards:
-        ctx.file(f"{UPCOMING_SECTION}/{shard.chemin}", compact_json(shard.contenu))
+        ctx.file(urls.UPCOMING + shard.chemin, compact_json(shard.contenu))
     ctx.page(
-        f"{UPCOMING_SECTION}/index.md",
+        urls.UPCOMING,
         "Achats à venir",
         render("explorer_upcoming.html.j2", page=page),
         hide=WIDE,
-        feeds=(UPCOMING_FEED, CALENDAR),
+        feeds=(urls.UPCOMING_FEED, urls.CALENDAR),
     )
-
-
-# --- CPV helper ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DivisionView:
-    division: GroupRow
-    groupes: tuple[GroupRow, ...]
-
-
-@dataclass(frozen=True)
-class CpvHelperPage:
-    site: SiteInfo
-    nomenclature: bool
-    divisions: tuple[DivisionView, ...]
-    achats: str
-    marches: str
-
-
-def cpv_helper(data: Data, directory: Directory) -> CpvHelperPage:
-    page = f"{CPV_SECTION}/"
-    pages = {e.code for e in division_entities(data, directory)}
-    rows = cpv_rows(data, "../" * page.count("/"), pages)
-    divisions = [r for r in rows if len(r.code) == 2]
-    return CpvHelperPage(
-        site=SiteInfo.of(data.publisher),
-        nomenclature=bool(data.nomenclature.labels),
-        divisions=tuple(
-            DivisionView(d, tuple(g for g in rows if len(g.code) == 3 and g.code[:2] == d.code))
-            for d in divisions
-        ),
-        achats=f"../{UPCOMING_SECTION}/",
-        marches=f"../{CONTRACTS_SECTION}/",
-    )
-
-
-def write_cpv_helper(ctx: BuildContext, directory: Directory) -> None:
-    page = cpv_helper(ctx.data, directory)
-    ctx.page(
-        f"{CPV_SECTION}/index.md",
-        "Codes CPV : trouver son domaine d'achat",
-        render("cpv.html.j2", page=page),
-        hide=WIDE,
-    )
-
-
-def produce_explorers(ctx: BuildContext) -> None:
-    """Both explorers (pages and data shards) and the CPV helper."""
-    directory = build_directory(ctx.data, ctx.contract_pages)
-    write_upcoming_explorer(ctx, directory)
-    write_contracts_explorer(ctx, directory)
-    write_cpv_helper(ctx, directory)
+    ctx.put(artifacts.UPCOMING_EXPLORER, urls.UPCOMING)

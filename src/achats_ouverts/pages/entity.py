@@ -1,9 +1,12 @@
-"""Pages per buying service, CPV division and département (`/services/<id>/`, `/cpv/<division>/`,
-`/departements/<code>/`), their index pages and the suppliers' entry page: a few hundred MkDocs
-pages outside the navigation, whose titles are in the search index and whose tables are not.
+"""Pages per buying service, CPV division and département (`entity.html.j2`: `/services/<id>/`,
+`/cpv/<division>/`, `/departements/<code>/`) and the index of each of these sections: the
+services' and the départements' (`entity_index.html.j2`), and for CPV codes the helper that finds
+a field of purchase (`cpv.html.j2`). A few hundred MkDocs pages outside the navigation, whose
+titles are in the search index and whose tables are not.
 
-Each shows totals, counts and shares by year (regional and SME shares by `aggregates`' equal-split
-rule), its main suppliers, its latest contracts and its upcoming purchases.
+Each entity page shows totals, counts and shares by year (regional and SME shares by
+`aggregates`' equal-split rule), its main suppliers, its latest contracts and its upcoming
+purchases.
 """
 
 from __future__ import annotations
@@ -15,30 +18,21 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import BuildContext, render
-from achats_ouverts.pages.base import SiteInfo
-from achats_ouverts.pages.details import (
-    CONTRACTS_SECTION,
-    CPV_SECTION,
-    DEPARTEMENTS_SECTION,
-    SERVICES_SECTION,
-    SUPPLIERS_SECTION,
-    UPCOMING_SECTION,
-    WIDE,
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
+from achats_ouverts.output.listing import (
     ContractRow,
-    Directory,
     Link,
-    build_directory,
+    ListIndex,
+    SupplierTotal,
     contract_rows,
     departement_name,
-    query,
-    root_prefix,
+    top_suppliers,
 )
+from achats_ouverts.output.site_info import WIDE, SiteInfo
 
 RECENT_CONTRACTS = 100
 """Contracts listed on an entity page; the explorer, filtered, lists all of them."""
 TOP_SUPPLIERS = 10
-TOP_SUPPLIERS_INDEX = 100
 
 
 # --- Yearly profiles (entity and supplier pages) --------------------------------------------------
@@ -82,14 +76,6 @@ def profile_rows(groups: pd.DataFrame) -> tuple[ProfileRow, ...]:
 
 
 @dataclass(frozen=True)
-class SupplierTotal:
-    nom: str
-    href: str
-    marches: int
-    montant: float
-
-
-@dataclass(frozen=True)
 class GroupRow:
     """A CPV division or group with its label and counts, linked to the filtered explorers."""
 
@@ -124,39 +110,40 @@ class EntityPage:
 
 @dataclass(frozen=True)
 class Entity:
-    """What to page: its code (page segment), title, description and explorer filter."""
+    """What to page: its code (page segment), title, description and the explorers' filter
+    (URL parameters) that lists its contracts and purchases."""
 
     code: str
     titre: str
     description: str
-    filtre: str
+    filtre: dict[str, str]
 
 
 ENTITY_NOTES = {
-    SERVICES_SECTION: "",
-    CPV_SECTION: (
+    urls.SERVICES: "",
+    urls.CPV: (
         "Un marché est classé dans la division de son code CPV principal, même s'il couvre "
         "plusieurs domaines."
     ),
-    DEPARTEMENTS_SECTION: (
+    urls.DEPARTEMENTS: (
         "Un marché est classé dans le département de son lieu d'exécution principal. Ceux qui "
         "s'exécutent dans toute la région, ou dont le code de lieu ne désigne pas un seul "
         "département, ne figurent sur aucune page de département."
     ),
 }
 INDEX_TITLES = {
-    SERVICES_SECTION: "Tous les services acheteurs",
-    CPV_SECTION: "Codes CPV : tous les domaines d'achat",
-    DEPARTEMENTS_SECTION: "Tous les départements",
+    urls.SERVICES: "Tous les services acheteurs",
+    urls.CPV: "Codes CPV : tous les domaines d'achat",
+    urls.DEPARTEMENTS: "Tous les départements",
 }
 
 
-def entity_keys(directory: Directory, section: str) -> pd.Series:
+def entity_keys(index: ListIndex, section: str) -> pd.Series:
     """The entity each contract belongs to, for one kind of entity ('' for none)."""
-    frame = directory.contracts
-    if section == SERVICES_SECTION:
+    frame = index.contracts
+    if section == urls.SERVICES:
         return frame["acheteur_service_id"].astype(object)
-    if section == CPV_SECTION:
+    if section == urls.CPV:
         return frame["cpv_division"].fillna("").astype(object)
     return frame["departement"].astype(object)
 
@@ -164,9 +151,9 @@ def entity_keys(directory: Directory, section: str) -> pd.Series:
 def upcoming_keys(data: Data, section: str) -> pd.Series:
     """The entity each upcoming purchase belongs to."""
     up = data.upcoming
-    if section == SERVICES_SECTION:
+    if section == urls.SERVICES:
         return up["service_id"].astype(object)
-    if section == CPV_SECTION:
+    if section == urls.CPV:
         return up["codeCPV"].str.slice(0, 2).astype(object)
     return aggregates.execution_departement(up["lieuExecution_code"], up["lieuExecution_typeCode"])
 
@@ -177,60 +164,17 @@ def open_upcoming_counts(data: Data, section: str) -> dict[str, int]:
     return {str(k): int(n) for k, n in open_keys.value_counts().items() if k}
 
 
-def top_suppliers(
-    data: Data, directory: Directory, keys: pd.Series, root: str, limit: int = TOP_SUPPLIERS
-) -> dict[str, tuple[SupplierTotal, ...]]:
-    """Per entity, the suppliers with the largest equal share of its contracts' amounts."""
-    contracts_frame = pd.DataFrame(
-        {
-            "uid": directory.contracts["uid"].to_numpy(),
-            "entite": keys.to_numpy(),
-            "montant": directory.contracts["montant"].fillna(0.0).to_numpy(),
-        }
-    )
-    links = data.contract_suppliers.merge(contracts_frame, on="uid")
-    links["part"] = links["montant"] / links.groupby("uid")["uid"].transform("size")
-    totals = (
-        links.groupby(["entite", "titulaire_typeIdentifiant", "titulaire_id"], sort=True)
-        .agg(marches=("uid", "size"), montant=("part", "sum"))
-        .reset_index()
-        .sort_values(
-            ["entite", "montant", "titulaire_typeIdentifiant", "titulaire_id"],
-            ascending=[True, False, True, True],
-            kind="stable",
-        )
-    )
-    result: dict[str, list[SupplierTotal]] = {}
-    for entity, kind, ident, count, amount in zip(
-        totals["entite"],
-        totals["titulaire_typeIdentifiant"],
-        totals["titulaire_id"],
-        totals["marches"],
-        totals["montant"],
-        strict=True,
-    ):
-        chosen = result.setdefault(entity, [])
-        if len(chosen) < limit:
-            info = directory.suppliers[(kind, ident)]
-            chosen.append(
-                SupplierTotal(
-                    info.nom, f"{root}{SUPPLIERS_SECTION}/{info.slug}/", int(count), float(amount)
-                )
-            )
-    return {k: tuple(rows) for k, rows in result.items()}
-
-
 def entity_pages(
     data: Data,
-    directory: Directory,
+    index: ListIndex,
     section: str,
     entities: Iterable[Entity],
     groups: dict[str, tuple[GroupRow, ...]] | None = None,
 ) -> Iterator[EntityPage]:
     """The page context of each entity of one kind (`section`)."""
-    root = root_prefix(f"{section}/x/")
+    root = urls.to_root(urls.entity(section, "x"))
     site = SiteInfo.of(data.publisher)
-    keys = entity_keys(directory, section)
+    keys = entity_keys(index, section)
     weights = aggregates.supplier_weights(
         data.contract_suppliers,
         data.suppliers,
@@ -238,14 +182,14 @@ def entity_pages(
         data.publisher.region_code,
     )
     profile = aggregates.contract_profile(
-        directory.contracts.assign(entite=keys.to_numpy()), weights, by="entite"
+        index.contracts.assign(entite=keys.to_numpy()), weights, by="entite"
     )
     profiles = {str(code): g.drop(columns=["entite"]) for code, g in profile.groupby("entite")}
     positions: dict[str, list[int]] = {}
     for i, code in enumerate(keys):
         positions.setdefault(code, []).append(i)
-    amounts = directory.contracts["montant"].fillna(0.0).to_numpy()
-    tops = top_suppliers(data, directory, keys, root)
+    amounts = index.contracts["montant"].fillna(0.0).to_numpy()
+    tops = top_suppliers(data, index, keys, root, TOP_SUPPLIERS)
     upcoming = open_upcoming_counts(data, section)
     for entity in entities:
         rows = positions.get(entity.code, [])
@@ -262,13 +206,13 @@ def entity_pages(
             montant=float(amounts[rows].sum()) if rows else 0.0,
             titulaires=tops.get(entity.code, ()),
             contrats=contract_rows(
-                directory, directory.contracts.iloc[rows[:RECENT_CONTRACTS]], f"{section}/x/"
+                index, index.contracts.iloc[rows[:RECENT_CONTRACTS]], urls.entity(section, "x")
             ),
-            explorateur=f"{root}{CONTRACTS_SECTION}/?{entity.filtre}",
+            explorateur=root + urls.explorer(urls.CONTRACTS, **entity.filtre),
             achats_a_venir=upcoming.get(entity.code, 0),
-            explorateur_achats=f"{root}{UPCOMING_SECTION}/?{entity.filtre}",
+            explorateur_achats=root + urls.explorer(urls.UPCOMING, **entity.filtre),
             groupes=(groups or {}).get(entity.code, ()),
-            index=Link(INDEX_TITLES[section], f"{root}{section}/"),
+            index=Link(INDEX_TITLES[section], root + section),
         )
 
 
@@ -299,16 +243,15 @@ def cpv_rows(data: Data, root: str, pages: set[str]) -> tuple[GroupRow, ...]:
     rows = []
     for code in sorted(codes):
         marches, achats = by_code.get(code, (0, 0))
-        filtre = query(cpv=code)
         rows.append(
             GroupRow(
                 code,
                 cpv_label(data, code),
                 marches,
                 achats,
-                f"{root}{CONTRACTS_SECTION}/?{filtre}",
-                f"{root}{UPCOMING_SECTION}/?{filtre}",
-                f"{root}{CPV_SECTION}/{code}/" if code in pages else "",
+                root + urls.explorer(urls.CONTRACTS, cpv=code),
+                root + urls.explorer(urls.UPCOMING, cpv=code),
+                root + urls.cpv_division(code) if code in pages else "",
             )
         )
     return tuple(rows)
@@ -317,7 +260,7 @@ def cpv_rows(data: Data, root: str, pages: set[str]) -> tuple[GroupRow, ...]:
 def service_entities(data: Data) -> tuple[Entity, ...]:
     services = data.services.sort_values("service_id")
     return tuple(
-        Entity(sid, nom, desc, query(service=sid))
+        Entity(sid, nom, desc, {"service": sid})
         for sid, nom, desc in zip(
             services["service_id"],
             services["service_nom"],
@@ -327,29 +270,27 @@ def service_entities(data: Data) -> tuple[Entity, ...]:
     )
 
 
-def division_entities(data: Data, directory: Directory) -> tuple[Entity, ...]:
+def division_entities(data: Data, index: ListIndex) -> tuple[Entity, ...]:
     """Divisions with at least one contract or upcoming purchase."""
-    found = set(entity_keys(directory, CPV_SECTION)) | set(upcoming_keys(data, CPV_SECTION))
+    found = set(entity_keys(index, urls.CPV)) | set(upcoming_keys(data, urls.CPV))
     codes = sorted(c for c in found if c and c.isdigit() and len(c) == 2)
     return tuple(
         Entity(
             code,
             f"CPV {code} – {cpv_label(data, code) or 'division ' + code}",
             "",
-            query(cpv=code),
+            {"cpv": code},
         )
         for code in codes
     )
 
 
-def departement_entities(data: Data, directory: Directory) -> tuple[Entity, ...]:
+def departement_entities(data: Data, index: ListIndex) -> tuple[Entity, ...]:
     """The publisher's départements and any other where a contract or purchase is executed."""
-    found = set(entity_keys(directory, DEPARTEMENTS_SECTION)) | set(
-        upcoming_keys(data, DEPARTEMENTS_SECTION)
-    )
+    found = set(entity_keys(index, urls.DEPARTEMENTS)) | set(upcoming_keys(data, urls.DEPARTEMENTS))
     codes = sorted(c for c in found | set(data.publisher.departements) if c)
     return tuple(
-        Entity(code, f"{departement_name(code)} ({code})", "", query(departement=code))
+        Entity(code, f"{departement_name(code)} ({code})", "", {"departement": code})
         for code in codes
     )
 
@@ -377,11 +318,11 @@ def index_page(
     section: str, pages: list[EntityPage], site: SiteInfo, total: int
 ) -> EntityIndexPage:
     introductions = {
-        SERVICES_SECTION: (
+        urls.SERVICES: (
             "Les directions qui passent les marchés, avec le nombre et le montant de leurs "
             "marchés attribués et de leurs achats à venir."
         ),
-        DEPARTEMENTS_SECTION: (
+        urls.DEPARTEMENTS: (
             "Les marchés et les achats à venir selon le département de leur lieu d'exécution "
             "principal."
         ),
@@ -393,72 +334,85 @@ def index_page(
         INDEX_TITLES[section],
         introductions[section],
         tuple(
-            IndexRow(p.titre, f"{p.code}/", p.marches, p.montant, p.achats_a_venir) for p in pages
+            IndexRow(
+                p.titre,
+                relative_url(section, urls.entity(section, p.code)),
+                p.marches,
+                p.montant,
+                p.achats_a_venir,
+            )
+            for p in pages
         ),
         total - counted,
     )
 
 
+@dataclass(frozen=True)
+class DivisionView:
+    division: GroupRow
+    groupes: tuple[GroupRow, ...]
+
+
+@dataclass(frozen=True)
+class CpvHelperPage:
+    site: SiteInfo
+    nomenclature: bool
+    divisions: tuple[DivisionView, ...]
+    achats: str
+    marches: str
+
+
+def cpv_helper(data: Data, index: ListIndex) -> CpvHelperPage:
+    page = urls.CPV
+    pages = {e.code for e in division_entities(data, index)}
+    rows = cpv_rows(data, urls.to_root(page), pages)
+    divisions = [r for r in rows if len(r.code) == 2]
+    return CpvHelperPage(
+        site=SiteInfo.of(data.publisher),
+        nomenclature=bool(data.nomenclature.labels),
+        divisions=tuple(
+            DivisionView(d, tuple(g for g in rows if len(g.code) == 3 and g.code[:2] == d.code))
+            for d in divisions
+        ),
+        achats=relative_url(page, urls.UPCOMING),
+        marches=relative_url(page, urls.CONTRACTS),
+    )
+
+
 def produce_entity_pages(ctx: BuildContext) -> None:
     """Pages per buying service, CPV division and département (MkDocs pages outside the
-    navigation, their tables left out of the search index), and the services' and départements'
-    index pages. The CPV index is the explorers' CPV helper."""
+    navigation, their tables left out of the search index), and the index page of each section:
+    the services', the départements' and the CPV helper."""
     data = ctx.data
-    directory = build_directory(data, ctx.contract_pages)
+    index = ctx.get(artifacts.LIST_INDEX)
     site = SiteInfo.of(data.publisher)
-    divisions = division_entities(data, directory)
+    divisions = division_entities(data, index)
     pages_cpv = {e.code for e in divisions}
-    all_groups = cpv_rows(data, root_prefix(f"{CPV_SECTION}/x/"), pages_cpv)
+    all_groups = cpv_rows(data, urls.to_root(urls.cpv_division("x")), pages_cpv)
     groups = {
         code: tuple(g for g in all_groups if len(g.code) == 3 and g.code.startswith(code))
         for code in pages_cpv
     }
     for section, entities in (
-        (SERVICES_SECTION, service_entities(data)),
-        (CPV_SECTION, divisions),
-        (DEPARTEMENTS_SECTION, departement_entities(data, directory)),
+        (urls.SERVICES, service_entities(data)),
+        (urls.CPV, divisions),
+        (urls.DEPARTEMENTS, departement_entities(data, index)),
     ):
-        pages = list(entity_pages(data, directory, section, entities, groups))
+        pages = list(entity_pages(data, index, section, entities, groups))
         for page in pages:
             ctx.page(
-                f"{section}/{page.code}/index.md",
+                urls.entity(section, page.code),
                 page.titre,
                 render("entity.html.j2", page=page),
                 hide=WIDE,
             )
-        if section != CPV_SECTION:
-            index = index_page(section, pages, site, len(directory.contracts))
-            ctx.page(
-                f"{section}/index.md",
-                index.titre,
-                render("entity_index.html.j2", page=index),
-                hide=WIDE,
-            )
-    suppliers = supplier_index(data, directory)
+        if section != urls.CPV:
+            entry = index_page(section, pages, site, len(index.contracts))
+            ctx.page(section, entry.titre, render("entity_index.html.j2", page=entry), hide=WIDE)
+    helper = cpv_helper(data, index)
     ctx.page(
-        f"{SUPPLIERS_SECTION}/index.md",
-        "Entreprises titulaires",
-        render("supplier_index.html.j2", page=suppliers),
+        urls.CPV,
+        "Codes CPV : trouver son domaine d'achat",
+        render("cpv.html.j2", page=helper),
         hide=WIDE,
-    )
-
-
-@dataclass(frozen=True)
-class SupplierIndexPage:
-    site: SiteInfo
-    titulaires: int
-    premiers: tuple[SupplierTotal, ...]
-    explorateur: str
-
-
-def supplier_index(data: Data, directory: Directory) -> SupplierIndexPage:
-    """The suppliers' entry page: how many there are and those that received the most."""
-    everything = pd.Series("", index=directory.contracts.index, dtype=object)
-    top = top_suppliers(data, directory, everything, "../", limit=TOP_SUPPLIERS_INDEX)
-    keys = data.contract_suppliers[["titulaire_typeIdentifiant", "titulaire_id"]]
-    return SupplierIndexPage(
-        SiteInfo.of(data.publisher),
-        len(keys.drop_duplicates()),
-        top.get("", ()),
-        f"../{CONTRACTS_SECTION}/",
     )

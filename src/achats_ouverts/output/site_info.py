@@ -1,0 +1,53 @@
+"""What every page shares: the publisher as pages name it, the « S'abonner » block and the wide
+layout of pages made of tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from achats_ouverts.datafolder import Publisher
+from achats_ouverts.output import urls
+from achats_ouverts.output.rendering import relative_url
+
+WIDE = ("navigation", "toc")
+"""Pages made of wide tables hide the theme's side columns (both are empty on them anyway)."""
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page may show about the publisher."""
+
+    nom: str
+    demo: bool
+    email: str
+    url_site: str
+
+    @staticmethod
+    def of(publisher: Publisher) -> SiteInfo:
+        return SiteInfo(publisher.nom, publisher.demo, publisher.email, publisher.url_site)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    titre: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SubscribeView:
+    """The « S'abonner » block (`_abonnement.html.j2`): the main feeds, the calendar and the page
+    listing every feed, linked relatively from the page that shows it."""
+
+    flux: tuple[FeedLink, ...]
+    calendrier: FeedLink
+    page: str
+
+
+def subscribe_view(from_page: str) -> SubscribeView:
+    return SubscribeView(
+        tuple(
+            FeedLink(feed.titre, relative_url(from_page, feed.chemin)) for feed in urls.MAIN_FEEDS
+        ),
+        FeedLink(urls.CALENDAR.titre, relative_url(from_page, urls.CALENDAR.chemin)),
+        relative_url(from_page, urls.FEEDS),
+    )

@@ -710,11 +710,12 @@ def test_a_previous_publication_without_its_files_where_the_downloads_are_stops_
     out = tmp_path / "site"
     data = write_rich_data(tmp_path / "v1")
     build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
-    moved = out / "telechargements"
-    (out / "donnees").rename(moved)
+    previous = tmp_path / "copie-publiee"
+    shutil.copytree(out, previous)
+    (previous / "donnees").rename(previous / "telechargements")
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     with pytest.raises(BuildError, match=r"n'a pas de fichier donnees/marches\.csv.*--precedent"):
-        build(Settings(data_dir=data, output_dir=out, project_dir=ROOT))
+        build(Settings(data_dir=data, output_dir=out, project_dir=ROOT, previous_site=previous))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     empty = tmp_path / "vide"
     empty.mkdir()

@@ -8,6 +8,7 @@ import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
+from tests import hostile
 from tests.support import (
     BUYER,
     CONTRACT,
@@ -308,6 +309,26 @@ def test_configuration_not_in_utf8_is_refused_with_the_line(tmp_path: Path) -> N
     (data / "politique.yaml").write_bytes("titre: Politique\nadoption: Adoptée\n".encode("cp1252"))
     found = validate(data, calculations=REGISTRY).report.projection()
     assert ("politique.yaml", 2, None, "encodage-invalide") in found
+
+
+def test_configuration_that_cannot_be_read_or_is_an_alias_bomb_is_refused(
+    tmp_path: Path,
+) -> None:
+    data = make_data_dir(tmp_path / "d")
+    (data / "politique.yaml").unlink()
+    (data / "politique.yaml").symlink_to("politique.yaml")  # a loop: the system refuses it
+    text = hostile.publisher_with(hostile.alias_bomb(7))
+    (data / "editeur.yaml").write_text(text, "utf-8")
+    bomb, unreadable = validate(data, calculations=REGISTRY).report.sorted()
+    assert (bomb.file, bomb.code) == ("editeur.yaml", "yaml-alias-excessifs")
+    assert bomb.row is not None
+    assert text.splitlines()[bomb.row - 1].startswith("  n5: &n5 [*n4, ")  # 9**6 values
+    assert (unreadable.file, unreadable.row, unreadable.code) == (
+        "politique.yaml",
+        None,
+        "fichier-illisible",
+    )
+    assert unreadable.message.startswith("lecture impossible (")
 
 
 def test_folder_problems(tmp_path: Path) -> None:

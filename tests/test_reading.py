@@ -9,7 +9,7 @@ import pytest
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import validate
+from achats_ouverts.validation import reading, validate
 from tests.support import CONTRACT, contract
 
 FIELDS = schemas.dataset("marches").field_names
@@ -252,3 +252,14 @@ def test_a_record_the_csv_reader_cannot_read_is_refused(data_dir: Path) -> None:
     content = marches_bytes([contract(objet="x" * 140_000)])
     found = problems(data_dir, content, Limits(max_cell_chars=10))
     assert ("marches.csv", 2, None, "csv-illisible") in found
+
+
+def test_a_header_or_a_row_wider_than_the_limit_stops_the_reading(data_dir: Path) -> None:
+    """One error, at once, instead of one per missing cell of every row (tiny in-process cases
+    of what `tests/test_hostile.py` measures on large files)."""
+    extra = [f"extra{i}" for i in range(reading.MAX_COLUMNS + 1 - len(FIELDS))]
+    found = problems(data_dir, marches_bytes([CONTRACT], header=[*FIELDS, *extra]))
+    assert found == [("marches.csv", 1, None, "trop-de-colonnes")]
+    wide = marches_bytes([CONTRACT]) + b"," * reading.MAX_COLUMNS + b"\n"
+    found = problems(data_dir, wide)
+    assert found == [("marches.csv", 3, None, "ligne-trop-large")]

@@ -12,6 +12,8 @@ from achats_ouverts.settings import Settings
 from tests import browser
 from tests.support import DATA, ROOT, make_data_dir
 
+pytest_plugins = ["tests.emitted_codes"]
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:

@@ -8,6 +8,7 @@ import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
+from tests import hostile
 from tests.support import (
     BUYER,
     CONTRACT,
@@ -261,3 +262,80 @@ def test_publisher_warnings_alone_do_not_block(tmp_path: Path) -> None:
     assert result.ok
     assert result.publisher is not None
     assert [p.code for p in result.report.problems] == ["conformite-sans-audit"]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "code", "marker"),
+    [
+        ("editeur.yaml", "nom: Région Hauts-de-France\n", "", "champ-manquant", None),
+        ("editeur.yaml", "nom: Région Hauts-de-France", 'nom: ""', "champ-vide", 'nom: ""'),
+        ("editeur.yaml", "demo: true", "demo: oui", "type-invalide", "demo: oui"),
+        ("editeur.yaml", '["02", "59"', '["2", "59"', "departement-invalide", '["2", "59"'),
+        ("editeur.yaml", 'code: "32"', 'code: "3"', "region-invalide", 'code: "3"'),
+        ("editeur.yaml", '00017"', '00018"', "siret-invalide", "20005374200018"),
+        ("editeur.yaml", ".fr/\n", ".fr\n", "url-invalide", "url_site:"),
+        ("politique.yaml", "- id: axe-1\n", "- id: Axe 1\n", "identifiant-invalide", "Axe 1"),
+        ("politique.yaml", "id: action-1-2", "id: action-1-1", "identifiant-duplique", "-1-1"),
+        (
+            "politique.yaml",
+            "    type: déclaré\n    cibles: {2022: 30,",
+            "    type: déclaré\n    calcul: part_pme_nombre\n    cibles: {2022: 30,",
+            "calcul-inattendu",
+            "calcul: part_pme_nombre",
+        ),
+        ("politique.yaml", "{2022: 30,", "{2022: trente,", "cible-invalide", "trente"),
+    ],
+)
+def test_configuration_problems_name_file_and_line(
+    tmp_path: Path, file: str, old: str, new: str, code: str, marker: str | None
+) -> None:
+    data = make_data_dir(tmp_path / "d")
+    text = (data / file).read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    (data / file).write_text(text, encoding="utf-8")
+    found = [
+        p
+        for p in validate(data, calculations=REGISTRY).report.problems
+        if (p.file, p.code) == (file, code)
+    ]
+    assert found
+    if marker is not None:
+        assert marker in text.splitlines()[found[0].row - 1]
+
+
+def test_configuration_not_in_utf8_is_refused_with_the_line(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d")
+    (data / "politique.yaml").write_bytes("titre: Politique\nadoption: Adoptée\n".encode("cp1252"))
+    found = validate(data, calculations=REGISTRY).report.projection()
+    assert ("politique.yaml", 2, None, "encodage-invalide") in found
+
+
+def test_configuration_that_cannot_be_read_or_is_an_alias_bomb_is_refused(
+    tmp_path: Path,
+) -> None:
+    data = make_data_dir(tmp_path / "d")
+    (data / "politique.yaml").unlink()
+    (data / "politique.yaml").symlink_to("politique.yaml")  # a loop: the system refuses it
+    text = hostile.publisher_with(hostile.alias_bomb(7))
+    (data / "editeur.yaml").write_text(text, "utf-8")
+    bomb, unreadable = validate(data, calculations=REGISTRY).report.sorted()
+    assert (bomb.file, bomb.code) == ("editeur.yaml", "yaml-alias-excessifs")
+    assert bomb.row is not None
+    assert text.splitlines()[bomb.row - 1].startswith("  n5: &n5 [*n4, ")  # 9**6 values
+    assert (unreadable.file, unreadable.row, unreadable.code) == (
+        "politique.yaml",
+        None,
+        "fichier-illisible",
+    )
+    assert unreadable.message.startswith("lecture impossible (")
+
+
+def test_folder_problems(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "d", marches=[], marches_titulaires=[])
+    (data / "datapackage.json").unlink()
+    report = validate(data, cpv_path=tmp_path / "absente.csv", calculations=REGISTRY).report
+    found = report.projection()
+    assert ("marches.csv", None, None, "aucun-marche") in found
+    assert ("datapackage.json", None, None, "datapackage-different") in found
+    assert ("editeur.yaml", None, "nomenclature_cpv", "nomenclature-absente") in found

@@ -241,14 +241,18 @@ def test_a_row_of_commas_is_one_error(tmp_path: Path, after_data: bool) -> None:
 
 
 def test_counts_stay_complete_when_details_are_bounded() -> None:
-    from achats_ouverts.report import Report, error
+    from achats_ouverts.datafolder.problem_codes.files import CONSTRAINT_ERROR, TYPE_ERROR
+    from achats_ouverts.report import Report
 
     report = Report(detail_limit=3)
-    report.extend(error("f.csv", row, "x", "type-error", "m") for row in range(10))
-    report.extend([error("f.csv", 1, "y", "autre", "m")])
+    report.extend(TYPE_ERROR.problem("f.csv", row, "x", "m") for row in range(10))
+    report.extend([CONSTRAINT_ERROR.problem("f.csv", 1, "y", "m")])
     assert len(report.problems) == 4
     assert report.errors == 11
-    assert report.counts_by_code() == [("erreur", "autre", 1), ("erreur", "type-error", 10)]
+    assert report.counts_by_code() == [
+        ("erreur", "constraint-error", 1),
+        ("erreur", "type-error", 10),
+    ]
     assert report.as_dict()["problemes_non_detailles"] == 7
     assert "… 7 autres problèmes comptés mais non détaillés (au-delà de 3 par code)." in (
         report.to_text()

@@ -10,6 +10,11 @@ import pytest
 
 from achats_ouverts.building import guard
 from achats_ouverts.cli import run
+from achats_ouverts.datafolder.problem_codes.output import (
+    SORTIE_DOSSIER_DONNEES,
+    SORTIE_NON_PUBLIEE,
+    SORTIE_PAS_UN_DOSSIER,
+)
 from achats_ouverts.output import urls
 from achats_ouverts.settings import Settings
 from tests.support import ROOT, make_data_dir
@@ -169,7 +174,7 @@ def test_a_foreign_folder_or_a_file_is_refused_and_kept(
     a_file.write_text("x", encoding="utf-8")
     with pytest.raises(guard.OutputRefused) as refused:  # click refuses it first on the CLI
         guard.check_output(a_file, data)
-    assert refused.value.code == guard.OUTPUT_NOT_FOLDER
+    assert refused.value.code == SORTIE_PAS_UN_DOSSIER
     assert a_file.read_text(encoding="utf-8") == "x"
     assert not list(tmp_path.glob(".achats-ouverts-*"))
 
@@ -212,7 +217,7 @@ def test_a_site_published_before_the_manifest_is_recognised(tmp_path: Path) -> N
     (site / "_headers").unlink()
     with pytest.raises(guard.OutputRefused) as refused:
         guard.check_output(site, tmp_path / "data")
-    assert refused.value.code == guard.OUTPUT_NOT_PUBLISHED
+    assert refused.value.code == SORTIE_NON_PUBLIEE
 
 
 def test_a_symlink_to_the_data_folder_is_refused(tmp_path: Path) -> None:
@@ -220,4 +225,4 @@ def test_a_symlink_to_the_data_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "lien").symlink_to(data)
     with pytest.raises(guard.OutputRefused) as refused:
         guard.check_output(tmp_path / "lien", data)
-    assert refused.value.code == guard.OUTPUT_IS_DATA
+    assert refused.value.code == SORTIE_DOSSIER_DONNEES

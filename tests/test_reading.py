@@ -9,7 +9,7 @@ import pytest
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import validate
+from achats_ouverts.validation import reading, validate
 from tests.support import CONTRACT, contract
 
 FIELDS = schemas.dataset("marches").field_names
@@ -142,6 +142,8 @@ def test_duplicated_header_is_named(data_dir: Path) -> None:
     header = [*FIELDS[:-1], "objet"]
     found = problems(data_dir, marches_bytes([CONTRACT], header=header))
     assert ("marches.csv", 1, "objet", "en-tete-duplique") in found
+    # frictionless cannot match the columns
+    assert ("marches.csv", None, None, "en-tete-non-verifiable") in found
 
 
 def test_misspelled_header_gets_a_did_you_mean(data_dir: Path) -> None:
@@ -226,3 +228,38 @@ def test_ragged_rows_are_reported(data_dir: Path) -> None:
     content = marches_bytes([CONTRACT]).rstrip(b"\n") + b",extra\n"
     found = problems(data_dir, content)
     assert ("marches.csv", 2, None, "extra-cell") in found
+
+
+def test_columns_outside_the_schema_are_ignored_and_unnamed_ones_refused(data_dir: Path) -> None:
+    header = [*FIELDS, "remarques", ""]
+    found = problems(data_dir, marches_bytes([CONTRACT], header=header))
+    assert ("marches.csv", 1, "remarques", "colonne-ignoree") in found
+    assert ("marches.csv", 1, None, "en-tete-vide") in found
+
+
+def test_bytes_neither_utf8_nor_windows_1252_are_refused_with_the_line(data_dir: Path) -> None:
+    content = marches_bytes([CONTRACT], encoding="cp1252").replace(b"Travaux", b"Trav\x81ux")
+    found = problems(data_dir, content)
+    assert ("marches.csv", 2, None, "encodage-inconnu") in found
+
+
+def test_a_delimiter_that_cannot_be_chosen_is_refused(data_dir: Path) -> None:
+    found = problems(data_dir, b"uid;id,objet\n1;2,3\n4,5;6\n")
+    assert ("marches.csv", 1, None, "separateur-ambigu") in found
+
+
+def test_a_record_the_csv_reader_cannot_read_is_refused(data_dir: Path) -> None:
+    content = marches_bytes([contract(objet="x" * 140_000)])
+    found = problems(data_dir, content, Limits(max_cell_chars=10))
+    assert ("marches.csv", 2, None, "csv-illisible") in found
+
+
+def test_a_header_or_a_row_wider_than_the_limit_stops_the_reading(data_dir: Path) -> None:
+    """One error, at once, instead of one per missing cell of every row (tiny in-process cases
+    of what `tests/test_hostile.py` measures on large files)."""
+    extra = [f"extra{i}" for i in range(reading.MAX_COLUMNS + 1 - len(FIELDS))]
+    found = problems(data_dir, marches_bytes([CONTRACT], header=[*FIELDS, *extra]))
+    assert found == [("marches.csv", 1, None, "trop-de-colonnes")]
+    wide = marches_bytes([CONTRACT]) + b"," * reading.MAX_COLUMNS + b"\n"
+    found = problems(data_dir, wide)
+    assert found == [("marches.csv", 3, None, "ligne-trop-large")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -19,8 +20,9 @@ from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
 from achats_ouverts.tools import demo
-from achats_ouverts.validation import checks, table_schema, validate
+from achats_ouverts.validation import cells, columns, table_schema, validate
 from achats_ouverts.validation.reading import Table, read_table
+from achats_ouverts.validation.runner import translate
 from tests.support import DATA, make_data_dir, write_table
 
 CONSTRAINT = re.compile(r'constraint "(\w+)"')
@@ -194,6 +196,24 @@ def test_a_header_the_compiled_checks_do_not_handle_falls_back_to_frictionless(
     assert validate(data_dir, calculations=REGISTRY).engine == "compiled"
 
 
+def test_frictionless_errors_beyond_the_schema_checks_keep_a_catalogued_code() -> None:
+    """frictionless's generic `error` (a header that repeats a column) is about the header
+    (`en-tete-non-verifiable`); an error type the tool does not expect is given under the code
+    `error`, its type first."""
+    ds = schemas.dataset("marches")
+    note = 'matching fields by name ("fieldsMatch": "partial") requires unique labels in the header'
+    generic = translate(SimpleNamespace(type="error", note=note), ds, set())
+    assert generic is not None
+    assert (generic.row, generic.code) == (None, "en-tete-non-verifiable")
+    assert generic.message == (
+        "les lignes ne peuvent pas être vérifiées avec cet en-tête (colonnes en double, "
+        "sans nom ou dans le désordre)"
+    )
+    odd = translate(SimpleNamespace(type="row-constraint", note="x > 1", row_number=3), ds, set())
+    assert odd is not None
+    assert (odd.row, odd.code, odd.message) == (3, "error", "row-constraint : x > 1")
+
+
 TRICKY = [
     "",
     "12",
@@ -236,33 +256,33 @@ def reference_cells(table: Table) -> list[tuple[int, str, str]]:
         name, kind = field["name"], field["type"]
         col = table.frame[name]
         nonempty = col != ""
-        errors = nonempty & col.str.match(checks.SPREADSHEET_ERRORS)
+        errors = nonempty & col.str.match(cells.SPREADSHEET_ERRORS)
         add(errors, name, "valeur-erreur-tableur")
-        add(nonempty & col.str.contains(checks.CONTROL_CHARS), name, "caractere-controle")
+        add(nonempty & col.str.contains(cells.CONTROL_CHARS), name, "caractere-controle")
         if kind == "string":
             formula = (
                 nonempty
-                & col.str.match(checks.FORMULA_START)
-                & ~col.str.match(checks.PHONE_LIKE)
+                & col.str.match(cells.FORMULA_START)
+                & ~col.str.match(cells.PHONE_LIKE)
                 & ~errors
             )
             add(formula, name, "cellule-formule")
         if kind in ("number", "integer"):
-            strict = col.str.match(checks.STRICT_NUMBER if kind == "number" else r"^-?\d+$")
+            strict = col.str.match(columns.STRICT_NUMBER if kind == "number" else r"^-?\d+$")
             known = (
-                col.str.match(checks.FRENCH_NUMBER)
-                | col.str.match(checks.ENGLISH_GROUPED)
-                | col.str.match(checks.UNIT_SUFFIX)
+                col.str.match(cells.FRENCH_NUMBER)
+                | col.str.match(cells.ENGLISH_GROUPED)
+                | col.str.match(cells.UNIT_SUFFIX)
             )
             add(nonempty & ~strict & known, name, "type-error")
         elif kind == "date":
             parsed = pd.to_datetime(
-                col.where(col.str.match(checks.ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
+                col.where(col.str.match(columns.ISO_DATE), None), format="%Y-%m-%d", errors="coerce"
             )
             add(nonempty & parsed.isna(), name, "type-error")
         elif kind == "boolean":
             lowered = col.str.strip().str.lower()
-            bad = ~col.isin(["true", "false"]) & lowered.isin(checks.TRUE_LIKE | checks.FALSE_LIKE)
+            bad = ~col.isin(["true", "false"]) & lowered.isin(cells.TRUE_LIKE | cells.FALSE_LIKE)
             add(nonempty & bad, name, "type-error")
     return sorted(found)
 
@@ -273,6 +293,6 @@ def test_cell_check_fast_paths_equal_the_plain_definitions(tmp_path: Path, name:
     rows = [dict.fromkeys(ds.field_names, value) for value in TRICKY]
     path = write_table(tmp_path, name, rows)
     table = read_table(path, ds, Limits())
-    fast = list(checks.check_cells(table)) + list(checks.check_types(table))
+    fast = list(cells.check_cells(table)) + list(cells.check_types(table))
     assert sorted((p.row, p.field, p.code) for p in fast) == reference_cells(table)
     assert len(fast) > 20

@@ -1,7 +1,8 @@
 """Problems found in the data and the report that lists them.
 
-A problem names file, row, field, a stable code, what is wrong and how to fix it. The report keeps
-every problem (never truncated) and counts them by severity and code.
+A problem names file, row, field, a stable code, what is wrong and how to fix it; problems are
+made through the entries of the catalogue of codes (`datafolder.problem_codes`). The report keeps
+up to `MAX_DETAILED_PER_CODE` problems in detail per severity and code and counts them all.
 """
 
 from __future__ import annotations
@@ -63,24 +64,6 @@ class Problem:
             "message": self.message,
             "correction": self.fix,
         }
-
-
-def error(
-    file: str, row: int | None, field: str | None, code: str, message: str, fix: str = ""
-) -> Problem:
-    return Problem(file, row, field, code, message, fix, Severity.ERROR)
-
-
-def warning(
-    file: str, row: int | None, field: str | None, code: str, message: str, fix: str = ""
-) -> Problem:
-    return Problem(file, row, field, code, message, fix, Severity.WARNING)
-
-
-def notice(
-    file: str, row: int | None, field: str | None, code: str, message: str, fix: str = ""
-) -> Problem:
-    return Problem(file, row, field, code, message, fix, Severity.NOTICE)
 
 
 MAX_DETAILED_PER_CODE = 20_000

@@ -25,6 +25,17 @@ from typing import Any
 
 from achats_ouverts import __version__
 from achats_ouverts.datafolder import workdirs
+from achats_ouverts.datafolder.problem_codes.entries import OutputCode
+from achats_ouverts.datafolder.problem_codes.output import (
+    SORTIE_DOSSIER_COURANT,
+    SORTIE_DOSSIER_DONNEES,
+    SORTIE_DOSSIER_PERSONNEL,
+    SORTIE_MODIFIEE,
+    SORTIE_NON_PUBLIEE,
+    SORTIE_PAS_UN_DOSSIER,
+    SORTIE_RACINE,
+    SORTIE_VERROUILLEE,
+)
 from achats_ouverts.errors import BuildError, UsageError
 from achats_ouverts.output import urls
 
@@ -32,22 +43,15 @@ MANIFEST_TOOL = "achats-ouverts"
 LEGACY_SIGNATURE = (*urls.HOST_FILES, urls.CHANGELOG_JSON)
 """Files that a site published by a version without manifest always holds, all together."""
 
-OUTPUT_IS_DATA = "sortie-dossier-donnees"
-OUTPUT_IS_CURRENT = "sortie-dossier-courant"
-OUTPUT_IS_HOME = "sortie-dossier-personnel"
-OUTPUT_IS_ROOT = "sortie-racine"
-OUTPUT_NOT_FOLDER = "sortie-pas-un-dossier"
-OUTPUT_NOT_PUBLISHED = "sortie-non-publiee"
-OUTPUT_EDITED = "sortie-modifiee"
-OUTPUT_BUSY = "sortie-verrouillee"
 LOCK_SUFFIX = ".achats-ouverts.verrou"
 
 
 class OutputRefused(UsageError):
-    """The output folder may not be replaced: nothing was read, nothing was written."""
+    """The output folder may not be replaced: nothing was read, nothing was written. `code` is
+    the refusal's entry in the catalogue of codes."""
 
-    def __init__(self, output: Path, code: str, message: str, fix: str) -> None:
-        super().__init__(f"« {output} » [{code}] {message} — {fix}")
+    def __init__(self, output: Path, code: OutputCode, message: str, fix: str) -> None:
+        super().__init__(code.line(output, message, fix))
         self.code = code
 
 
@@ -64,14 +68,14 @@ def check_output(output: Path, data_dir: Path) -> None:
     if target == Path(target.anchor):
         raise OutputRefused(
             shown,
-            OUTPUT_IS_ROOT,
+            SORTIE_RACINE,
             "la racine du système ne peut pas recevoir le site",
             fix_elsewhere,
         )
     if _inside(data_dir.resolve(), target):
         raise OutputRefused(
             shown,
-            OUTPUT_IS_DATA,
+            SORTIE_DOSSIER_DONNEES,
             "le dossier de sortie est le dossier de données ou le contient : la publication "
             "l'effacerait",
             fix_elsewhere,
@@ -79,7 +83,7 @@ def check_output(output: Path, data_dir: Path) -> None:
     if _inside(Path.cwd().resolve(), target):
         raise OutputRefused(
             shown,
-            OUTPUT_IS_CURRENT,
+            SORTIE_DOSSIER_COURANT,
             "le dossier de sortie est le dossier courant ou l'un de ses parents : la publication "
             "remplacerait tout son contenu",
             fix_elsewhere,
@@ -88,7 +92,7 @@ def check_output(output: Path, data_dir: Path) -> None:
     if _inside(home, target):
         raise OutputRefused(
             shown,
-            OUTPUT_IS_HOME,
+            SORTIE_DOSSIER_PERSONNEL,
             "le dossier de sortie est le dossier personnel ou l'un de ses parents",
             fix_elsewhere,
         )
@@ -97,7 +101,7 @@ def check_output(output: Path, data_dir: Path) -> None:
     if not target.is_dir():
         raise OutputRefused(
             shown,
-            OUTPUT_NOT_FOLDER,
+            SORTIE_PAS_UN_DOSSIER,
             "existe et n'est pas un dossier",
             "indiquer un autre nom de dossier, ou déplacer ce fichier",
         )
@@ -120,7 +124,7 @@ def check_published(site: Path, shown: Path) -> None:
             return
         raise OutputRefused(
             shown,
-            OUTPUT_NOT_PUBLISHED,
+            SORTIE_NON_PUBLIEE,
             "ce dossier n'est pas vide et n'est pas un site publié par achats-ouverts : la "
             "publication effacerait son contenu",
             "indiquer un dossier nouveau ou vide ; pour publier à cet endroit, le vider "
@@ -132,7 +136,7 @@ def check_published(site: Path, shown: Path) -> None:
         more = f" et {len(added) - 5} autre(s)" if len(added) > 5 else ""
         raise OutputRefused(
             shown,
-            OUTPUT_EDITED,
+            SORTIE_MODIFIEE,
             f"le site publié contient des éléments ajoutés depuis sa publication ({listed}{more}) "
             "que la publication effacerait",
             "les déplacer hors du dossier du site (ou les supprimer), puis relancer",
@@ -197,8 +201,11 @@ class OutputLock:
                 os.close(fd)
                 who = f" (processus {holder})" if holder.isdigit() else ""
                 raise OutputBusy(
-                    f"« {self.output} » [{OUTPUT_BUSY}] une autre construction publie déjà dans "
-                    f"ce dossier{who} — attendre qu'elle se termine, puis relancer"
+                    SORTIE_VERROUILLEE.line(
+                        self.output,
+                        f"une autre construction publie déjà dans ce dossier{who}",
+                        "attendre qu'elle se termine, puis relancer",
+                    )
                 ) from exc
             try:
                 same = os.fstat(fd).st_ino == self.path.stat().st_ino

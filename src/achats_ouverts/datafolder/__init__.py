@@ -1,8 +1,15 @@
 """The data folder and its contracts: what a buyer's folder holds and how it must look.
 
 Modules:
-- `schemas`: the Table Schemas of every dataset and the Data Package that lists them (the single
-  source of column names, types, constraints and French descriptions);
+- `schemas`: the datasets, their Table Schemas and the Data Package that lists them (the single
+  source of column names, types, constraints and French descriptions, with the field lists of
+  `decp_fields` and `buyer_fields`);
+- `fields`: the kit a field is written with (`define`, `define_multi`) and the descriptions and
+  patterns several datasets share;
+- `decp_fields`: the fields of the DECP tables (contracts, their suppliers and modifications, the
+  supplier reference);
+- `buyer_fields`: the fields of the tables beyond the DECP (services, purchases to come, declared
+  indicators);
 - `config`: the human-edited configuration, `editeur.yaml` (the publisher) and `politique.yaml`
   (the purchasing policy), read with the line of every value;
 - `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data
@@ -12,13 +19,16 @@ Modules:
 - `yaml_safe`: reading a configuration file as small, plain YAML (file type, size, depth, aliases,
   tags);
 - `workdirs`: working folders locked while in use, removed at the next run when left by a killed
-  process; Ctrl-C and SIGTERM held back during a few renames.
+  process; Ctrl-C and SIGTERM held back during a few renames;
+- `problem_codes`: the catalogue of every problem code a user can meet (validation, import, the
+  output folder of `build`), with its severity, meaning and fix; problems are made through its
+  entries.
 
 Every other stage reads the folder through these modules; this one imports only the shared
 modules at the top of the package.
 """
 
-from achats_ouverts.datafolder import config, schemas, writing
+from achats_ouverts.datafolder import config, problem_codes, schemas, writing
 from achats_ouverts.datafolder.config import (
     POLICY_FILE,
     PUBLISHER_FILE,
@@ -47,6 +57,7 @@ __all__ = [
     "load_located_yaml",
     "load_policy",
     "load_publisher",
+    "problem_codes",
     "schemas",
     "writing",
 ]

@@ -16,14 +16,37 @@ import yaml
 
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import ranges, yaml_safe
+from achats_ouverts.datafolder.problem_codes.configuration import (
+    CALCUL_INATTENDU,
+    CALCUL_INCONNU,
+    CHAMP_MANQUANT,
+    CHAMP_VIDE,
+    CIBLE_INVALIDE,
+    CONFORMITE_SANS_AUDIT,
+    DEPARTEMENT_INVALIDE,
+    EMAIL_INVALIDE,
+    ENCODAGE_INVALIDE,
+    FICHIER_ABSENT,
+    FICHIER_ILLISIBLE,
+    IDENTIFIANT_DUPLIQUE,
+    IDENTIFIANT_INVALIDE,
+    INDICATEUR_INCONNU,
+    MENTIONS_LEGALES_INCOMPLETES,
+    REGION_INVALIDE,
+    SIRET_INVALIDE,
+    TYPE_INVALIDE,
+    URL_INVALIDE,
+    VALEUR_NON_AUTORISEE,
+    YAML_INVALIDE,
+)
+from achats_ouverts.datafolder.problem_codes.entries import Code
 from achats_ouverts.identifiers import siret_valid
-from achats_ouverts.report import Problem, Severity, error, warning
+from achats_ouverts.report import Problem, Severity
 
 PUBLISHER_FILE = "editeur.yaml"
 POLICY_FILE = "politique.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-SIRET_PATTERN = re.compile(r"^[0-9]{14}$")
 
 Path_ = tuple[str | int, ...]
 
@@ -68,28 +91,26 @@ def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, lis
     try:
         text = yaml_safe.read_text(path)
     except yaml_safe.YamlRefused as exc:
-        return None, [error(display, exc.line, None, exc.code, exc.message, exc.fix)]
+        return None, [exc.code.problem(display, exc.line, None, exc.message, exc.fix)]
     except FileNotFoundError:
         fix = "créer le fichier (voir le dossier data/ de la démonstration)"
-        return None, [error(display, None, None, "fichier-absent", "fichier introuvable", fix)]
+        return None, [FICHIER_ABSENT.problem(display, None, None, "fichier introuvable", fix)]
     except UnicodeDecodeError as exc:
         return None, [
-            error(
+            ENCODAGE_INVALIDE.problem(
                 display,
                 text_line_of_offset(exc.object, exc.start),
                 None,
-                "encodage-invalide",
                 "le fichier n'est pas en UTF-8",
                 "l'enregistrer en UTF-8",
             )
         ]
     except OSError as exc:
         return None, [
-            error(
+            FICHIER_ILLISIBLE.problem(
                 display,
                 None,
                 None,
-                "fichier-illisible",
                 f"lecture impossible ({exc.strerror or exc})",
                 "vérifier le fichier et ses droits de lecture",
             )
@@ -99,17 +120,16 @@ def load_located_yaml(path: Path, display: str) -> tuple[LocatedYaml | None, lis
         lines: dict[Path_, int] = {}
         data = _construct(node, (), lines) if node is not None else None
     except yaml_safe.YamlRefused as exc:
-        return None, [error(display, exc.line, None, exc.code, exc.message, exc.fix)]
+        return None, [exc.code.problem(display, exc.line, None, exc.message, exc.fix)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [
-            error(
+            YAML_INVALIDE.problem(
                 display,
                 row,
                 None,
-                "yaml-invalide",
                 f"syntaxe YAML incorrecte : {problem}",
                 "vérifier l'indentation (espaces, pas de tabulation) et les deux-points",
             )
@@ -131,12 +151,9 @@ class _Reader:
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def problem(
-        self, path: Path_, code: str, message: str, fix: str, *, warn: bool = False
-    ) -> None:
+    def problem(self, path: Path_, code: Code, message: str, fix: str) -> None:
         name = ".".join(str(part) for part in path) or None
-        make = warning if warn else error
-        self.problems.append(make(self.doc.file, self.doc.line(path), name, code, message, fix))
+        self.problems.append(code.problem(self.doc.file, self.doc.line(path), name, message, fix))
 
     def get(self, obj: Any, path: Path_) -> Any:
         value = obj
@@ -153,14 +170,14 @@ class _Reader:
         value = self.get(self.doc.data, path)
         if value is None:
             if required:
-                self.problem(path, "champ-manquant", "champ obligatoire absent", "le renseigner")
+                self.problem(path, CHAMP_MANQUANT, "champ obligatoire absent", "le renseigner")
             return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(path, "type-invalide", "un texte est attendu", "écrire une valeur simple")
+            self.problem(path, TYPE_INVALIDE, "un texte est attendu", "écrire une valeur simple")
             return default
         text = str(value).strip()
         if required and not text:
-            self.problem(path, "champ-vide", "champ obligatoire vide", "le renseigner")
+            self.problem(path, CHAMP_VIDE, "champ obligatoire vide", "le renseigner")
         return text
 
     def flag(self, path: Path_, default: bool) -> bool:
@@ -169,7 +186,7 @@ class _Reader:
             return default
         if not isinstance(value, bool):
             self.problem(
-                path, "type-invalide", "« true » ou « false » attendu", "écrire true ou false"
+                path, TYPE_INVALIDE, "« true » ou « false » attendu", "écrire true ou false"
             )
             return default
         return value
@@ -178,12 +195,10 @@ class _Reader:
         value = self.get(self.doc.data, path)
         if value is None:
             if required:
-                self.problem(path, "champ-manquant", "champ obligatoire absent", "le renseigner")
+                self.problem(path, CHAMP_MANQUANT, "champ obligatoire absent", "le renseigner")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(
-                path, "type-invalide", "un nombre entier est attendu", "écrire par ex. 2024"
-            )
+            self.problem(path, TYPE_INVALIDE, "un nombre entier est attendu", "écrire par ex. 2024")
             return None
         return value
 
@@ -191,12 +206,10 @@ class _Reader:
         value = self.get(self.doc.data, path)
         if value is None:
             if required:
-                self.problem(path, "champ-manquant", "liste obligatoire absente", "la renseigner")
+                self.problem(path, CHAMP_MANQUANT, "liste obligatoire absente", "la renseigner")
             return []
         if not isinstance(value, list):
-            self.problem(
-                path, "type-invalide", "une liste est attendue", "écrire « - » par élément"
-            )
+            self.problem(path, TYPE_INVALIDE, "une liste est attendue", "écrire « - » par élément")
             return []
         return value
 
@@ -204,7 +217,7 @@ class _Reader:
         value = self.text(path, required=required)
         if value and value not in allowed:
             listed = ", ".join(f"« {a} »" for a in allowed)
-            self.problem(path, "valeur-non-autorisee", f"« {value} » n'est pas autorisé", listed)
+            self.problem(path, VALEUR_NON_AUTORISEE, f"« {value} » n'est pas autorisé", listed)
         return value
 
     def identifier(self, path: Path_) -> str:
@@ -212,7 +225,7 @@ class _Reader:
         if value and not ID_PATTERN.match(value):
             self.problem(
                 path,
-                "identifiant-invalide",
+                IDENTIFIANT_INVALIDE,
                 f"« {value} » n'est pas un identifiant valide",
                 "minuscules, chiffres et tirets seulement (ex. « part-pme »)",
             )
@@ -261,13 +274,13 @@ ACCESSIBILITY_STATES = ("non conforme", "partiellement conforme", "totalement co
 def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
     r = _Reader(doc)
     if not isinstance(doc.data, dict):
-        r.problem((), "type-invalide", "le fichier doit contenir des champs « nom: valeur »", "")
+        r.problem((), TYPE_INVALIDE, "le fichier doit contenir des champs « nom: valeur »", "")
         return None, r.problems
     siret = r.text(("siret",))
     if siret and not siret_valid(siret):
         r.problem(
             ("siret",),
-            "siret-invalide",
+            SIRET_INVALIDE,
             f"« {siret} » n'est pas un SIRET valide (14 chiffres et une clé de contrôle juste)",
             "recopier le SIRET de l'acheteur depuis annuaire-entreprises.data.gouv.fr",
         )
@@ -275,26 +288,26 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
     if url and not (url.endswith("/") and ranges.WEB_ADDRESS.fullmatch(url)):
         r.problem(
             ("url_site",),
-            "url-invalide",
+            URL_INVALIDE,
             f"« {url} » n'est pas une adresse http(s) terminée par « / » (sans espace, "
             "guillemet, accolade, « ^ » ni « \\ »)",
             "écrire par ex. https://achats.example.fr/",
         )
     email = r.text(("contact", "email"))
     if email and not EMAIL_PATTERN.match(email):
-        r.problem(("contact", "email"), "email-invalide", f"« {email} » invalide", "nom@domaine.fr")
+        r.problem(("contact", "email"), EMAIL_INVALIDE, f"« {email} » invalide", "nom@domaine.fr")
     departements = tuple(str(d) for d in r.items(("departements",)))
     for i, dep in enumerate(departements):
         if not re.match(r"^([0-9]{2}|2A|2B|97[1-8])$", dep):
             r.problem(
                 ("departements", i),
-                "departement-invalide",
+                DEPARTEMENT_INVALIDE,
                 f"« {dep} » n'est pas un code de département",
                 'écrire le code entre guillemets, par ex. "02"',
             )
     region_code = r.text(("region", "code"))
     if region_code and not re.match(r"^[0-9]{2}$", region_code):
-        r.problem(("region", "code"), "region-invalide", "2 chiffres attendus", 'ex. "32"')
+        r.problem(("region", "code"), REGION_INVALIDE, "2 chiffres attendus", 'ex. "32"')
     etat = r.choice(("accessibilite", "etat"), ACCESSIBILITY_STATES, required=False)
 
     def texts(key: str) -> tuple[str, ...]:
@@ -314,24 +327,23 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
     if a11y.contact and not EMAIL_PATTERN.match(a11y.contact):
         r.problem(
             ("accessibilite", "contact"),
-            "email-invalide",
+            EMAIL_INVALIDE,
             f"« {a11y.contact} » n'est pas une adresse électronique",
             "nom@domaine.fr",
         )
     if a11y.schema_pluriannuel and not ranges.WEB_ADDRESS.fullmatch(a11y.schema_pluriannuel):
         r.problem(
             ("accessibilite", "schema_pluriannuel"),
-            "url-invalide",
+            URL_INVALIDE,
             f"« {a11y.schema_pluriannuel} » n'est pas une adresse http(s)",
             "écrire l'adresse complète, par ex. https://www.example.fr/accessibilite/schema.pdf",
         )
     if a11y.etat != "non conforme" and not (a11y.taux and a11y.date_audit):
         r.problem(
             ("accessibilite", "etat"),
-            "conformite-sans-audit",
+            CONFORMITE_SANS_AUDIT,
             f"état « {a11y.etat} » déclaré sans taux ni date d'audit",
             "sans audit RGAA, déclarer « non conforme » ; sinon renseigner taux et date_audit",
-            warn=True,
         )
     for key, what in (
         ("directeur_publication", "directeur de la publication"),
@@ -340,10 +352,9 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
         if not r.text((key,), required=False):
             r.problem(
                 (key,),
-                "mentions-legales-incompletes",
+                MENTIONS_LEGALES_INCOMPLETES,
                 f"{what} non renseigné : les mentions légales l'exigent",
                 f"renseigner « {key} » dans editeur.yaml",
-                warn=True,
             )
     publisher = Publisher(
         nom=r.text(("nom",)),
@@ -439,29 +450,27 @@ def _read_indicator(r: _Reader, i: int, calculations: Collection[str]) -> Indica
         hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
         r.problem(
             (*base, "calcul"),
-            "calcul-inconnu",
+            CALCUL_INCONNU,
             f"le calcul « {calcul} » n'existe pas dans l'outil",
             f"{hint}calculs disponibles : {', '.join(calculations)}",
         )
     if kind == "déclaré" and calcul:
         r.problem(
             (*base, "calcul"),
-            "calcul-inattendu",
+            CALCUL_INATTENDU,
             "un indicateur déclaré n'a pas de calcul",
             "retirer « calcul » ou passer le type à « calculé »",
         )
     targets: list[tuple[int, float]] = []
     raw_targets = r.get(r.doc.data, (*base, "cibles"))
     if raw_targets is not None and not isinstance(raw_targets, dict):
-        r.problem((*base, "cibles"), "type-invalide", "des paires « année: valeur » attendues", "")
+        r.problem((*base, "cibles"), TYPE_INVALIDE, "des paires « année: valeur » attendues", "")
     elif isinstance(raw_targets, dict):
         for year, value in raw_targets.items():
             path = (*base, "cibles", str(year))
             number_ok = isinstance(value, int | float) and not isinstance(value, bool)
             if not isinstance(year, int) or not number_ok:
-                r.problem(
-                    path, "cible-invalide", "année et valeur numériques attendues", "2027: 100"
-                )
+                r.problem(path, CIBLE_INVALIDE, "année et valeur numériques attendues", "2027: 100")
                 continue
             targets.append((year, float(value)))
     return Indicator(
@@ -486,7 +495,7 @@ def read_policy(
     `calcul` (the model's registry, passed down by the callers: this stage cannot import it)."""
     r = _Reader(doc)
     if not isinstance(doc.data, dict):
-        r.problem((), "type-invalide", "le fichier doit contenir des champs « nom: valeur »", "")
+        r.problem((), TYPE_INVALIDE, "le fichier doit contenir des champs « nom: valeur »", "")
         return None, r.problems
     count = len(r.items(("indicateurs",)))
     indicators = tuple(_read_indicator(r, i, calculations) for i in range(count))
@@ -494,9 +503,7 @@ def read_policy(
     seen: set[str] = set()
     for i, ind in enumerate(indicators):
         if ind.id in seen:
-            r.problem(
-                ("indicateurs", i, "id"), "identifiant-duplique", f"« {ind.id} » en double", ""
-            )
+            r.problem(("indicateurs", i, "id"), IDENTIFIANT_DUPLIQUE, f"« {ind.id} » en double", "")
         seen.add(ind.id)
     axes: list[Axis] = []
     action_ids: set[str] = set()
@@ -509,7 +516,7 @@ def read_policy(
                 if ref not in known:
                     r.problem(
                         (*base, "indicateurs", k),
-                        "indicateur-inconnu",
+                        INDICATEUR_INCONNU,
                         f"l'indicateur « {ref} » n'est pas défini",
                         "l'ajouter sous « indicateurs: » ou corriger l'identifiant",
                     )
@@ -521,7 +528,7 @@ def read_policy(
                 indicateurs=refs,
             )
             if action.id in action_ids:
-                r.problem((*base, "id"), "identifiant-duplique", f"« {action.id} » en double", "")
+                r.problem((*base, "id"), IDENTIFIANT_DUPLIQUE, f"« {action.id} » en double", "")
             action_ids.add(action.id)
             actions.append(action)
         axes.append(

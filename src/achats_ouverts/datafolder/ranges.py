@@ -18,7 +18,8 @@ in JSON, Parquet overflowing). Here, per type of field:
 - text: no lone carriage return (a spreadsheet's line break is `\\n`; a lone `\\r` is read as the
   end of a row by some readers of the published CSV).
 
-Each check returns None for a plausible value, else (code, message, fix) in French.
+Each check returns None for a plausible value, else (the code's entry in the catalogue
+`problem_codes`, message, fix in French).
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+
+from achats_ouverts.datafolder.problem_codes.checks import (
+    ADRESSE_INVALIDE,
+    DATE_NON_STANDARD,
+    ENTIER_NON_STANDARD,
+    NOMBRE_NON_STANDARD,
+    RETOUR_CHARIOT_SEUL,
+    VALEUR_IMPLAUSIBLE,
+)
+from achats_ouverts.datafolder.problem_codes.entries import Code
 
 NUMBER_INTEGER_DIGITS = 12
 NUMBER_DECIMALS = 6
@@ -57,14 +68,8 @@ WEB_ADDRESS = re.compile(
 """An address whose characters need no escaping (RFC 3986, without quotes, spaces, braces,
 carets, backslashes or other characters that some readers of feeds and calendars reject)."""
 
-NUMBER_CODE = "nombre-non-standard"
-INTEGER_CODE = "entier-non-standard"
-DATE_CODE = "date-non-standard"
-OUT_OF_RANGE = "valeur-implausible"
-ADDRESS_CODE = "adresse-invalide"
-CARRIAGE_RETURN = "retour-chariot-seul"
-
-Verdict = tuple[str, str, str] | None
+Verdict = tuple[Code, str, str] | None
+"""None for a plausible value, else (the catalogue's entry, message, fix)."""
 
 
 def check_number(text: str) -> Verdict:
@@ -76,7 +81,7 @@ def check_number(text: str) -> Verdict:
     except (InvalidOperation, ValueError):
         return None  # not a number at all: the schema's type check reports it
     return (
-        NUMBER_CODE,
+        NOMBRE_NON_STANDARD,
         f"« {text} » n'est pas écrit comme un nombre simple",
         f"écrire des chiffres de 0 à 9 avec un point décimal, au plus {NUMBER_INTEGER_DIGITS} "
         f"chiffres avant le point et {NUMBER_DECIMALS} après (ex. 1234.56)",
@@ -90,14 +95,14 @@ def check_integer(text: str, field: str) -> Verdict:
         except ValueError:
             return None  # not an integer at all: the schema's type check reports it
         return (
-            INTEGER_CODE,
+            ENTIER_NON_STANDARD,
             f"« {text} » n'est pas écrit comme un nombre entier simple",
             f"écrire au plus {INTEGER_DIGITS} chiffres de 0 à 9, sans espace ni séparateur",
         )
     maximum = INTEGER_MAXIMA.get(field)
     if maximum is not None and int(text) > maximum:
         return (
-            OUT_OF_RANGE,
+            VALEUR_IMPLAUSIBLE,
             f"« {text} » dépasse la valeur plausible la plus grande ({maximum})",
             "vérifier la valeur (une durée est en mois, une année sur 4 chiffres)",
         )
@@ -111,13 +116,13 @@ def check_date(text: str) -> Verdict:
         except ValueError:
             return None  # not a date at all: the schema's type check reports it
         return (
-            DATE_CODE,
+            DATE_NON_STANDARD,
             f"« {text} » n'est pas écrit AAAA-MM-JJ",
             "écrire l'année sur 4 chiffres, le mois et le jour sur 2 (ex. 2024-03-05)",
         )
     if not EARLIEST_DATE.isoformat() <= text <= LATEST_DATE.isoformat():
         return (
-            OUT_OF_RANGE,
+            VALEUR_IMPLAUSIBLE,
             f"la date « {text} » est hors de la période plausible "
             f"({EARLIEST_DATE.year}-{LATEST_DATE.year})",
             "vérifier l'année (une faute de frappe ?)",
@@ -129,7 +134,7 @@ def check_web_address(text: str) -> Verdict:
     if WEB_ADDRESS.fullmatch(text):
         return None
     return (
-        ADDRESS_CODE,
+        ADRESSE_INVALIDE,
         f"« {text} » n'est pas une adresse web utilisable telle quelle",
         "écrire l'adresse complète en http(s), sans espace, guillemet, accolade, « ^ » ni « \\ » "
         "(les coder avec %, par ex. %20 pour une espace)",
@@ -139,7 +144,7 @@ def check_web_address(text: str) -> Verdict:
 def check_text(text: str) -> Verdict:
     if "\r" in text.replace("\r\n", ""):
         return (
-            CARRIAGE_RETURN,
+            RETOUR_CHARIOT_SEUL,
             "le texte contient un retour chariot seul (ancien saut de ligne Mac)",
             "remplacer le retour chariot par un saut de ligne ou une espace",
         )

@@ -12,7 +12,8 @@ fails or blocks. Here, before any value is built:
 - only plain scalars (text, numbers, booleans, null, dates), lists and mappings with scalar keys
   are allowed: any other tag (`!!python/…`, `!!binary`, `!!set`, `<<` merges…) is refused.
 
-Each refusal is a `YamlRefused` with a stable code, the line and a French fix.
+Each refusal is a `YamlRefused` with its entry in the catalogue of codes (`problem_codes`), the
+line and a French fix.
 """
 
 from __future__ import annotations
@@ -25,20 +26,23 @@ from typing import Any
 
 import yaml
 
+from achats_ouverts.datafolder.problem_codes.configuration import (
+    FICHIER_NON_ORDINAIRE,
+    FICHIER_TROP_GROS,
+    VALEUR_ILLISIBLE,
+    YAML_ALIAS_EXCESSIFS,
+    YAML_ALIAS_RECURSIF,
+    YAML_CLE_COMPLEXE,
+    YAML_ETIQUETTE_INTERDITE,
+    YAML_TROP_PROFOND,
+)
+from achats_ouverts.datafolder.problem_codes.entries import Code
+
 MAX_BYTES = 1 << 20
 """A configuration file of 1 MiB is already fifty times the demonstration's policy."""
 MAX_DEPTH = 32
 MAX_NODES = 200_000
 """Nodes once aliases are expanded: a policy of a hundred indicators is a few thousand."""
-
-NOT_A_FILE = "fichier-non-ordinaire"
-TOO_BIG = "fichier-trop-gros"
-TOO_DEEP = "yaml-trop-profond"
-TOO_MANY_NODES = "yaml-alias-excessifs"
-RECURSIVE_ALIAS = "yaml-alias-recursif"
-COMPLEX_KEY = "yaml-cle-complexe"
-FORBIDDEN_TAG = "yaml-etiquette-interdite"
-UNREADABLE_VALUE = "valeur-illisible"
 
 PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
@@ -49,9 +53,10 @@ PLAIN_TAGS = frozenset(
 
 @dataclass
 class YamlRefused(Exception):
-    """A configuration file that is not small, regular, plain YAML."""
+    """A configuration file that is not small, regular, plain YAML; `code` is the catalogue's
+    entry."""
 
-    code: str
+    code: Code
     message: str
     fix: str
     line: int | None = None
@@ -66,7 +71,7 @@ def read_text(path: Path) -> str:
         if not stat.S_ISREG(info.st_mode):
             kind = "un dossier" if stat.S_ISDIR(info.st_mode) else "un fichier spécial"
             raise YamlRefused(
-                NOT_A_FILE,
+                FICHIER_NON_ORDINAIRE,
                 f"c'est {kind}, pas un fichier texte",
                 "mettre à cet endroit le fichier YAML lui-même",
             )
@@ -76,7 +81,7 @@ def read_text(path: Path) -> str:
                 data = handle.read(MAX_BYTES + 1)
         if info.st_size > MAX_BYTES or len(data) > MAX_BYTES:
             raise YamlRefused(
-                TOO_BIG,
+                FICHIER_TROP_GROS,
                 f"le fichier dépasse {MAX_BYTES} octets : ce n'est pas un fichier de configuration",
                 "vérifier qu'il s'agit du bon fichier",
             )
@@ -93,7 +98,7 @@ def _check_events(text: str) -> None:
         line = event.start_mark.line + 1 if event.start_mark else None
         if tag is not None and tag not in PLAIN_TAGS and tag != "!":
             raise YamlRefused(
-                FORBIDDEN_TAG,
+                YAML_ETIQUETTE_INTERDITE,
                 f"étiquette YAML « {_shown(tag)} » non autorisée",
                 "écrire une valeur simple (texte, nombre, liste ou champs « nom: valeur »)",
                 line,
@@ -102,7 +107,7 @@ def _check_events(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 raise YamlRefused(
-                    TOO_DEEP,
+                    YAML_TROP_PROFOND,
                     f"plus de {MAX_DEPTH} niveaux d'imbrication",
                     "simplifier la structure du fichier",
                     line,
@@ -127,7 +132,7 @@ def _check_nodes(root: yaml.Node) -> None:
             total = 1 + sum(sizes[id(child)] for child in _children(node))
             if total > MAX_NODES:
                 raise YamlRefused(
-                    TOO_MANY_NODES,
+                    YAML_ALIAS_EXCESSIFS,
                     f"les alias (« *nom ») donnent plus de {MAX_NODES} valeurs une fois recopiés",
                     "recopier les valeurs au lieu d'alias imbriqués",
                     line,
@@ -138,14 +143,14 @@ def _check_nodes(root: yaml.Node) -> None:
             continue
         if key in on_path:
             raise YamlRefused(
-                RECURSIVE_ALIAS,
+                YAML_ALIAS_RECURSIF,
                 "un alias (« *nom ») désigne une valeur qui le contient",
                 "supprimer l'alias récursif",
                 line,
             )
         if node.tag not in PLAIN_TAGS:
             raise YamlRefused(
-                FORBIDDEN_TAG,
+                YAML_ETIQUETTE_INTERDITE,
                 f"« {_shown(node.tag)} » non autorisé (fusion « << » ou type particulier)",
                 "écrire les valeurs en entier, sans « << »",
                 line,
@@ -154,7 +159,7 @@ def _check_nodes(root: yaml.Node) -> None:
             for key_node, _ in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise YamlRefused(
-                        COMPLEX_KEY,
+                        YAML_CLE_COMPLEXE,
                         "une clé est une liste ou un ensemble de champs",
                         "écrire une clé simple avant les deux-points (« nom: valeur »)",
                         key_node.start_mark.line + 1,
@@ -188,7 +193,7 @@ def scalar(node: yaml.Node) -> Any:
         return yaml.SafeLoader("").construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError) as exc:
         raise YamlRefused(
-            UNREADABLE_VALUE,
+            VALEUR_ILLISIBLE,
             f"« {str(node.value)[:80]} » est illisible ({type(exc).__name__})",
             "écrire la valeur entre guillemets pour en faire un texte, ou la corriger",
             node.start_mark.line + 1,

@@ -1,6 +1,7 @@
 """Every cell against the plausible range of its field (`datafolder.ranges`), once per distinct
-value of a column. Codes: those of `ranges` (`nombre-non-standard`, `entier-non-standard`,
-`date-non-standard`, `valeur-implausible`, `adresse-invalide`, `retour-chariot-seul`)."""
+value of a column. Codes: the entries `ranges` gives, from the catalogue's plausible ranges
+(`nombre-non-standard`, `entier-non-standard`, `date-non-standard`, `valeur-implausible`,
+`adresse-invalide`, `retour-chariot-seul`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 import pandas as pd
 
 from achats_ouverts.datafolder import ranges, schemas
-from achats_ouverts.report import Problem, Severity, error
+from achats_ouverts.report import Problem, Severity
 from achats_ouverts.validation.reading import Table
 
 
@@ -42,5 +43,5 @@ def _check_table(table: Table) -> Iterator[Problem]:
         for row, code in zip(column.index.tolist(), codes.tolist(), strict=True):
             found = verdicts.get(code)
             if found is not None:
-                kind, message, fix = found
-                yield error(table.file, int(row), field["name"], kind, message, fix)
+                entry, message, fix = found
+                yield entry.problem(table.file, int(row), field["name"], message, fix)

@@ -20,8 +20,32 @@ import numpy as np
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset
+from achats_ouverts.datafolder.problem_codes.configuration import FICHIER_ABSENT, FICHIER_TROP_GROS
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import (
+    CELLULE_TROP_LONGUE,
+    COLONNE_ABSENTE,
+    COLONNE_IGNOREE,
+    COLONNE_MANQUANTE,
+    CSV_ILLISIBLE,
+    EN_TETE_DUPLIQUE,
+    EN_TETE_INCONNU,
+    EN_TETE_VIDE,
+    ENCODAGE_INCONNU,
+    ENCODAGE_MIXTE,
+    ENCODAGE_UTF16,
+    ENCODAGE_WINDOWS_1252,
+    FICHIER_VIDE,
+    LIGNE_TROP_LARGE,
+    OCTET_NUL,
+    SEPARATEUR_AMBIGU,
+    SEPARATEUR_DETECTE,
+    TEXTE_MAL_ENCODE,
+    TROP_DE_COLONNES,
+    TROP_DE_LIGNES,
+)
 from achats_ouverts.french import fold
-from achats_ouverts.report import Problem, error, notice, warning
+from achats_ouverts.report import Problem
 from achats_ouverts.settings import Limits
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -34,10 +58,6 @@ BOM = b"\xef\xbb\xbf"
 MAX_COLUMNS = 500
 """Cells per header or row: the widest schema has 30 columns. Past this bound the file is refused
 at once (one error), instead of one error per missing cell of every row."""
-TOO_MANY_COLUMNS = "trop-de-colonnes"
-UTF16 = "encodage-utf16"
-NUL_BYTE = "octet-nul"
-ROW_TOO_WIDE = "ligne-trop-large"
 
 
 @dataclass
@@ -86,11 +106,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
             None,
             "utf-16",
             [
-                error(
+                ENCODAGE_UTF16.problem(
                     file,
                     None,
                     None,
-                    UTF16,
                     "le fichier est en UTF-16 (« Texte Unicode » des tableurs)",
                     "l'enregistrer en « CSV UTF-8 (délimité par des virgules) »",
                 )
@@ -102,11 +121,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
             None,
             "utf-8",
             [
-                error(
+                OCTET_NUL.problem(
                     file,
                     row,
                     None,
-                    NUL_BYTE,
                     "le fichier contient un octet nul : ce n'est pas un fichier texte CSV",
                     "ré-enregistrer le fichier en CSV UTF-8 depuis le tableur",
                 )
@@ -126,11 +144,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
                 None,
                 encoding,
                 [
-                    error(
+                    ENCODAGE_MIXTE.problem(
                         file,
                         row,
                         None,
-                        "encodage-mixte",
                         "le fichier mélange UTF-8 et un autre encodage (souvent une ligne "
                         "collée depuis un tableur en Windows-1252)",
                         "ré-enregistrer le fichier entier en UTF-8 après avoir corrigé la ligne "
@@ -146,11 +163,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
                 None,
                 encoding,
                 [
-                    error(
+                    ENCODAGE_INCONNU.problem(
                         file,
                         row,
                         None,
-                        "encodage-inconnu",
                         "octets illisibles : le fichier n'est ni en UTF-8 ni en Windows-1252",
                         "ré-enregistrer le fichier en UTF-8 (CSV UTF-8 dans le tableur)",
                     )
@@ -160,11 +176,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
             text,
             "cp1252",
             [
-                notice(
+                ENCODAGE_WINDOWS_1252.problem(
                     file,
                     None,
                     None,
-                    "encodage-windows-1252",
                     "fichier encodé en Windows-1252 : lu comme tel et publié en UTF-8",
                     "enregistrer de préférence en UTF-8",
                 )
@@ -175,11 +190,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
     if match:
         row = text.count("\n", 0, match.start()) + 1
         problems.append(
-            warning(
+            TEXTE_MAL_ENCODE.problem(
                 file,
                 row,
                 None,
-                "texte-mal-encode",
                 f"« {match.group(0)} » ressemble à un accent mal converti (UTF-8 lu comme Latin-1)",
                 "corriger le texte (« Ã© » doit être « é ») dans le fichier d'origine",
             )
@@ -226,11 +240,10 @@ def sniff_delimiter(text: str, file: str) -> tuple[str | None, list[Problem]]:
         if len(consistent) != 1:
             names = " ou ".join(DELIMITER_NAMES[d] for d in candidates)
             return None, [
-                error(
+                SEPARATEUR_AMBIGU.problem(
                     file,
                     1,
                     None,
-                    "separateur-ambigu",
                     f"séparateur de colonnes ambigu ({names})",
                     "enregistrer le fichier avec la virgule comme séparateur",
                 )
@@ -240,11 +253,10 @@ def sniff_delimiter(text: str, file: str) -> tuple[str | None, list[Problem]]:
     problems = []
     if delimiter != ",":
         problems.append(
-            notice(
+            SEPARATEUR_DETECTE.problem(
                 file,
                 None,
                 None,
-                "separateur-detecte",
                 f"séparateur détecté : {DELIMITER_NAMES[delimiter]} ; le fichier publié utilisera "
                 "la virgule",
                 "",
@@ -268,11 +280,10 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
     for position, name in enumerate(header, start=1):
         if not name.strip():
             problems.append(
-                error(
+                EN_TETE_VIDE.problem(
                     file,
                     1,
                     None,
-                    "en-tete-vide",
                     f"la colonne n° {position} n'a pas de nom",
                     "nommer la colonne ou la supprimer",
                 )
@@ -280,11 +291,10 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
             continue
         if name in seen:
             problems.append(
-                error(
+                EN_TETE_DUPLIQUE.problem(
                     file,
                     1,
                     name,
-                    "en-tete-duplique",
                     f"la colonne « {name} » apparaît plusieurs fois",
                     "supprimer ou renommer le doublon",
                 )
@@ -294,22 +304,20 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
             guess = suggest(name, [f for f in expected if f not in header])
             if guess:
                 problems.append(
-                    error(
+                    EN_TETE_INCONNU.problem(
                         file,
                         1,
                         name,
-                        "en-tete-inconnu",
                         f"« {name} » n'est pas une colonne du schéma",
                         f"vouliez-vous dire « {guess} » ? renommer la colonne",
                     )
                 )
             else:
                 problems.append(
-                    warning(
+                    COLONNE_IGNOREE.problem(
                         file,
                         1,
                         name,
-                        "colonne-ignoree",
                         f"la colonne « {name} » n'est pas dans le schéma : elle ne sera pas "
                         "publiée",
                         "la supprimer ou la renommer selon le schéma",
@@ -321,22 +329,20 @@ def check_header(header: list[str], dataset: Dataset, file: str) -> list[Problem
         required = bool(dataset.field(name).get("constraints", {}).get("required"))
         if required:
             problems.append(
-                error(
+                COLONNE_MANQUANTE.problem(
                     file,
                     1,
                     name,
-                    "colonne-manquante",
                     f"la colonne obligatoire « {name} » est absente",
                     "ajouter la colonne (voir le schéma du jeu de données)",
                 )
             )
         else:
             problems.append(
-                warning(
+                COLONNE_ABSENTE.problem(
                     file,
                     1,
                     name,
-                    "colonne-absente",
                     f"la colonne facultative « {name} » est absente : ses valeurs seront vides",
                     "l'ajouter si l'information existe",
                 )
@@ -353,8 +359,8 @@ def kept_positions(header: list[str], dataset: Dataset) -> list[int]:
     return [i for i, name in enumerate(header) if not name.strip() or name in expected]
 
 
-def _limit_problem(file: str, row: int | None, code: str, message: str, fix: str) -> Problem:
-    return error(file, row, None, code, message, fix)
+def _limit_problem(file: str, row: int | None, code: Code, message: str, fix: str) -> Problem:
+    return code.problem(file, row, None, message, fix)
 
 
 def read_table(path: Path, dataset: Dataset, limits: Limits, file: str | None = None) -> Table:
@@ -363,11 +369,10 @@ def read_table(path: Path, dataset: Dataset, limits: Limits, file: str | None = 
     table = Table(name, dataset)
     if not path.is_file():
         table.problems.append(
-            error(
+            FICHIER_ABSENT.problem(
                 name,
                 None,
                 None,
-                "fichier-absent",
                 "fichier introuvable",
                 "créer le fichier avec au moins sa ligne d'en-tête",
             )
@@ -379,7 +384,7 @@ def read_table(path: Path, dataset: Dataset, limits: Limits, file: str | None = 
             _limit_problem(
                 name,
                 None,
-                "fichier-trop-gros",
+                FICHIER_TROP_GROS,
                 f"le fichier pèse {size} octets, plus que la limite de {limits.max_bytes}",
                 "découper le fichier ou relever la limite (--max-octets)",
             )
@@ -388,11 +393,10 @@ def read_table(path: Path, dataset: Dataset, limits: Limits, file: str | None = 
     data = path.read_bytes()
     if not data.strip():
         table.problems.append(
-            error(
+            FICHIER_VIDE.problem(
                 name,
                 None,
                 None,
-                "fichier-vide",
                 "le fichier est vide",
                 "écrire au moins la ligne d'en-tête",
             )
@@ -485,7 +489,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
             _limit_problem(
                 name,
                 1,
-                TOO_MANY_COLUMNS,
+                TROP_DE_COLONNES,
                 f"l'en-tête a {len(header)} colonnes, plus que la limite de {MAX_COLUMNS}",
                 "ne garder que les colonnes du schéma (un séparateur mal détecté peut aussi en "
                 "être la cause)",
@@ -507,7 +511,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     _limit_problem(
                         name,
                         row,
-                        "trop-de-lignes",
+                        TROP_DE_LIGNES,
                         f"plus de {limits.max_rows} lignes de données",
                         "découper le fichier ou relever la limite (--max-lignes)",
                     )
@@ -518,7 +522,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     _limit_problem(
                         name,
                         row,
-                        ROW_TOO_WIDE,
+                        LIGNE_TROP_LARGE,
                         f"la ligne a {len(record)} cellules, plus que la limite de {MAX_COLUMNS}",
                         "vérifier les séparateurs et les guillemets de la ligne",
                     )
@@ -532,7 +536,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
                     _limit_problem(
                         name,
                         row,
-                        "cellule-trop-longue",
+                        CELLULE_TROP_LONGUE,
                         f"une cellule dépasse {limits.max_cell_chars} caractères",
                         "raccourcir le texte (un guillemet non fermé peut aussi en être la cause)",
                     )
@@ -550,7 +554,7 @@ def _parse(stream: Iterable[str], table: Table, limits: Limits) -> None:
             _limit_problem(
                 name,
                 row + 1,
-                "csv-illisible",
+                CSV_ILLISIBLE,
                 f"ligne CSV illisible ({exc})",
                 "vérifier les guillemets de la ligne",
             )

@@ -23,14 +23,34 @@ from achats_ouverts.datafolder import (
     load_publisher,
     schemas,
 )
-from achats_ouverts.report import Problem, Report, Severity, error, warning
+from achats_ouverts.datafolder.problem_codes.configuration import (
+    AUCUN_MARCHE,
+    DATAPACKAGE_DIFFERENT,
+    NOMENCLATURE_ABSENTE,
+    SCHEMA_DIFFERENT,
+)
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.datafolder.problem_codes.files import (
+    BLANK_ROW,
+    CONSTRAINT_ERROR,
+    EN_TETE_NON_VERIFIABLE,
+    EXTRA_CELL,
+    FOREIGN_KEY,
+    FRICTIONLESS_ERROR,
+    LIGNE_VIDE_FINALE,
+    MISSING_CELL,
+    PRIMARY_KEY,
+    TYPE_ERROR,
+    UNIQUE_ERROR,
+)
+from achats_ouverts.report import Problem, Report, Severity
 from achats_ouverts.settings import Limits
-from achats_ouverts.validation import checks, plausible, table_schema
+from achats_ouverts.validation import plausible, rules, table_schema
 from achats_ouverts.validation.reading import Table, read_table, suggest
 
 Progress = Callable[[str], None]
 Engine = Literal["compiled", "frictionless"]
-"""How rows are validated against the Table Schemas: the compiled checks (`schema_checks`), which
+"""How rows are validated against the Table Schemas: the compiled checks (`table_schema`), which
 find exactly what frictionless finds and fall back to it for tables they do not handle, or
 frictionless itself."""
 HEADER_ERRORS = {
@@ -42,8 +62,21 @@ HEADER_ERRORS = {
     "blank-header",
     "missing-header",
 }
-UNCHECKABLE_HEADER = "en-tete-non-verifiable"
-"""frictionless could not read a file's rows at all with its header (its generic `error`)."""
+SCHEMA_CODES: dict[str, Code] = {
+    code.code: code
+    for code in (
+        TYPE_ERROR,
+        CONSTRAINT_ERROR,
+        UNIQUE_ERROR,
+        PRIMARY_KEY,
+        FOREIGN_KEY,
+        EXTRA_CELL,
+        MISSING_CELL,
+    )
+}
+"""The codes of the frictionless errors a user can meet, which keep frictionless's names; its
+generic `error` is about the header (`en-tete-non-verifiable`), and a type this tool does not
+expect is given under the code `error`."""
 TYPE_LABELS = {
     "number": (
         "un nombre",
@@ -110,19 +143,18 @@ def validate(
         if ds.name == "marches" and table.readable and table.rows == 0:
             report.extend(
                 [
-                    error(
+                    AUCUN_MARCHE.problem(
                         ds.path,
                         None,
                         None,
-                        "aucun-marche",
                         "le fichier ne contient aucun marché",
                         "vérifier l'extraction : un site sans marché n'a pas de sens",
                     )
                 ]
             )
     progress("contrôles de la commande publique")
-    ctx = checks.Context(result.tables, result.publisher, result.policy, result.nomenclature)
-    custom = checks.run(ctx)
+    ctx = rules.Context(result.tables, result.publisher, result.policy, result.nomenclature)
+    custom = rules.run(ctx)
     custom += plausible.check(result.tables, custom)
     progress("validation des schémas (types, contraintes, clés, références)")
     result.engine, schema_problems = run_schemas(data_dir, result.tables, engine)
@@ -141,11 +173,10 @@ def load_nomenclature(
         return cpv.empty_nomenclature(), []
     if not path.is_file():
         return cpv.empty_nomenclature(), [
-            warning(
+            NOMENCLATURE_ABSENTE.problem(
                 "editeur.yaml",
                 None,
                 "nomenclature_cpv",
-                "nomenclature-absente",
                 f"la nomenclature CPV « {path} » est introuvable : seules les divisions sont "
                 "vérifiées",
                 "corriger le chemin ou le laisser vide",
@@ -166,11 +197,10 @@ def check_package_files(data_dir: Path) -> list[Problem]:
             found = None
         if found != schema:
             problems.append(
-                warning(
+                SCHEMA_DIFFERENT.problem(
                     relative,
                     None,
                     None,
-                    "schema-different",
                     "le schéma est absent ou diffère de celui de l'outil, qui fait foi",
                     "lancer « achats-ouverts schemas DOSSIER » pour l'écrire",
                 )
@@ -182,11 +212,10 @@ def check_package_files(data_dir: Path) -> list[Problem]:
         names = []
     if names != sorted(ds.name for ds in schemas.DATASETS):
         problems.append(
-            warning(
+            DATAPACKAGE_DIFFERENT.problem(
                 "datapackage.json",
                 None,
                 None,
-                "datapackage-different",
                 "datapackage.json est absent ou ne liste pas les jeux de données attendus",
                 "lancer « achats-ouverts schemas DOSSIER » pour l'écrire",
             )
@@ -201,22 +230,20 @@ def blank_row_problems(table: Table) -> list[Problem]:
     for row in table.blank_rows:
         if row > last_data:
             problems.append(
-                warning(
+                LIGNE_VIDE_FINALE.problem(
                     table.file,
                     row,
                     None,
-                    "ligne-vide-finale",
                     "ligne vide en fin de fichier : ignorée",
                     "supprimer les lignes vides finales",
                 )
             )
         else:
             problems.append(
-                error(
+                BLANK_ROW.problem(
                     table.file,
                     row,
                     None,
-                    "blank-row",
                     "ligne vide au milieu des données",
                     "supprimer la ligne vide (ou compléter la ligne manquante)",
                 )
@@ -289,7 +316,7 @@ def run_frictionless(data_dir: Path, tables: dict[str, Table]) -> list[Problem]:
         ds = schemas.dataset(task.name)
         blank = set(tables[ds.name].blank_rows)
         for err in task.errors:
-            if err.type == "error" and table_schema.handles(tables[ds.name]):
+            if err.type == FRICTIONLESS_ERROR.code and table_schema.handles(tables[ds.name]):
                 continue  # frictionless failed on another file this one refers to
             problem = translate(err, ds, blank)
             if problem is not None:
@@ -305,7 +332,7 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
     """A frictionless error as a French problem, or None for what the reader already reports."""
     kind: str = err.type
     row: int | None = getattr(err, "row_number", None)
-    if kind in HEADER_ERRORS or kind == "blank-row":
+    if kind in HEADER_ERRORS or kind == BLANK_ROW.code:
         return None
     if row is not None and row in blank_rows:
         return None
@@ -313,30 +340,29 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
     field_name: str | None = getattr(err, "field_name", None)
     cell = str(getattr(err, "cell", "") or "")
     note = str(getattr(err, "note", "") or "")
-    if kind == "type-error" and field_name:
+    if kind == TYPE_ERROR.code and field_name:
         field = ds.field(field_name)
         label, fix = TYPE_LABELS.get(field["type"], ("une valeur valide", "corriger la valeur"))
-        return error(file, row, field_name, kind, f"« {cell} » n'est pas {label}", fix)
-    if kind == "constraint-error" and field_name:
+        return TYPE_ERROR.problem(file, row, field_name, f"« {cell} » n'est pas {label}", fix)
+    if kind == CONSTRAINT_ERROR.code and field_name:
         match = CONSTRAINT_NOTE.search(note)
         message, fix = constraint_message(
             ds.field(field_name), match.group(1) if match else "", cell
         )
-        return error(file, row, field_name, kind, message, fix)
-    if kind in ("unique-error", "primary-key"):
+        return CONSTRAINT_ERROR.problem(file, row, field_name, message, fix)
+    if kind in (UNIQUE_ERROR.code, PRIMARY_KEY.code):
         key = field_name or ", ".join(ds.primary_key)
         position = re.search(r"position (\d+)", note)
         where = f" (déjà à la ligne {position.group(1)})" if position else ""
-        return error(
+        return SCHEMA_CODES[kind].problem(
             file,
             row,
             key,
-            kind,
             f"valeur déjà présente pour {key}{where}",
             "chaque ligne doit avoir un identifiant unique : supprimer le doublon ou corriger "
             "l'identifiant",
         )
-    if kind == "foreign-key":
+    if kind == FOREIGN_KEY.code:
         match = FK_NOTE.search(note)
         fields = match.group(1) if match else ""
         reference = next(
@@ -350,43 +376,43 @@ def translate(err: Any, ds: Dataset, blank_rows: set[int]) -> Problem | None:
         target = f"{reference[0]}.csv ({', '.join(reference[1])})" if reference else "la table liée"
         values = re.search(r'values? "([^"]*)"', note)
         shown = values.group(1) if values else ""
-        return error(
+        return FOREIGN_KEY.problem(
             file,
             row,
             fields or None,
-            kind,
             f"« {shown} » ne correspond à aucune ligne de {target}",
             "corriger la valeur ou ajouter la ligne manquante dans la table liée",
         )
-    if kind == "error":
-        return error(
+    if kind == FRICTIONLESS_ERROR.code:
+        return EN_TETE_NON_VERIFIABLE.problem(
             file,
             None,
             None,
-            UNCHECKABLE_HEADER,
             "les lignes ne peuvent pas être vérifiées avec cet en-tête (colonnes en double, "
             "sans nom ou dans le désordre)",
             "corriger d'abord les problèmes de l'en-tête signalés ligne 1, puis valider à nouveau",
         )
-    if kind == "extra-cell":
-        return error(
+    if kind == EXTRA_CELL.code:
+        return EXTRA_CELL.problem(
             file,
             row,
             None,
-            kind,
             "la ligne a plus de cellules que l'en-tête",
             "vérifier les séparateurs et les guillemets de la ligne",
         )
-    if kind == "missing-cell":
-        return error(
+    if kind == MISSING_CELL.code:
+        return MISSING_CELL.problem(
             file,
             row,
             field_name,
-            kind,
             "la ligne a moins de cellules que l'en-tête",
             "compléter la ligne ou vérifier les séparateurs",
         )
-    return error(file, row, field_name, kind, note or kind, "corriger la valeur")
+    known = SCHEMA_CODES.get(kind)
+    if known is not None:
+        return known.problem(file, row, field_name, note or kind, "corriger la valeur")
+    message = f"{kind} : {note}" if note else kind  # a type this tool does not expect
+    return FRICTIONLESS_ERROR.problem(file, row, field_name, message, "corriger la valeur")
 
 
 def constraint_message(field: dict[str, Any], constraint: str, cell: str) -> tuple[str, str]:

@@ -40,7 +40,7 @@ VECTORISED_STRING_CONSTRAINTS = {"required", "minLength", "maxLength", "enum", "
 
 @dataclass(frozen=True)
 class SchemaError:
-    """An error as frictionless reports it, reduced to what `validation.translate` reads."""
+    """An error as frictionless reports it, reduced to what `runner.translate` reads."""
 
     type: str
     row_number: int | None

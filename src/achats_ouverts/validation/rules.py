@@ -1,0 +1,431 @@
+"""The procurement rules, as a table: each rule names the table and field it reports on, its code
+(severity and meaning in the catalogue), the rows it flags and the message for each row.
+
+A rule reads its table through a `View`, which parses a column's dates or numbers once however
+many rules read them, so a table of rules costs what the hand-written checks cost. A rule that
+reads other tables says so (`reads`): it runs after every table's own checks, and only when those
+tables could be read. `run` applies the cell checks (`cells`) to every table, then the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from achats_ouverts import cpv
+from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import Policy, Publisher
+from achats_ouverts.datafolder.problem_codes.checks import (
+    ATTRIBUTION_SANS_MARCHE,
+    AVANCE_INCOHERENTE,
+    CONSULTATION_SANS_ADRESSE,
+    DATE_LANCEMENT_MANQUANTE,
+    FOURCHETTE_INVERSEE,
+    ID_TROP_LONG,
+    INDICATEUR_CALCULE,
+    MARCHE_SANS_TITULAIRE,
+    MODIFICATION_AVANT_NOTIFICATION,
+    MONTANT_ESTIME_MANQUANT,
+    MONTANT_INCOHERENT,
+    MONTANT_SOUS_SEUIL,
+    NOTIFICATION_APRES_PUBLICATION,
+    ORIGINE_INCOHERENTE,
+    PUBLICATION_TARDIVE,
+    TAUX_AVANCE_HORS_BORNES,
+    TITULAIRE_NON_REFERENCE,
+    UID_INCOHERENT,
+)
+from achats_ouverts.datafolder.problem_codes.configuration import INDICATEUR_INCONNU
+from achats_ouverts.datafolder.problem_codes.entries import Code
+from achats_ouverts.report import Problem
+from achats_ouverts.validation import cells
+from achats_ouverts.validation.columns import Message, dates, fixed, flag, numbers
+from achats_ouverts.validation.reading import Table
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the checks read: every table of the folder, and its configuration."""
+
+    tables: Mapping[str, Table]
+    publisher: Publisher | None
+    policy: Policy | None
+    nomenclature: cpv.Nomenclature
+
+
+class View:
+    """A readable table as the rules read it: its text columns, its dates and numbers parsed
+    once, and the other tables and the configuration through `ctx`."""
+
+    def __init__(self, table: Table, ctx: Context) -> None:
+        assert table.frame is not None
+        self.frame: pd.DataFrame = table.frame
+        self.ctx = ctx
+        self._memo: dict[Hashable, Any] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return self.frame[name]
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """`compute()`, computed once for this table whatever the number of rules reading it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def date(self, name: str) -> pd.Series:
+        """A column of ISO dates as timestamps (NaT where the cell is not a date)."""
+        series: pd.Series = self.memo(("date", name), lambda: dates(self.frame[name]))
+        return series
+
+    def number(self, name: str) -> pd.Series:
+        """A column of strict numbers as floats (NaN where the cell is not a number)."""
+        series: pd.Series = self.memo(("number", name), lambda: numbers(self.frame[name]))
+        return series
+
+    def other(self, dataset: str) -> pd.DataFrame:
+        """Another table, which the rule declares in `reads` (so it is readable)."""
+        frame = self.ctx.tables[dataset].frame
+        assert frame is not None
+        return frame
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A procurement rule: a problem `code` on `field` of `dataset`, for the rows it flags."""
+
+    dataset: str
+    field: str
+    code: Code
+    rows: Callable[[View], pd.Series | None]
+    """The rows with the problem (a boolean mask), or None when the rule does not apply."""
+    message: Message
+    """From the cell of `field` to (message, fix)."""
+    reads: tuple[str, ...] = ()
+    """The other tables the rule reads."""
+
+
+# --- Rows of the rules that need more than one comparison ---------------------------------------
+
+
+def _uid_mismatch(t: View) -> pd.Series:
+    prefix = t["acheteur_id"] + t["id"]
+    starts = pd.Series(
+        [uid.startswith(p) for uid, p in zip(t["uid"], prefix, strict=True)],
+        index=t.frame.index,
+        dtype=bool,
+    )
+    return (t["uid"] != "") & (t["id"] != "") & ~starts
+
+
+def _unreferenced_supplier(t: View) -> pd.Series:
+    """The first row of each supplier missing from the supplier reference."""
+    reference = t.other("titulaires")
+    known = set(zip(reference["titulaire_typeIdentifiant"], reference["titulaire_id"], strict=True))
+    keys = pd.Series(
+        [
+            (kind, ident) not in known
+            for kind, ident in zip(t["titulaire_typeIdentifiant"], t["titulaire_id"], strict=True)
+        ],
+        index=t.frame.index,
+        dtype=bool,
+    )
+    return keys & ~t.frame.duplicated(["titulaire_typeIdentifiant", "titulaire_id"])
+
+
+def _contracts_by_uid(t: View) -> pd.DataFrame:
+    frame: pd.DataFrame = t.memo(
+        "marches par uid", lambda: t.other("marches").drop_duplicates("uid").set_index("uid")
+    )
+    return frame
+
+
+def _modified_before_notification(t: View) -> pd.Series:
+    notified = dates(t["uid"].map(_contracts_by_uid(t)["dateNotification"]).fillna(""))
+    return (t.date("dateNotificationModification") < notified).fillna(False)
+
+
+def _last_amount_differs(t: View) -> pd.Series:
+    """The last modification that sets an amount, where marches.csv has another amount."""
+    frame = t.frame
+    ids = pd.to_numeric(
+        frame["modification_id"].where(frame["modification_id"].str.match(r"^\d+$")),
+        errors="coerce",
+    )
+    mask = pd.Series(False, index=frame.index)
+    amounts = frame.assign(_id=ids)[frame["montant"] != ""].dropna(subset=["_id"])
+    if amounts.empty:
+        return mask
+    last = amounts.sort_values(["uid", "_id"]).drop_duplicates("uid", keep="last")
+    current = numbers(last["uid"].map(_contracts_by_uid(t)["montant"]).fillna(""))
+    differs = ((current - numbers(last["montant"])).abs() > 0.005).fillna(False)
+    mask.loc[last.index[differs.to_numpy()]] = True
+    return mask
+
+
+def _declared_kinds(t: View) -> dict[str, str] | None:
+    policy = t.ctx.policy
+    return None if policy is None else {ind.id: ind.type for ind in policy.indicateurs}
+
+
+def _undefined_indicator(t: View) -> pd.Series | None:
+    kinds = _declared_kinds(t)
+    if kinds is None:
+        return None
+    return ~t["indicateur_id"].isin(kinds) & (t["indicateur_id"] != "")
+
+
+def _computed_indicator(t: View) -> pd.Series | None:
+    kinds = _declared_kinds(t)
+    if kinds is None:
+        return None
+    return t["indicateur_id"].isin([k for k, kind in kinds.items() if kind == "calculé"])
+
+
+def _rate_message(x: str) -> tuple[str, str]:
+    hint = f" (ici « {float(x) / 100:g} » ?)" if 1 < float(x) <= 100 else ""
+    return (
+        f"taux d'avance « {x} » hors de l'intervalle 0 à 1",
+        "exprimer le taux en fraction : 10 % s'écrit 0.1" + hint,
+    )
+
+
+# --- The table ----------------------------------------------------------------------------------
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "marches",
+        "datePublicationDonnees",
+        NOTIFICATION_APRES_PUBLICATION,
+        lambda t: (t.date("dateNotification") > t.date("datePublicationDonnees")).fillna(False),
+        lambda x: (
+            f"les données sont publiées le {x}, avant la notification du marché",
+            "vérifier les deux dates : la publication suit la notification",
+        ),
+    ),
+    Rule(
+        "marches",
+        "datePublicationDonnees",
+        PUBLICATION_TARDIVE,
+        lambda t: (
+            t.date("datePublicationDonnees") > t.date("dateNotification") + pd.DateOffset(months=2)
+        ).fillna(False),
+        lambda x: (
+            f"publication le {x}, plus de deux mois après la notification",
+            "publier les données dans les deux mois qui suivent la notification",
+        ),
+    ),
+    Rule(
+        "marches",
+        "montant",
+        MONTANT_SOUS_SEUIL,
+        lambda t: (t.number("montant") < v.SEUIL_DECP_EUROS).fillna(False),
+        lambda x: (
+            f"{x} € HT est sous le seuil de publication des DECP (40 000 € HT)",
+            "vérifier le montant (oubli d'un zéro, montant TTC ou mensuel ?)",
+        ),
+    ),
+    Rule(
+        "marches",
+        "tauxAvance",
+        TAUX_AVANCE_HORS_BORNES,
+        lambda t: ((t.number("tauxAvance") < 0) | (t.number("tauxAvance") > 1)).fillna(False),
+        _rate_message,
+    ),
+    Rule(
+        "marches",
+        "tauxAvance",
+        AVANCE_INCOHERENTE,
+        lambda t: ((t.number("tauxAvance") > 0) & (t["attributionAvance"] == "false")).fillna(
+            False
+        ),
+        lambda x: (
+            f"taux d'avance {x} alors que attributionAvance vaut false",
+            "corriger l'un des deux champs",
+        ),
+    ),
+    Rule(
+        "marches",
+        "origineFrance",
+        ORIGINE_INCOHERENTE,
+        lambda t: (t.number("origineFrance") > t.number("origineUE")).fillna(False),
+        lambda x: (
+            f"la part d'origine France ({x}) dépasse la part d'origine UE, qui l'inclut",
+            "origineFrance doit être inférieure ou égale à origineUE",
+        ),
+    ),
+    Rule(
+        "marches",
+        "uid",
+        UID_INCOHERENT,
+        _uid_mismatch,
+        lambda x: (
+            f"« {x} » ne commence pas par le SIRET de l'acheteur suivi de l'identifiant du marché",
+            "uid = acheteur_id + id",
+        ),
+    ),
+    Rule(
+        "marches",
+        "id",
+        ID_TROP_LONG,
+        lambda t: t["id"].str.len() > 16,
+        lambda x: (
+            f"« {x} » dépasse les 16 caractères du format DECP 2022",
+            "raccourcir l'identifiant dans la publication nationale",
+        ),
+    ),
+    Rule(
+        "achats-a-venir",
+        "montantEstime",
+        MONTANT_ESTIME_MANQUANT,
+        lambda t: (
+            (t["montantEstime"] == "")
+            & ((t["montantEstimeMin"] == "") | (t["montantEstimeMax"] == ""))
+        ),
+        fixed(
+            "ni montant estimé ni fourchette complète",
+            "renseigner montantEstime, ou montantEstimeMin et montantEstimeMax",
+        ),
+    ),
+    Rule(
+        "achats-a-venir",
+        "montantEstimeMin",
+        FOURCHETTE_INVERSEE,
+        lambda t: (t.number("montantEstimeMin") > t.number("montantEstimeMax")).fillna(False),
+        lambda x: (f"le bas de fourchette ({x}) dépasse le haut", "inverser les deux montants"),
+    ),
+    Rule(
+        "achats-a-venir",
+        "dateLancementPrevue",
+        DATE_LANCEMENT_MANQUANTE,
+        lambda t: (t["dateLancementPrevue"] == "") & (t["trimestreLancementPrevu"] == ""),
+        fixed(
+            "ni date ni trimestre de lancement prévu",
+            "renseigner dateLancementPrevue ou trimestreLancementPrevu (AAAA-Tn)",
+        ),
+    ),
+    Rule(
+        "achats-a-venir",
+        "urlConsultation",
+        CONSULTATION_SANS_ADRESSE,
+        lambda t: (t["statut"] == "lancé") & (t["urlConsultation"] == ""),
+        fixed(
+            "achat lancé sans adresse de consultation",
+            "indiquer l'adresse de la consultation sur le profil d'acheteur",
+        ),
+    ),
+    Rule(
+        "achats-a-venir",
+        "uidMarche",
+        ATTRIBUTION_SANS_MARCHE,
+        lambda t: (t["statut"] == "attribué") & (t["uidMarche"] == ""),
+        fixed(
+            "achat attribué sans lien vers le marché",
+            "indiquer dans uidMarche l'uid du marché attribué",
+        ),
+    ),
+    Rule(
+        "indicateurs-declares",
+        "indicateur_id",
+        INDICATEUR_INCONNU,
+        _undefined_indicator,
+        lambda x: (
+            f"l'indicateur « {x} » n'est pas défini dans politique.yaml",
+            "corriger l'identifiant ou ajouter l'indicateur à politique.yaml",
+        ),
+    ),
+    Rule(
+        "indicateurs-declares",
+        "indicateur_id",
+        INDICATEUR_CALCULE,
+        _computed_indicator,
+        lambda x: (
+            f"l'indicateur « {x} » est calculé à partir des marchés : il ne se déclare pas",
+            "retirer ces lignes, ou passer l'indicateur en type « déclaré »",
+        ),
+    ),
+    Rule(
+        "marches-titulaires",
+        "titulaire_id",
+        TITULAIRE_NON_REFERENCE,
+        _unreferenced_supplier,
+        lambda x: (
+            f"le titulaire « {x} » n'est pas dans le référentiel titulaires.csv : nom, "
+            "localisation et catégorie inconnus",
+            "ajouter l'entreprise à titulaires.csv",
+        ),
+        reads=("titulaires",),
+    ),
+    Rule(
+        "marches",
+        "uid",
+        MARCHE_SANS_TITULAIRE,
+        lambda t: ~t["uid"].isin(set(t.other("marches-titulaires")["uid"])) & (t["uid"] != ""),
+        lambda x: (
+            f"le marché « {x} » n'a aucun titulaire dans marches-titulaires.csv",
+            "ajouter ses titulaires",
+        ),
+        reads=("marches-titulaires",),
+    ),
+    Rule(
+        "modifications",
+        "dateNotificationModification",
+        MODIFICATION_AVANT_NOTIFICATION,
+        _modified_before_notification,
+        lambda x: (
+            f"modification notifiée le {x}, avant le marché lui-même",
+            "vérifier la date de la modification",
+        ),
+        reads=("marches",),
+    ),
+    Rule(
+        "modifications",
+        "montant",
+        MONTANT_INCOHERENT,
+        _last_amount_differs,
+        lambda x: (
+            f"la dernière modification fixe le montant à {x} €, mais marches.csv indique un autre "
+            "montant",
+            "reporter dans marches.csv le montant de la dernière modification (état actuel)",
+        ),
+        reads=("marches",),
+    ),
+)
+
+
+def _apply(rule: Rule, views: Mapping[str, View]) -> list[Problem]:
+    """The problems of one rule; none when a table it needs could not be read."""
+    view = views.get(rule.dataset)
+    if view is None or any(name not in views for name in rule.reads):
+        return []
+    mask = rule.rows(view)
+    if mask is None:
+        return []
+    table = view.ctx.tables[rule.dataset]
+    return list(flag(table, mask, rule.field, rule.code, rule.message))
+
+
+def run(ctx: Context) -> list[Problem]:
+    """Every procurement check on every readable table: the cell checks and each table's own
+    rules table by table, then the rules that read several tables."""
+    problems: list[Problem] = []
+    views: dict[str, View] = {}
+    for table in ctx.tables.values():
+        if table.frame is None:
+            continue
+        name = table.dataset.name
+        views[name] = view = View(table, ctx)
+        problems.extend(cells.check_cells(table))
+        problems.extend(cells.check_types(table))
+        problems.extend(cells.check_sirets(table))
+        problems.extend(cells.check_cpv(table, ctx.nomenclature))
+        problems.extend(cells.check_multi_values(table))
+        for rule in RULES:
+            if rule.dataset == name and not rule.reads:
+                problems.extend(_apply(rule, {name: view}))
+    for rule in RULES:
+        if rule.reads:
+            problems.extend(_apply(rule, views))
+    return problems

@@ -102,7 +102,7 @@ def main() -> int:
             ("changelog (first release)", "changelog.produce_changelog"),
             ("downloads, DECP, OCDS, zip, DCAT, pages", "downloads.produce_data_page"),
             ("feeds and calendar", "feeds.produce_feeds"),
-            ("sitemap", "sitemap.produce_sitemap"),
+            ("sitemap", "standards.produce_sitemap"),
         ):
             started = time.perf_counter()
             run(producer, ctx)

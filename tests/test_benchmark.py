@@ -35,21 +35,21 @@ def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path
     assert benchmark.stage_of("docs:downloads.produce_data_page") == "exports_s"
     assert benchmark.stage_of("docs:indicator_pages.produce_quality") == "pages_s"
     assert benchmark.stage_of("site:details.produce_detail_pages") == "detail_pages_s"
-    assert benchmark.stage_of("site:sitemap.produce_sitemap") == "exports_s"
+    assert benchmark.stage_of("site:standards.produce_sitemap") == "exports_s"
 
 
 LABELS_BEFORE_ISSUE_12 = {
-    "docs:base.produce_home": "pages_s",
-    "docs:policy.produce_policy_and_indicators": "pages_s",
-    "docs:policy.produce_quality": "pages_s",
+    "docs:pages.produce_home": "pages_s",
+    "docs:indicator_pages.produce_policy_and_indicators": "pages_s",
+    "docs:indicator_pages.produce_quality": "pages_s",
     "docs:changelog.produce_changelog": "exports_s",
     "docs:downloads.produce_data_page": "exports_s",
-    "docs:base.produce_legal_pages": "pages_s",
+    "docs:pages.produce_legal_pages": "pages_s",
     "docs:explorers.produce_explorers": "pages_s",
     "docs:entities.produce_entity_pages": "pages_s",
     "docs:feeds.produce_feeds": "exports_s",
     "site:details.produce_detail_pages": "detail_pages_s",
-    "site:sitemap.produce_sitemap": "exports_s",
+    "site:standards.produce_sitemap": "exports_s",
 }
 """The producers' keys in the figures before the package was cut by stage, and their stage."""
 

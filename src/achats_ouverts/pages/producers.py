@@ -40,7 +40,7 @@ LIST_INDEX = artifacts.LIST_INDEX
 
 PRODUCERS: tuple[Producer, ...] = (
     Producer(
-        "base.produce_home",
+        "pages.produce_home",
         DOCS,
         home.produce_home,
         reads=(DATA,),
@@ -58,7 +58,7 @@ PRODUCERS: tuple[Producer, ...] = (
         addresses=(urls.UPCOMING, urls.CONTRACTS),
     ),
     Producer(
-        "policy.produce_policy_and_indicators",
+        "indicator_pages.produce_policy_and_indicators",
         DOCS,
         in_turn(dashboard.produce_indicators, policy.produce_policy),
         reads=(DATA,),
@@ -80,7 +80,7 @@ PRODUCERS: tuple[Producer, ...] = (
         for_reusers=True,
     ),
     Producer(
-        "policy.produce_quality",
+        "indicator_pages.produce_quality",
         DOCS,
         quality.produce_quality,
         reads=(DATA, artifacts.REPORT),
@@ -111,7 +111,7 @@ PRODUCERS: tuple[Producer, ...] = (
         addresses=(urls.SERVICES, urls.CPV, urls.DEPARTEMENTS, urls.SUPPLIERS),
     ),
     Producer(
-        "base.produce_legal_pages",
+        "pages.produce_legal_pages",
         DOCS,
         legal.produce_legal_pages,
         reads=(DATA,),
@@ -133,7 +133,7 @@ PRODUCERS: tuple[Producer, ...] = (
         addresses=(urls.CONTRACTS, urls.SUPPLIERS),
     ),
     Producer(
-        "sitemap.produce_sitemap",
+        "standards.produce_sitemap",
         SITE,
         sitemap.produce_sitemap,
         reads=(DATA, artifacts.MKDOCS_PAGES, artifacts.DETAIL_PAGES),

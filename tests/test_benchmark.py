@@ -16,7 +16,7 @@ from achats_ouverts.building.build import Stopwatch, build
 from achats_ouverts.pages import producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.tools import benchmark
-from tests.support import ROOT
+from tests.fixtures.paths import ROOT
 
 
 def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path: Path) -> None:

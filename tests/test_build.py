@@ -17,7 +17,8 @@ from achats_ouverts.building import build
 from achats_ouverts.building.postchecks import Finding
 from achats_ouverts.errors import BuildError
 from achats_ouverts.settings import Settings
-from tests.support import DATA, ROOT, make_complete_data_dir
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import DATA, ROOT
 
 
 def manifest(folder: Path) -> dict[str, str]:

@@ -8,16 +8,16 @@ import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
-from tests import hostile
-from tests.support import (
+from tests.fixtures import hostile
+from tests.fixtures.folders import (
     BUYER,
     CONTRACT,
     CONTRACT_SUPPLIER,
     SUPPLIER_ROW,
     contract,
     make_data_dir,
-    reference_file,
 )
+from tests.fixtures.paths import reference_file
 
 UPCOMING = {
     "id": "2027-lyc-001",

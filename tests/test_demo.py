@@ -23,7 +23,7 @@ from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas, writing
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
-from tests.support import reference_file
+from tests.fixtures.paths import reference_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

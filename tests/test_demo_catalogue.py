@@ -12,7 +12,7 @@ import pytest
 
 from achats_ouverts.settings import DEMO_CATALOGUE_DIR, PACKAGE_DIR
 from achats_ouverts.tools import demo
-from tests.support import ROOT
+from tests.fixtures.paths import ROOT
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Explorers and detail pages: aggregates, data shards, page contexts and the built pages, on the
-small folder of `tests/explorer_support.py`."""
+small folder of `tests/fixtures/explorer_folder.py`."""
 
 from __future__ import annotations
 
@@ -21,14 +21,15 @@ from achats_ouverts.output.listing import ListIndex, build_list_index
 from achats_ouverts.pages import contract, entity, explorer_contracts, explorer_upcoming, supplier
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import validate
-from tests.explorer_support import (
+from tests.fixtures.explorer_folder import (
     CONTRACTS,
     ODD_UID,
     SUPPLIER_B,
     SUPPLIER_C,
     make_explorer_data,
 )
-from tests.support import ROOT, SUPPLIER, reference_file
+from tests.fixtures.folders import SUPPLIER
+from tests.fixtures.paths import ROOT, reference_file
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from achats_ouverts.model import aggregates
 from achats_ouverts.output import path_segment
 from achats_ouverts.pages import explorer_upcoming
 from achats_ouverts.settings import Settings
-from tests import browser
-from tests.explorer_support import CONTRACTS, make_explorer_data
-from tests.support import DATA, ROOT
+from tests.fixtures import browser
+from tests.fixtures.explorer_folder import CONTRACTS, make_explorer_data
+from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 SCRIPT = ROOT / "site_src" / "assets" / "explorateur.js"

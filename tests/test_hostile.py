@@ -19,8 +19,9 @@ from achats_ouverts.datafolder import load_publisher, yaml_safe
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.report import Problem
 from achats_ouverts.validation import validate
-from tests import hostile
-from tests.support import ROOT, make_data_dir
+from tests.fixtures import hostile
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.paths import ROOT
 
 MEMORY_LIMIT = 1 << 30
 """1 GiB of address space: validating the demonstration folder needs less than half."""
@@ -399,7 +400,7 @@ def test_usage_errors_are_in_french(
 def test_values_frictionless_takes_but_build_cannot_publish_are_refused(
     tmp_path: Path, changes: dict[str, str], expected: str
 ) -> None:
-    from tests.support import contract, linked
+    from tests.fixtures.folders import contract, linked
 
     data = make_data_dir(tmp_path / "data", **linked([contract(**changes)]))
     field = next(iter(changes))

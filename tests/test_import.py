@@ -15,14 +15,9 @@ from achats_ouverts.importing import FileUnreadable, ImportOptions, import_files
 from achats_ouverts.importing import importer as importer_module
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
-from tests.import_support import (
-    export_decp_2022,
-    folder_digests,
-    marche,
-    read_csv,
-    write_json,
-)
-from tests.support import BUYER, SUPPLIER, make_data_dir
+from tests.fixtures.decp_json import export_decp_2022, marche
+from tests.fixtures.files import folder_digests, read_csv, write_json
+from tests.fixtures.folders import BUYER, SUPPLIER, make_data_dir
 
 OTHER_BUYER = "21590350100017"
 OTHER_SUPPLIER = "44306184100047"
@@ -669,7 +664,7 @@ def test_concession_scan(tmp_path: Path) -> None:
 
 
 def test_existing_folder_warnings(tmp_path: Path) -> None:
-    from tests.support import write_table
+    from tests.fixtures.folders import write_table
 
     data = make_data_dir(tmp_path / "data")
     write_table(

@@ -14,8 +14,8 @@ from achats_ouverts.importing import ImportOptions, import_files
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
-from tests.import_support import folder_digests, read_csv
-from tests.support import ROOT, reference_file
+from tests.fixtures.files import folder_digests, read_csv
+from tests.fixtures.paths import ROOT, reference_file
 
 SAMPLE_2019 = "real_decp-2019-format_pes-dgfip-collectivites_2019-04-05.json"
 TABULAR = "real_decp-tabulaire_2024S2_travaux-cpv4521_hauts-de-france-hors-region.csv"

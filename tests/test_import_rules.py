@@ -18,7 +18,7 @@ from achats_ouverts.importing.records import (
     RawSupplier,
     Rejected,
 )
-from tests.support import BUYER, SUPPLIER
+from tests.fixtures.folders import BUYER, SUPPLIER
 
 OTHER_SUPPLIER = "44306184100047"  # Luhn-valid
 

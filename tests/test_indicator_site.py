@@ -19,9 +19,9 @@ import yaml
 
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
-from tests import browser
-from tests.indicator_fixture import CONTRACTS, make_indicator_data
-from tests.support import ROOT
+from tests.fixtures import browser
+from tests.fixtures.indicator_folder import CONTRACTS, make_indicator_data
+from tests.fixtures.paths import ROOT
 
 
 @pytest.fixture(scope="module")

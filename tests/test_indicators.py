@@ -14,7 +14,8 @@ from achats_ouverts.datafolder import config, schemas
 from achats_ouverts.datafolder.config import Action, Axis, Indicator, Policy
 from achats_ouverts.model import indicators, loading
 from achats_ouverts.model.calculations import REGISTRY
-from tests.support import CONTRACT, DATA, ROOT, SUPPLIER_ROW
+from tests.fixtures.folders import CONTRACT, SUPPLIER_ROW
+from tests.fixtures.paths import DATA, ROOT
 
 REFERENCE = date(2024, 12, 31)
 

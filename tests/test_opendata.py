@@ -34,8 +34,8 @@ from referencing.jsonschema import DRAFT4
 from achats_ouverts.building import build
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
-from tests.opendata_fixture import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
-from tests.support import ROOT, reference_file
+from tests.fixtures.opendata_folder import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
+from tests.fixtures.paths import ROOT, reference_file
 from tests.test_build import manifest
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -230,7 +230,7 @@ def test_a_sheet_past_the_spreadsheet_row_limit_continues_on_another(
     from achats_ouverts.datafolder import schemas
     from achats_ouverts.exports import tables
     from achats_ouverts.model.loading import typed_frame
-    from tests.support import SERVICE
+    from tests.fixtures.folders import SERVICE
 
     ds = schemas.dataset("services")
     text = pd.DataFrame([{**SERVICE, "service_id": f"s{i}"} for i in range(5)])
@@ -533,7 +533,7 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     from achats_ouverts.pages import sitemap
     from achats_ouverts.settings import Limits
     from achats_ouverts.validation.runner import validate
-    from tests.support import make_data_dir
+    from tests.fixtures.folders import make_data_dir
 
     data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None, calculations=REGISTRY))
     site = tmp_path / "site"
@@ -610,14 +610,14 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
 def changed_data(target: Path) -> Path:
     """The rich data one release later: a new contract, a modified one, a removed one, and
     upcoming purchases added, removed or moved to another status."""
-    from tests.opendata_fixture import (
+    from tests.fixtures.folders import contract, make_data_dir
+    from tests.fixtures.opendata_folder import (
         CONTRACT_SUPPLIERS,
         MODIFICATIONS,
         SUPPLIERS,
         UPCOMING,
         UPCOMING_BASE,
     )
-    from tests.support import contract, make_data_dir
 
     new = contract(id="20250009", objet="Fourniture de mobilier", dateNotification="2025-06-20")
     first = {**CONTRACTS[0], "objet": "Rénovation complète de la demi-pension"}
@@ -804,7 +804,7 @@ def test_decp_json_imports_back_to_the_same_contracts(
 def test_the_publication_pages_have_no_accessibility_violation(
     rich: tuple[Path, Path], new_page: Any
 ) -> None:
-    from tests import browser
+    from tests.fixtures import browser
 
     _data, site = rich
     with browser.serve(site) as url:

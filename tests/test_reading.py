@@ -10,7 +10,7 @@ from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import reading, validate
-from tests.support import CONTRACT, contract
+from tests.fixtures.folders import CONTRACT, contract
 
 FIELDS = schemas.dataset("marches").field_names
 

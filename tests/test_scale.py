@@ -33,9 +33,10 @@ from achats_ouverts.output.urls import path_segment
 from achats_ouverts.pages import contract, producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
-from tests import browser
-from tests.explorer_support import CONTRACTS, make_explorer_data
-from tests.support import ROOT, SUPPLIER
+from tests.fixtures import browser
+from tests.fixtures.explorer_folder import CONTRACTS, make_explorer_data
+from tests.fixtures.folders import SUPPLIER
+from tests.fixtures.paths import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,8 @@ from achats_ouverts.tools import demo
 from achats_ouverts.validation import cells, columns, table_schema, validate
 from achats_ouverts.validation.reading import Table, read_table
 from achats_ouverts.validation.runner import translate
-from tests.support import DATA, make_data_dir, write_table
+from tests.fixtures.folders import make_data_dir, write_table
+from tests.fixtures.paths import DATA
 
 CONSTRAINT = re.compile(r'constraint "(\w+)"')
 

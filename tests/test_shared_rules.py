@@ -10,7 +10,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from achats_ouverts.french import fold, plural, quarter_code, quarter_label, quarter_start
 from achats_ouverts.identifiers import LA_POSTE_HEAD_OFFICE, luhn_digit, luhn_valid, siret_valid
-from tests.support import BUYER, SUPPLIER
+from tests.fixtures.folders import BUYER, SUPPLIER
 
 
 def siret_corpus() -> list[str]:

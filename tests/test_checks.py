@@ -9,8 +9,8 @@ import pytest
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
 from tests.fixtures import hostile
+from tests.fixtures.companies import LA_POSTE, REGION_BUYER
 from tests.fixtures.folders import (
-    BUYER,
     CONTRACT,
     CONTRACT_SUPPLIER,
     SUPPLIER_ROW,
@@ -69,7 +69,11 @@ def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
         ),
         ({"techniques": "Accord-cadre, Accord-cadre"}, "techniques", "valeur-non-autorisee"),
         ({"uid": "autre-uid"}, "uid", "uid-incoherent"),
-        ({"id": "12345678901234567", "uid": BUYER + "12345678901234567"}, "id", "id-trop-long"),
+        (
+            {"id": "12345678901234567", "uid": REGION_BUYER + "12345678901234567"},
+            "id",
+            "id-trop-long",
+        ),
         ({"procedure": "Appel d'offre ouvert"}, "procedure", "constraint-error"),
         ({"objet": ""}, "objet", "constraint-error"),
         ({"objet": "=SOMME(A1:A2)"}, "objet", "cellule-formule"),
@@ -99,7 +103,7 @@ def test_duplicate_uid(tmp_path: Path) -> None:
 
 
 def test_supplier_checks(tmp_path: Path) -> None:
-    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": "35600000000048"}
+    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": LA_POSTE}
     orphan = {**CONTRACT_SUPPLIER, "uid": "inconnu"}
     bad_siret = {**CONTRACT_SUPPLIER, "titulaire_id": "1234"}
     vat = {**CONTRACT_SUPPLIER, "titulaire_typeIdentifiant": "TVA", "titulaire_id": "BE0123456789"}

@@ -23,13 +23,13 @@ from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas, writing
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
+from tests.fixtures.companies import REGION_BUYER
 from tests.fixtures.paths import reference_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 REF_DATE = demo.DEFAULT_REFERENCE_DATE
 FULL_YEARS = ("2022", "2023", "2024", "2025")
-BUYER = "20005374200017"
 
 HDF_COMMUNES = {
     "59350": "Lille", "80021": "Amiens", "59512": "Roubaix", "59599": "Tourcoing",
@@ -202,7 +202,9 @@ def test_validation_catches_a_broken_reference(demo_dir: Path, tmp_path: Path) -
     shutil.copytree(demo_dir, copy)
     path = copy / "marches-titulaires.csv"
     header, first, rest = path.read_text(encoding="utf-8").split("\n", 2)
-    path.write_text("\n".join([header, BUYER + "29990001" + first[22:], rest]), encoding="utf-8")
+    path.write_text(
+        "\n".join([header, REGION_BUYER + "29990001" + first[22:], rest]), encoding="utf-8"
+    )
     errors = validate_package(copy / "datapackage.json")
     assert [(e[0], e[1], e[3]) for e in errors] == [("marches-titulaires", 2, "foreign-key")]
 
@@ -284,7 +286,7 @@ def test_every_date_stays_before_an_earlier_reference_date() -> None:
 
 
 def test_contracts_identify_the_buyer(marches: pd.DataFrame) -> None:
-    assert set(marches.acheteur_id) == {BUYER}
+    assert set(marches.acheteur_id) == {REGION_BUYER}
     assert (marches.uid == marches.acheteur_id + marches.id).all()
     assert marches.id.str.len().max() <= 16
     assert marches.uid.is_unique

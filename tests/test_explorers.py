@@ -21,14 +21,8 @@ from achats_ouverts.output.listing import ListIndex, build_list_index
 from achats_ouverts.pages import contract, entity, explorer_contracts, explorer_upcoming, supplier
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import validate
-from tests.fixtures.explorer_folder import (
-    CONTRACTS,
-    ODD_UID,
-    SUPPLIER_B,
-    SUPPLIER_C,
-    make_explorer_data,
-)
-from tests.fixtures.folders import SUPPLIER
+from tests.fixtures.companies import BELGIAN_SUPPLIER, LILLE_SME, PARIS_LARGE
+from tests.fixtures.explorer_folder import CONTRACTS, ODD_UID, make_explorer_data
 from tests.fixtures.paths import ROOT, reference_file
 
 
@@ -174,7 +168,7 @@ def test_contract_shards_are_per_year_in_list_order(data: Data, index: ListIndex
     assert older["lien"] == [path_segment(ODD_UID)]
     assert older["lien"][0] != ODD_UID
     assert older["sociale"] == [None]
-    assert older["noms"] == [[SUPPLIER_C, SUPPLIER_C, f"TVA-{SUPPLIER_C}"]]
+    assert older["noms"] == [[BELGIAN_SUPPLIER, BELGIAN_SUPPLIER, f"TVA-{BELGIAN_SUPPLIER}"]]
 
 
 def test_shards_are_cut_at_the_row_limit(
@@ -234,9 +228,9 @@ def test_contract_page_context(data: Data, index: ListIndex) -> None:
         "Menuiseries d'essai",
         'Grands Travaux "Nationaux" <SA>',
     ]
-    assert page.titulaires[1].href == f"../../titulaires/{SUPPLIER_B}/"
+    assert page.titulaires[1].href == f"../../titulaires/{PARIS_LARGE}/"
     assert page.titulaires[1].annuaire == (
-        f"https://annuaire-entreprises.data.gouv.fr/etablissement/{SUPPLIER_B}"
+        f"https://annuaire-entreprises.data.gouv.fr/etablissement/{PARIS_LARGE}"
     )
     assert page.departement is None
     assert page.lieu == "32 (Code région)"
@@ -266,8 +260,8 @@ def test_contract_page_context(data: Data, index: ListIndex) -> None:
 
 def test_supplier_page_context(data: Data, index: ListIndex) -> None:
     pages = dict(supplier.supplier_pages(data, index))
-    assert set(pages) == {SUPPLIER, SUPPLIER_B, f"TVA-{SUPPLIER_C}"}
-    a = pages[SUPPLIER]
+    assert set(pages) == {LILLE_SME, PARIS_LARGE, f"TVA-{BELGIAN_SUPPLIER}"}
+    a = pages[LILLE_SME]
     assert a.marches == 2
     assert a.montant == 210000.0
     assert [(y.annee, y.marches, y.part_titulaire) for y in a.annees] == [("2024", 2, 170000.0)]
@@ -275,11 +269,11 @@ def test_supplier_page_context(data: Data, index: ListIndex) -> None:
         f"../../marches/{CONTRACTS[1]['uid']}/",
         f"../../marches/{CONTRACTS[0]['uid']}/",
     ]
-    assert a.annuaire.endswith(SUPPLIER)
+    assert a.annuaire.endswith(LILLE_SME)
     assert a.reference
-    c = pages[f"TVA-{SUPPLIER_C}"]
+    c = pages[f"TVA-{BELGIAN_SUPPLIER}"]
     assert not c.reference
-    assert c.nom == SUPPLIER_C
+    assert c.nom == BELGIAN_SUPPLIER
     assert c.annuaire == ""
 
 
@@ -296,7 +290,7 @@ def test_entity_page_contexts(data: Data, index: ListIndex) -> None:
     assert total.part_region == pytest.approx(100.0), "only the located supplier counts"
     assert lycees.achats_a_venir == 3, "planned or launched, late or not"
     assert lycees.explorateur == "../../marches/?service=lycees"
-    assert [t.nom for t in lycees.titulaires] == [SUPPLIER_C, "Menuiseries d'essai"]
+    assert [t.nom for t in lycees.titulaires] == [BELGIAN_SUPPLIER, "Menuiseries d'essai"]
     deps = {
         p.code: p
         for p in entity.entity_pages(
@@ -376,8 +370,8 @@ def test_build_writes_explorers_and_detail_pages(site: Path) -> None:
         f"marches/{CONTRACTS[0]['uid']}/index.html",
         f"marches/{path_segment(ODD_UID)}/index.html",
         "titulaires/index.html",
-        f"titulaires/{SUPPLIER}/index.html",
-        f"titulaires/TVA-{SUPPLIER_C}/index.html",
+        f"titulaires/{LILLE_SME}/index.html",
+        f"titulaires/TVA-{BELGIAN_SUPPLIER}/index.html",
         "marches/_donnees/marches-2024-1.json",
         "achats-a-venir/_donnees/achats-1.json",
     ):
@@ -415,7 +409,7 @@ def test_data_is_escaped_in_every_page(site: Path) -> None:
     assert "<b>de la" not in odd
     explorer = read(site, "marches/index.html")
     assert "<b>de la" not in explorer
-    supplier = read(site, f"titulaires/{SUPPLIER_B}/index.html")
+    supplier = read(site, f"titulaires/{PARIS_LARGE}/index.html")
     assert "Grands Travaux &#34;Nationaux&#34; &lt;SA&gt;" in supplier or (
         "Grands Travaux &quot;Nationaux&quot; &lt;SA&gt;" in supplier
     )
@@ -425,8 +419,8 @@ def test_data_is_escaped_in_every_page(site: Path) -> None:
 
 def test_contract_page_links_and_size(site: Path) -> None:
     html = read(site, f"marches/{CONTRACTS[1]['uid']}/index.html")
-    assert f'href="../../titulaires/{SUPPLIER_B}/"' in html
-    assert f'href="https://annuaire-entreprises.data.gouv.fr/etablissement/{SUPPLIER_B}"' in html
+    assert f'href="../../titulaires/{PARIS_LARGE}/"' in html
+    assert f'href="https://annuaire-entreprises.data.gouv.fr/etablissement/{PARIS_LARGE}"' in html
     assert (
         f'<link rel="canonical" href="https://achats-ouverts.example.fr/marches/{CONTRACTS[1]["uid"]}/">'
         in html
@@ -504,8 +498,8 @@ def test_supplier_index_ranks_by_equal_share(data: Data, index: ListIndex) -> No
     page = supplier.supplier_index(data, index)
     assert page.titulaires == 3
     assert [(t.nom, t.marches, t.montant) for t in page.premiers] == [
-        (SUPPLIER_C, 1, 500000.0),
+        (BELGIAN_SUPPLIER, 1, 500000.0),
         ("Menuiseries d'essai", 2, 170000.0),
         ('Grands Travaux "Nationaux" <SA>', 1, 40000.0),
     ]
-    assert page.premiers[0].href == f"../titulaires/TVA-{SUPPLIER_C}/"
+    assert page.premiers[0].href == f"../titulaires/TVA-{BELGIAN_SUPPLIER}/"

@@ -20,6 +20,7 @@ from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.report import Problem
 from achats_ouverts.validation import validate
 from tests.fixtures import hostile
+from tests.fixtures.companies import REGION_BUYER
 from tests.fixtures.folders import make_data_dir
 from tests.fixtures.paths import ROOT
 
@@ -92,7 +93,7 @@ def test_nesting_is_followed_across_chunks_strings_and_escapes() -> None:
 
 def test_a_header_row_past_the_end_of_the_file_does_not_hang(tmp_path: Path) -> None:
     source = tmp_path / "export.csv"
-    source.write_text("Numéro,SIRET acheteur\n1,20005374200017\n", encoding="utf-8")
+    source.write_text(f"Numéro,SIRET acheteur\n1,{REGION_BUYER}\n", encoding="utf-8")
     mapping = hostile.mapping_past_the_end(tmp_path / "correspondance.yaml", 10**12)
     done = run_limited(
         "import", str(source), "--mapping", str(mapping), "-o", "sortie", cwd=tmp_path, timeout=60

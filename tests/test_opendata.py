@@ -34,7 +34,8 @@ from referencing.jsonschema import DRAFT4
 from achats_ouverts.building import build
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
-from tests.fixtures.opendata_folder import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
+from tests.fixtures.companies import LILLE_SME, PARIS_LARGE, REGION_BUYER
+from tests.fixtures.opendata_folder import CONTRACTS, FORMULA, write_rich_data
 from tests.fixtures.paths import ROOT, reference_file
 from tests.test_build import manifest
 
@@ -212,7 +213,7 @@ def test_the_workbook_never_holds_a_formula(rich: tuple[Path, Path]) -> None:
     assert cell.data_type == "s"
     assert cell.value == FORMULA
     assert cell.quotePrefix
-    assert sheet.cell(row=2, column=header.index("acheteur_id") + 1).value == "20005374200017"
+    assert sheet.cell(row=2, column=header.index("acheteur_id") + 1).value == REGION_BUYER
     assert sheet.cell(row=2, column=header.index("montant") + 1).value == 120000
     assert sheet.cell(row=2, column=header.index("dateNotification") + 1).value.year == 2024
     assert sheet.cell(row=4, column=header.index("nature") + 1).value is None
@@ -312,7 +313,7 @@ def test_decp_json_is_valid_against_the_official_schema(rich: tuple[Path, Path])
     assert modified["montant"] == 61500.5
     assert [m["modification"]["id"] for m in modified["modifications"]] == [1, 2]
     assert modified["modifications"][1]["modification"]["titulaires"][1] == {
-        "titulaire": {"typeIdentifiant": "SIRET", "id": OTHER_SUPPLIER}
+        "titulaire": {"typeIdentifiant": "SIRET", "id": PARIS_LARGE}
     }
     assert modified["considerationsEnvironnementales"] == {
         "considerationEnvironnementale": ["Clause environnementale", "Critère environnemental"]
@@ -347,7 +348,7 @@ def test_ocds_release_package_is_valid_offline(rich: tuple[Path, Path]) -> None:
     assert attributed["tender"]["status"] == "complete"
     second = next(r for r in awards if r["awards"][0]["id"] == CONTRACTS[1]["uid"])
     suppliers = [p for p in second["parties"] if "supplier" in p["roles"]]
-    assert {p["identifier"]["id"] for p in suppliers} == {"59145318800029", OTHER_SUPPLIER}
+    assert {p["identifier"]["id"] for p in suppliers} == {LILLE_SME, PARIS_LARGE}
     assert all(p["identifier"]["scheme"] == "FR-RCS" for p in suppliers)
     assert len(second["contracts"][0]["amendments"]) == 2
     # The schema must reject what is wrong, or the test above proves nothing.
@@ -372,7 +373,7 @@ def test_dcat_catalogue_parses_back_without_blank_nodes(rich: tuple[Path, Path])
     assert len(datasets) == 7
     base = "https://achats-ouverts.example.fr/"
     marches = rdflib.URIRef(f"{base}donnees/marches/#jeu")
-    assert str(turtle.value(marches, DCTERMS.identifier)) == "20005374200017-marches"
+    assert str(turtle.value(marches, DCTERMS.identifier)) == f"{REGION_BUYER}-marches"
     assert turtle.value(marches, DCTERMS.conformsTo) == rdflib.URIRef(
         f"{base}donnees/schemas/marches.json"
     )
@@ -405,7 +406,7 @@ def test_pages_carry_schema_org_json_ld(rich: tuple[Path, Path]) -> None:
     _data, site = rich
     home = [json.loads(x) for x in links(site / "index.html").jsonld]
     assert home[0]["@type"] == "GovernmentOrganization"
-    assert home[0]["identifier"]["value"] == "20005374200017"
+    assert home[0]["identifier"]["value"] == REGION_BUYER
     dataset = [json.loads(x) for x in links(site / "donnees" / "marches" / "index.html").jsonld]
     assert dataset[0]["@type"] == "Dataset"
     assert dataset[0]["creator"]["@type"] == "GovernmentOrganization"
@@ -656,7 +657,7 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     assert history[0] == read_json_bytes(v1)["publications"][0]
     latest = history[1]
     assert latest["premiere"] is False
-    assert [m["uid"] for m in latest["nouveaux"]] == [BUYER_ID + "20250009"]
+    assert [m["uid"] for m in latest["nouveaux"]] == [REGION_BUYER + "20250009"]
     assert [(m["uid"], m["champs"]) for m in latest["modifies"]] == [
         (CONTRACTS[0]["uid"], ["objet"])
     ]
@@ -723,9 +724,6 @@ def test_a_previous_publication_without_its_files_where_the_downloads_are_stops_
     build(Settings(data_dir=data, output_dir=first, project_dir=ROOT, previous_site=empty))
     history = read(first / "donnees" / "nouveautes.json")["publications"]
     assert [r["premiere"] for r in history] == [True], "an empty folder is no publication"
-
-
-BUYER_ID = "20005374200017"
 
 
 def read_json_bytes(content: bytes) -> Any:

@@ -10,6 +10,7 @@ from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import reading, validate
+from tests.fixtures.companies import LA_POSTE
 from tests.fixtures.folders import CONTRACT, contract
 
 FIELDS = schemas.dataset("marches").field_names
@@ -131,9 +132,8 @@ def test_sirets_damaged_by_a_spreadsheet_are_rejected(data_dir: Path, siret: str
 def test_la_poste_sirets_pass_despite_luhn(data_dir: Path) -> None:
     from stdnum.fr import siret
 
-    la_poste = "35600000000048"
-    assert siret.is_valid(la_poste)
-    row = contract(acheteur_id=la_poste, uid=la_poste + CONTRACT["id"])
+    assert siret.is_valid(LA_POSTE)
+    row = contract(acheteur_id=LA_POSTE, uid=LA_POSTE + CONTRACT["id"])
     found = problems(data_dir, marches_bytes([row]))
     assert "siret-invalide" not in codes(found)
 

@@ -34,8 +34,8 @@ from achats_ouverts.pages import contract, producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
 from tests.fixtures import browser
+from tests.fixtures.companies import LILLE_SME
 from tests.fixtures.explorer_folder import CONTRACTS, make_explorer_data
-from tests.fixtures.folders import SUPPLIER
 from tests.fixtures.paths import ROOT
 
 
@@ -58,7 +58,7 @@ def test_no_contract_page_is_written_and_lists_link_to_the_explorer(lean_site: P
     slugs = [path_segment(c["uid"]) for c in CONTRACTS]
     assert not any((lean_site / "marches" / slug).exists() for slug in slugs)
     assert (lean_site / "marches" / "index.html").is_file(), "the explorer stays"
-    supplier = (lean_site / "titulaires" / SUPPLIER / "index.html").read_text(encoding="utf-8")
+    supplier = (lean_site / "titulaires" / LILLE_SME / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'href="\.\./\.\./marches/\?recherche=([^"]+)"', supplier))
     assert linked
     assert linked <= set(slugs)

@@ -24,10 +24,8 @@ from achats_ouverts.datafolder import config, schemas, writing
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
 from tests.fixtures.companies import REGION_BUYER
-from tests.fixtures.paths import reference_file
+from tests.fixtures.paths import DATA, reference_file
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 REF_DATE = demo.DEFAULT_REFERENCE_DATE
 FULL_YEARS = ("2022", "2023", "2024", "2025")
 

@@ -35,9 +35,9 @@ from achats_ouverts.building import build
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from tests.fixtures.companies import LILLE_SME, PARIS_LARGE, REGION_BUYER
+from tests.fixtures.files import folder_digests
 from tests.fixtures.opendata_folder import CONTRACTS, FORMULA, write_rich_data
 from tests.fixtures.paths import ROOT, reference_file
-from tests.test_build import manifest
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -589,7 +589,7 @@ def test_two_builds_of_the_same_data_give_the_same_bytes(
         capture_output=True,
     )
 
-    first, second = manifest(site), manifest(again)
+    first, second = folder_digests(site), folder_digests(again)
     assert first == second
     assert len([p for p in first if p.startswith(("donnees/", "flux/"))]) > 100
 

@@ -35,7 +35,7 @@ from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
 from tests.fixtures import browser
 from tests.fixtures.companies import LILLE_SME
-from tests.fixtures.explorer_folder import CONTRACTS, make_explorer_data
+from tests.fixtures.explorer_folder import CONTRACTS, RENOVATION, make_explorer_data
 from tests.fixtures.paths import ROOT
 
 
@@ -90,7 +90,7 @@ def test_cli_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = make_explorer_data(tmp_path / "data")
     code = run(["build", str(data), "-o", str(tmp_path / "site"), "--sans-pages-marches"])
     assert code == 0, capsys.readouterr()
-    assert not (tmp_path / "site" / "marches" / path_segment(CONTRACTS[0]["uid"])).exists()
+    assert not (tmp_path / "site" / "marches" / path_segment(RENOVATION["uid"])).exists()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import pytest
@@ -24,6 +24,7 @@ from achats_ouverts.datafolder import config, schemas, writing
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
 from tests.fixtures.companies import REGION_BUYER
+from tests.fixtures.labels import labelled, labelled_each
 from tests.fixtures.paths import DATA, reference_file
 
 REF_DATE = demo.DEFAULT_REFERENCE_DATE
@@ -70,10 +71,18 @@ def day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def errors_of(report: Any) -> list[tuple[Any, ...]]:
-    """Every error as (resource, row, field, type, note)."""
+class SchemaError(NamedTuple):
+    resource: str
+    row: int | None
+    field: str | None
+    type: str
+    note: str
+
+
+def errors_of(report: Any) -> list[SchemaError]:
+    """Every error of a frictionless report: its resource, row, field, type and note."""
     return [
-        (
+        SchemaError(
             task.name,
             getattr(error, "row_number", None),
             getattr(error, "field_name", None),
@@ -85,7 +94,7 @@ def errors_of(report: Any) -> list[tuple[Any, ...]]:
     ]
 
 
-def validate_package(descriptor: Path) -> list[tuple[Any, ...]]:
+def validate_package(descriptor: Path) -> list[SchemaError]:
     report = Package(str(descriptor)).validate(limit_errors=0)
     assert len(report.tasks) == len(schemas.DATASETS)
     for task in report.tasks:
@@ -204,7 +213,9 @@ def test_validation_catches_a_broken_reference(demo_dir: Path, tmp_path: Path) -
         "\n".join([header, REGION_BUYER + "29990001" + first[22:], rest]), encoding="utf-8"
     )
     errors = validate_package(copy / "datapackage.json")
-    assert [(e[0], e[1], e[3]) for e in errors] == [("marches-titulaires", 2, "foreign-key")]
+    assert labelled_each(errors, "resource", "row", "type") == [
+        {"resource": "marches-titulaires", "row": 2, "type": "foreign-key"}
+    ]
 
 
 def test_examples_are_valid_on_their_own(demo_dir: Path) -> None:
@@ -277,7 +288,10 @@ def test_every_date_stays_before_an_earlier_reference_date() -> None:
     assert max(notified) <= reference
     assert max(published) <= reference
     assert min(notified).year == 2022
-    assert max(day(row[3]) for row in data.rows("modifications")) <= reference
+    column = schemas.dataset("modifications").field_names.index(
+        "datePublicationDonneesModification"
+    )
+    assert max(day(row[column]) for row in data.rows("modifications")) <= reference
 
 
 # --- The buyer, its services and its contracts --------------------------------------------------
@@ -662,7 +676,7 @@ def test_launched_and_awarded_purchases(t: dict[str, pd.DataFrame], marches: pd.
     for row in awarded.itertuples():
         contract = by_uid.loc[row.uidMarche]
         assert contract.year in ("2025", "2026")
-        assert (contract.objet, contract.codeCPV) == (row.objet, row.codeCPV)
+        assert labelled(contract, "objet", "codeCPV") == labelled(row, "objet", "codeCPV")
         assert contract.acheteur_service_id == row.service_id
         assert day(row.dateLimiteRemiseOffres) < day(contract.dateNotification)
     for statut in ("reporté", "abandonné"):

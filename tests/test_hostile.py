@@ -22,6 +22,7 @@ from achats_ouverts.validation import validate
 from tests.fixtures import hostile
 from tests.fixtures.companies import REGION_BUYER
 from tests.fixtures.folders import make_data_dir
+from tests.fixtures.labels import labelled
 from tests.fixtures.paths import ROOT
 
 MEMORY_LIMIT = 1 << 30
@@ -84,7 +85,7 @@ def test_nesting_is_followed_across_chunks_strings_and_escapes() -> None:
         nesting = JsonNesting("f", limit=4)
         for start in range(0, len(text), size):
             nesting.feed(text[start : start + size])
-        assert (nesting.depth, nesting.in_string) == (0, False), size
+        assert labelled(nesting, "depth", "in_string") == {"depth": 0, "in_string": False}, size
     nesting = JsonNesting("f", limit=4)
     nesting.feed(b'[[[["[[[[[[", 1]]]]')  # brackets in strings do not count
     with pytest.raises(FileUnreadable):

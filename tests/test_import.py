@@ -19,6 +19,7 @@ from tests.fixtures.companies import LILLE_SME, OTHER_BUYER, OTHER_SUPPLIER, REG
 from tests.fixtures.decp_json import export_decp_2022, marche
 from tests.fixtures.files import folder_digests, read_csv, write_json
 from tests.fixtures.folders import make_data_dir
+from tests.fixtures.labels import labelled, labelled_each
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -92,17 +93,12 @@ def test_decp_2022_json_with_modifications_and_concessions(tmp_path: Path) -> No
     data = tmp_path / "data"
     result = import_files([source], data)
     s = result.summary
-    assert (s.read, s.imported, s.rejected_records, s.concessions, s.modifications) == (
-        5,
-        1,
-        2,
-        2,
-        2,
-    )
+    counts = {"read": 5, "imported": 1, "rejected_records": 2, "concessions": 2, "modifications": 2}
+    assert labelled(s, *counts) == counts
     assert dict(s.rejected) == {"montant-invalide": 1, "enregistrement-illisible": 1}
     contracts = read_csv(data / "marches.csv")
-    assert [(c["uid"], c["montant"], c["dureeMois"]) for c in contracts] == [
-        (REGION_BUYER + "A1", "150000", "18")
+    assert labelled_each(contracts, "uid", "montant", "dureeMois") == [
+        {"uid": REGION_BUYER + "A1", "montant": "150000", "dureeMois": "18"}
     ]
     assert read_csv(data / "marches-titulaires.csv") == [
         {
@@ -182,16 +178,13 @@ def test_decp_2022_xml_with_line_numbers(tmp_path: Path) -> None:
     )
     data = tmp_path / "data"
     result = import_files([source], data)
-    assert (result.summary.imported, result.summary.concessions) == (1, 1)
+    assert labelled(result.summary, "imported", "concessions") == {"imported": 1, "concessions": 1}
     (row,) = read_csv(data / "marches.csv")
     assert row["objet"] == "Nettoyage & entretien"
     assert row["lieuExecution_code"] == "02691"
     assert row["considerationsSociales"] == "Clause sociale, Critère social"
-    assert (row["marcheInnovant"], row["attributionAvance"], row["montant"]) == (
-        "false",
-        "true",
-        "600000",
-    )
+    values = {"marcheInnovant": "false", "attributionAvance": "true", "montant": "600000"}
+    assert labelled(row, *values) == values
     assert len(read_csv(data / "marches-titulaires.csv")) == 2
     assert positions(data, "date-notification-invalide") == ["ligne 37"]
     assert_valid(data)
@@ -243,14 +236,17 @@ def test_decp_2019_json_keeps_names_and_maps_the_vocabulary(tmp_path: Path) -> N
     data = tmp_path / "data"
     result = import_files([source], data)
     s = result.summary
-    assert (s.read, s.imported, s.duplicates, s.concessions, s.modifications) == (3, 1, 1, 1, 1)
+    counts = {"read": 3, "imported": 1, "duplicates": 1, "concessions": 1, "modifications": 1}
+    assert labelled(s, *counts) == counts
     (row,) = read_csv(data / "marches.csv")
-    assert (row["techniques"], row["typesPrix"], row["codeCPV"]) == (
-        "Accord-cadre",
-        "Définitif ferme",
-        "09310000-5",
-    )
-    assert (row["dateNotification"], row["montant"]) == ("2019-01-15", "57379.41")
+    values = {
+        "techniques": "Accord-cadre",
+        "typesPrix": "Définitif ferme",
+        "codeCPV": "09310000-5",
+        "dateNotification": "2019-01-15",
+        "montant": "57379.41",
+    }
+    assert labelled(row, *values) == values
     assert row["procedure"] == "Procédure avec négociation"
     assert read_csv(data / "titulaires.csv")[0]["titulaire_nom"] == "BEYER"
     assert 'nom: "Région Hauts-de-France"' in (data / "editeur.yaml").read_text("utf-8")
@@ -337,25 +333,24 @@ def test_tabular_versions_by_modification_id(tmp_path: Path) -> None:
     data = tmp_path / "data"
     result = import_files([source], data)
     s = result.summary
-    assert (s.read, s.kept, s.imported, s.duplicates, s.rejected_records) == (5, 3, 1, 1, 1)
+    counts = {"read": 5, "kept": 3, "imported": 1, "duplicates": 1, "rejected_records": 1}
+    assert labelled(s, *counts) == counts
     (row,) = read_csv(data / "marches.csv")
-    assert (row["dateNotification"], row["montant"], row["dureeMois"]) == (
-        "2024-03-01",
-        "120000",
-        "18",
-    )
+    values = {"dateNotification": "2024-03-01", "montant": "120000", "dureeMois": "18"}
+    assert labelled(row, *values) == values
     assert [r["titulaire_id"] for r in read_csv(data / "marches-titulaires.csv")] == [LILLE_SME]
     (mod,) = read_csv(data / "modifications.csv")
-    assert (mod["modification_id"], mod["montant"], mod["dureeMois"], mod["titulaires"]) == (
-        "1",
-        "120000",
-        "18",
-        f"SIRET:{LILLE_SME}",
-    )
+    values = {
+        "modification_id": "1",
+        "montant": "120000",
+        "dureeMois": "18",
+        "titulaires": f"SIRET:{LILLE_SME}",
+    }
+    assert labelled(mod, *values) == values
     suppliers = read_csv(data / "titulaires.csv")
-    assert [(t["titulaire_id"], t["titulaire_departement_code"]) for t in suppliers] == [
-        (OTHER_SUPPLIER, "02"),
-        (LILLE_SME, "02"),
+    assert labelled_each(suppliers, "titulaire_id", "titulaire_departement_code") == [
+        {"titulaire_id": OTHER_SUPPLIER, "titulaire_departement_code": "02"},
+        {"titulaire_id": LILLE_SME, "titulaire_departement_code": "02"},
     ]
     assert positions(data, "identifiant-manquant") == ["ligne 6"]
     assert positions(data, "doublon-exact") == ["ligne 5"]
@@ -380,24 +375,22 @@ def test_tabular_versions_by_date_and_lots_under_one_id(tmp_path: Path) -> None:
     data = tmp_path / "data"
     result = import_files([source], data)
     rows = {r["uid"]: r for r in read_csv(data / "marches.csv")}
-    assert (
-        rows[REGION_BUYER + "V1"]["dateNotification"],
-        rows[REGION_BUYER + "V1"]["montant"],
-    ) == (
-        "2024-07-01",
-        "90000",
-    )
+    assert labelled(rows[REGION_BUYER + "V1"], "dateNotification", "montant") == {
+        "dateNotification": "2024-07-01",
+        "montant": "90000",
+    }
     assert {rows[REGION_BUYER + "L1"]["montant"], rows[REGION_BUYER + "L1-2"]["montant"]} == {
         "50000",
         "70000",
     }
     assert result.summary.shared_id == 1
     (mod,) = read_csv(data / "modifications.csv")
-    assert (mod["uid"], mod["dateNotificationModification"], mod["montant"]) == (
-        REGION_BUYER + "V1",
-        "2024-08-01",
-        "90000",
-    )
+    values = {
+        "uid": REGION_BUYER + "V1",
+        "dateNotificationModification": "2024-08-01",
+        "montant": "90000",
+    }
+    assert labelled(mod, *values) == values
     assert_valid(data)
 
 
@@ -448,11 +441,12 @@ def test_in_house_csv_latin1_semicolon_crlf_french_numbers(tmp_path: Path) -> No
     result = import_files([source], data, ImportOptions(mapping=mapping))
     assert source.read_bytes() == before
     s = result.summary
-    assert (s.read, s.imported, s.kept, dict(s.rejected)) == (4, 2, 3, {"montant-invalide": 1})
+    assert labelled(s, "read", "imported", "kept") == {"read": 4, "imported": 2, "kept": 3}
+    assert dict(s.rejected) == {"montant-invalide": 1}
     rows = read_csv(data / "marches.csv")
-    assert [(r["id"], r["montant"], r["dateNotification"]) for r in rows] == [
-        ("2021-01", "14700", "2021-02-01"),
-        ("2021-02", "1234567.89", "2021-03-15"),
+    assert labelled_each(rows, "id", "montant", "dateNotification") == [
+        {"id": "2021-01", "montant": "14700", "dateNotification": "2021-02-01"},
+        {"id": "2021-02", "montant": "1234567.89", "dateNotification": "2021-03-15"},
     ]
     assert rows[0]["lieuExecution_typeCode"] == "Code commune"
     assert rows[0]["lieuExecution_code"] == "02691"
@@ -490,9 +484,9 @@ def test_in_house_xlsx(tmp_path: Path) -> None:
     data = tmp_path / "data"
     import_files([source], data, ImportOptions(mapping=mapping))
     rows = read_csv(data / "marches.csv")
-    assert [(r["id"], r["montant"], r["dateNotification"]) for r in rows] == [
-        ("20240001", "45000.5", "2024-02-01"),
-        ("20240002", "100000000000", "2024-03-01"),
+    assert labelled_each(rows, "id", "montant", "dateNotification") == [
+        {"id": "20240001", "montant": "45000.5", "dateNotification": "2024-02-01"},
+        {"id": "20240002", "montant": "100000000000", "dateNotification": "2024-03-01"},
     ]
     assert_valid(data)
 

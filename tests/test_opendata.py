@@ -36,7 +36,15 @@ from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from tests.fixtures.companies import LILLE_SME, PARIS_LARGE, REGION_BUYER
 from tests.fixtures.files import folder_digests
-from tests.fixtures.opendata_folder import CONTRACTS, FORMULA, write_rich_data
+from tests.fixtures.labels import labelled, labelled_each
+from tests.fixtures.opendata_folder import (
+    CLEANING,
+    CONTRACTS,
+    FORMULA,
+    RENOVATION,
+    SOFTWARE,
+    write_rich_data,
+)
 from tests.fixtures.paths import ROOT, reference_file
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -343,10 +351,10 @@ def test_ocds_release_package_is_valid_offline(rich: tuple[Path, Path]) -> None:
     assert len(awards) == 3
     assert all(r["ocid"].startswith("ocds-demo00-") for r in releases)
     attributed = next(r for r in planning if r["tender"]["id"] == "2025-lyc-003")
-    award = next(r for r in awards if r["awards"][0]["id"] == CONTRACTS[0]["uid"])
+    award = next(r for r in awards if r["awards"][0]["id"] == RENOVATION["uid"])
     assert attributed["ocid"] == award["ocid"]  # one contracting process, two stages
     assert attributed["tender"]["status"] == "complete"
-    second = next(r for r in awards if r["awards"][0]["id"] == CONTRACTS[1]["uid"])
+    second = next(r for r in awards if r["awards"][0]["id"] == SOFTWARE["uid"])
     suppliers = [p for p in second["parties"] if "supplier" in p["roles"]]
     assert {p["identifier"]["id"] for p in suppliers} == {LILLE_SME, PARIS_LARGE}
     assert all(p["identifier"]["scheme"] == "FR-RCS" for p in suppliers)
@@ -602,7 +610,7 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
     history = read(site / "donnees" / "nouveautes.json")["publications"]
     assert len(history) == 1
     assert history[0]["premiere"] is True
-    assert (history[0]["numero"], history[0]["date"]) == (1, "2025-06-30")
+    assert labelled(history[0], "numero", "date") == {"numero": 1, "date": "2025-06-30"}
     html = (site / "nouveautes" / "index.html").read_text(encoding="utf-8")
     assert "Première publication : 3\u00a0marchés et 4\u00a0achats à venir." in html
     assert "C'est la première publication de ces données sur ce site" in html
@@ -611,24 +619,26 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
 def changed_data(target: Path) -> Path:
     """The rich data one release later: a new contract, a modified one, a removed one, and
     upcoming purchases added, removed or moved to another status."""
-    from tests.fixtures.folders import contract, make_data_dir
+    from tests.fixtures.folders import CONTRACT_SUPPLIER, contract, make_data_dir
     from tests.fixtures.opendata_folder import (
+        AWARDED,
         CONTRACT_SUPPLIERS,
+        LAUNCHED,
         MODIFICATIONS,
+        PLANNED,
         SUPPLIERS,
-        UPCOMING,
         UPCOMING_BASE,
     )
 
     new = contract(id="20250009", objet="Fourniture de mobilier", dateNotification="2025-06-20")
-    first = {**CONTRACTS[0], "objet": "Rénovation complète de la demi-pension"}
-    contracts_now = [first, CONTRACTS[1], new]
-    suppliers_now = [s for s in CONTRACT_SUPPLIERS if s["uid"] != CONTRACTS[2]["uid"]]
-    suppliers_now.append({**CONTRACT_SUPPLIERS[0], "uid": new["uid"]})
+    first = {**RENOVATION, "objet": "Rénovation complète de la demi-pension"}
+    contracts_now = [first, SOFTWARE, new]
+    suppliers_now = [s for s in CONTRACT_SUPPLIERS if s["uid"] != CLEANING["uid"]]
+    suppliers_now.append({**CONTRACT_SUPPLIER, "uid": new["uid"]})
     upcoming_now = [
-        {**UPCOMING[0], "statut": "lancé", "dateLancement": "2025-06-25"},
-        UPCOMING[1],
-        UPCOMING[2],
+        {**PLANNED, "statut": "lancé", "dateLancement": "2025-06-25"},
+        LAUNCHED,
+        AWARDED,
         {**UPCOMING_BASE, "id": "2026-lyc-005", "objet": "Clos et couvert", "statut": "prévu"},
     ]
     return make_data_dir(
@@ -658,10 +668,10 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     latest = history[1]
     assert latest["premiere"] is False
     assert [m["uid"] for m in latest["nouveaux"]] == [REGION_BUYER + "20250009"]
-    assert [(m["uid"], m["champs"]) for m in latest["modifies"]] == [
-        (CONTRACTS[0]["uid"], ["objet"])
+    assert labelled_each(latest["modifies"], "uid", "champs") == [
+        {"uid": RENOVATION["uid"], "champs": ["objet"]}
     ]
-    assert [m["uid"] for m in latest["supprimes"]] == [CONTRACTS[2]["uid"]]
+    assert [m["uid"] for m in latest["supprimes"]] == [CLEANING["uid"]]
     assert latest["supprimes"][0]["objet"] == "Nettoyage des locaux"
     assert latest["achats_statut"] == [
         {
@@ -675,7 +685,7 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     assert [a["id"] for a in latest["achats_retires"]] == ["2026-num-004"]
     html = (out / "nouveautes" / "index.html").read_text(encoding="utf-8")
     assert "Marchés retirés de la publication (1)" in html
-    assert CONTRACTS[2]["uid"] in html
+    assert CLEANING["uid"] in html
     feed = feedparser.parse((out / "flux" / "nouveautes.xml").read_bytes())
     assert not feed.bozo
     assert [e.id.rsplit("/", 1)[-1] for e in feed.entries] == ["2", "1"]
@@ -783,7 +793,7 @@ def test_decp_json_imports_back_to_the_same_contracts(
 
     records = read(site / "donnees" / "decp.json")["marches"]["marche"]
     exported = [r["acheteur"]["id"] + r["id"] for r in records]
-    assert exported == [CONTRACTS[0]["uid"], CONTRACTS[1]["uid"]]
+    assert exported == [RENOVATION["uid"], SOFTWARE["uid"]]
     keys = {
         "marches": ["uid"],
         "marches-titulaires": ["uid", "titulaire_typeIdentifiant", "titulaire_id"],
@@ -833,6 +843,7 @@ def test_the_departement_of_a_place_of_execution() -> None:
         ("FR", "Code pays", ""),
         ("", "", ""),
     ]
-    codes = pd.Series([c[0] for c in cases])
-    kinds = pd.Series([c[1] for c in cases])
-    assert execution_departement(codes, kinds).tolist() == [c[2] for c in cases]
+    codes = pd.Series([code for code, _kind, _departement in cases])
+    kinds = pd.Series([kind for _code, kind, _departement in cases])
+    expected = [departement for _code, _kind, departement in cases]
+    assert execution_departement(codes, kinds).tolist() == expected

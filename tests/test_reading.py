@@ -12,6 +12,7 @@ from achats_ouverts.settings import Limits
 from achats_ouverts.validation import reading, validate
 from tests.fixtures.companies import LA_POSTE
 from tests.fixtures.folders import CONTRACT, contract
+from tests.fixtures.labels import Located, projection
 
 FIELDS = schemas.dataset("marches").field_names
 
@@ -32,14 +33,14 @@ def marches_bytes(
     return (newline.join(lines) + newline).encode(encoding)
 
 
-def problems(data_dir: Path, content: bytes, limits: Limits | None = None) -> list[tuple]:
+def problems(data_dir: Path, content: bytes, limits: Limits | None = None) -> list[Located]:
     (data_dir / "marches.csv").write_bytes(content)
     report = validate(data_dir, limits, calculations=REGISTRY).report
-    return [(p.file, p.row, p.field, p.code) for p in report.sorted()]
+    return projection(report.sorted())
 
 
-def codes(found: list[tuple]) -> set[str]:
-    return {item[3] for item in found}
+def codes(found: list[Located]) -> set[str]:
+    return {item.code for item in found}
 
 
 def test_clean_folder_has_no_problem(data_dir: Path) -> None:

@@ -14,8 +14,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.building import build, hosting
 from achats_ouverts.settings import Settings
-from tests import browser, injection
-from tests.support import DATA, ROOT, make_complete_data_dir
+from tests.fixtures import browser, injection
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 

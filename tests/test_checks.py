@@ -8,16 +8,17 @@ import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
-from tests import hostile
-from tests.support import (
-    BUYER,
+from tests.fixtures import hostile
+from tests.fixtures.companies import LA_POSTE, REGION_BUYER
+from tests.fixtures.folders import (
     CONTRACT,
     CONTRACT_SUPPLIER,
     SUPPLIER_ROW,
     contract,
     make_data_dir,
-    reference_file,
 )
+from tests.fixtures.labels import Located, labelled, projection
+from tests.fixtures.paths import reference_file
 
 UPCOMING = {
     "id": "2027-lyc-001",
@@ -32,10 +33,10 @@ UPCOMING = {
 }
 
 
-def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
-    return validate(
-        make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY
-    ).report.projection()
+def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[Located]:
+    return projection(
+        validate(make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY).report.sorted()
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,11 @@ def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
         ),
         ({"techniques": "Accord-cadre, Accord-cadre"}, "techniques", "valeur-non-autorisee"),
         ({"uid": "autre-uid"}, "uid", "uid-incoherent"),
-        ({"id": "12345678901234567", "uid": BUYER + "12345678901234567"}, "id", "id-trop-long"),
+        (
+            {"id": "12345678901234567", "uid": REGION_BUYER + "12345678901234567"},
+            "id",
+            "id-trop-long",
+        ),
         ({"procedure": "Appel d'offre ouvert"}, "procedure", "constraint-error"),
         ({"objet": ""}, "objet", "constraint-error"),
         ({"objet": "=SOMME(A1:A2)"}, "objet", "cellule-formule"),
@@ -99,7 +104,7 @@ def test_duplicate_uid(tmp_path: Path) -> None:
 
 
 def test_supplier_checks(tmp_path: Path) -> None:
-    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": "35600000000048"}
+    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": LA_POSTE}
     orphan = {**CONTRACT_SUPPLIER, "uid": "inconnu"}
     bad_siret = {**CONTRACT_SUPPLIER, "titulaire_id": "1234"}
     vat = {**CONTRACT_SUPPLIER, "titulaire_typeIdentifiant": "TVA", "titulaire_id": "BE0123456789"}
@@ -114,7 +119,7 @@ def test_supplier_checks(tmp_path: Path) -> None:
     assert ("marches-titulaires.csv", 5, "titulaire_id", "siret-invalide") in result
     assert ("titulaires.csv", 3, "titulaire_id", "siret-invalide") in result
     assert ("marches.csv", 3, "uid", "marche-sans-titulaire") in result
-    assert not [r for r in result if r[1] == 6 and r[3] == "siret-invalide"]
+    assert not [r for r in result if r.row == 6 and r.code == "siret-invalide"]
 
 
 def test_modification_checks(tmp_path: Path) -> None:
@@ -220,7 +225,7 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     (problem,) = [
         p for p in validate(data, calculations=REGISTRY).report.problems if p.file == "editeur.yaml"
     ]
-    assert (problem.code, problem.row) == ("yaml-invalide", 3)
+    assert labelled(problem, "code", "row") == {"code": "yaml-invalide", "row": 3}
 
 
 def test_outdated_schema_copy_is_a_warning(tmp_path: Path) -> None:
@@ -320,14 +325,14 @@ def test_configuration_that_cannot_be_read_or_is_an_alias_bomb_is_refused(
     text = hostile.publisher_with(hostile.alias_bomb(7))
     (data / "editeur.yaml").write_text(text, "utf-8")
     bomb, unreadable = validate(data, calculations=REGISTRY).report.sorted()
-    assert (bomb.file, bomb.code) == ("editeur.yaml", "yaml-alias-excessifs")
+    assert labelled(bomb, "file", "code") == {
+        "file": "editeur.yaml",
+        "code": "yaml-alias-excessifs",
+    }
     assert bomb.row is not None
     assert text.splitlines()[bomb.row - 1].startswith("  n5: &n5 [*n4, ")  # 9**6 values
-    assert (unreadable.file, unreadable.row, unreadable.code) == (
-        "politique.yaml",
-        None,
-        "fichier-illisible",
-    )
+    expected = {"file": "politique.yaml", "row": None, "code": "fichier-illisible"}
+    assert labelled(unreadable, *expected) == expected
     assert unreadable.message.startswith("lecture impossible (")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from achats_ouverts.cli import run
-from tests.support import ROOT, contract, linked, make_data_dir
+from tests.fixtures.folders import contract, linked, make_data_dir
+from tests.fixtures.paths import ROOT
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

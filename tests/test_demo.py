@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import pytest
@@ -23,13 +23,12 @@ from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas, writing
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
-from tests.support import reference_file
+from tests.fixtures.companies import REGION_BUYER
+from tests.fixtures.labels import labelled, labelled_each
+from tests.fixtures.paths import DATA, reference_file
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 REF_DATE = demo.DEFAULT_REFERENCE_DATE
 FULL_YEARS = ("2022", "2023", "2024", "2025")
-BUYER = "20005374200017"
 
 HDF_COMMUNES = {
     "59350": "Lille", "80021": "Amiens", "59512": "Roubaix", "59599": "Tourcoing",
@@ -72,10 +71,18 @@ def day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def errors_of(report: Any) -> list[tuple[Any, ...]]:
-    """Every error as (resource, row, field, type, note)."""
+class SchemaError(NamedTuple):
+    resource: str
+    row: int | None
+    field: str | None
+    type: str
+    note: str
+
+
+def errors_of(report: Any) -> list[SchemaError]:
+    """Every error of a frictionless report: its resource, row, field, type and note."""
     return [
-        (
+        SchemaError(
             task.name,
             getattr(error, "row_number", None),
             getattr(error, "field_name", None),
@@ -87,7 +94,7 @@ def errors_of(report: Any) -> list[tuple[Any, ...]]:
     ]
 
 
-def validate_package(descriptor: Path) -> list[tuple[Any, ...]]:
+def validate_package(descriptor: Path) -> list[SchemaError]:
     report = Package(str(descriptor)).validate(limit_errors=0)
     assert len(report.tasks) == len(schemas.DATASETS)
     for task in report.tasks:
@@ -202,9 +209,13 @@ def test_validation_catches_a_broken_reference(demo_dir: Path, tmp_path: Path) -
     shutil.copytree(demo_dir, copy)
     path = copy / "marches-titulaires.csv"
     header, first, rest = path.read_text(encoding="utf-8").split("\n", 2)
-    path.write_text("\n".join([header, BUYER + "29990001" + first[22:], rest]), encoding="utf-8")
+    path.write_text(
+        "\n".join([header, REGION_BUYER + "29990001" + first[22:], rest]), encoding="utf-8"
+    )
     errors = validate_package(copy / "datapackage.json")
-    assert [(e[0], e[1], e[3]) for e in errors] == [("marches-titulaires", 2, "foreign-key")]
+    assert labelled_each(errors, "resource", "row", "type") == [
+        {"resource": "marches-titulaires", "row": 2, "type": "foreign-key"}
+    ]
 
 
 def test_examples_are_valid_on_their_own(demo_dir: Path) -> None:
@@ -277,14 +288,17 @@ def test_every_date_stays_before_an_earlier_reference_date() -> None:
     assert max(notified) <= reference
     assert max(published) <= reference
     assert min(notified).year == 2022
-    assert max(day(row[3]) for row in data.rows("modifications")) <= reference
+    column = schemas.dataset("modifications").field_names.index(
+        "datePublicationDonneesModification"
+    )
+    assert max(day(row[column]) for row in data.rows("modifications")) <= reference
 
 
 # --- The buyer, its services and its contracts --------------------------------------------------
 
 
 def test_contracts_identify_the_buyer(marches: pd.DataFrame) -> None:
-    assert set(marches.acheteur_id) == {BUYER}
+    assert set(marches.acheteur_id) == {REGION_BUYER}
     assert (marches.uid == marches.acheteur_id + marches.id).all()
     assert marches.id.str.len().max() <= 16
     assert marches.uid.is_unique
@@ -662,7 +676,7 @@ def test_launched_and_awarded_purchases(t: dict[str, pd.DataFrame], marches: pd.
     for row in awarded.itertuples():
         contract = by_uid.loc[row.uidMarche]
         assert contract.year in ("2025", "2026")
-        assert (contract.objet, contract.codeCPV) == (row.objet, row.codeCPV)
+        assert labelled(contract, "objet", "codeCPV") == labelled(row, "objet", "codeCPV")
         assert contract.acheteur_service_id == row.service_id
         assert day(row.dateLimiteRemiseOffres) < day(contract.dateNotification)
     for statut in ("reporté", "abandonné"):

@@ -19,9 +19,10 @@ from achats_ouverts.model import aggregates
 from achats_ouverts.output import path_segment
 from achats_ouverts.pages import explorer_upcoming
 from achats_ouverts.settings import Settings
-from tests import browser
-from tests.explorer_support import CONTRACTS, make_explorer_data
-from tests.support import DATA, ROOT
+from tests.fixtures import browser
+from tests.fixtures.explorer_folder import RENOVATION, make_explorer_data
+from tests.fixtures.labels import labelled
+from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 SCRIPT = ROOT / "site_src" / "assets" / "explorateur.js"
@@ -428,7 +429,10 @@ def test_axe_on_explorers_and_detail_pages(
         if "?" in path:
             settle(page)
         assert browser.axe_violations(page) == [], path
-        assert (seen.console_errors, seen.external_requests) == ([], []), path
+        assert labelled(seen, "console_errors", "external_requests") == {
+            "console_errors": [],
+            "external_requests": [],
+        }, path
 
 
 # --- Data that tries to run -----------------------------------------------------------------------
@@ -439,7 +443,7 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = make_explorer_data(tmp_path_factory.mktemp("hostile") / "data")
     text = (folder / "marches.csv").read_text(encoding="utf-8")
     (folder / "marches.csv").write_text(
-        text.replace(CONTRACTS[0]["objet"], "<img src=x onerror=alert(1)> piège"), encoding="utf-8"
+        text.replace(RENOVATION["objet"], "<img src=x onerror=alert(1)> piège"), encoding="utf-8"
     )
     out = tmp_path_factory.mktemp("hostile-site") / "site"
     build(Settings(data_dir=folder, output_dir=out, project_dir=ROOT))

@@ -19,8 +19,11 @@ from achats_ouverts.datafolder import load_publisher, yaml_safe
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.report import Problem
 from achats_ouverts.validation import validate
-from tests import hostile
-from tests.support import ROOT, make_data_dir
+from tests.fixtures import hostile
+from tests.fixtures.companies import REGION_BUYER
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.labels import labelled
+from tests.fixtures.paths import ROOT
 
 MEMORY_LIMIT = 1 << 30
 """1 GiB of address space: validating the demonstration folder needs less than half."""
@@ -82,7 +85,7 @@ def test_nesting_is_followed_across_chunks_strings_and_escapes() -> None:
         nesting = JsonNesting("f", limit=4)
         for start in range(0, len(text), size):
             nesting.feed(text[start : start + size])
-        assert (nesting.depth, nesting.in_string) == (0, False), size
+        assert labelled(nesting, "depth", "in_string") == {"depth": 0, "in_string": False}, size
     nesting = JsonNesting("f", limit=4)
     nesting.feed(b'[[[["[[[[[[", 1]]]]')  # brackets in strings do not count
     with pytest.raises(FileUnreadable):
@@ -91,7 +94,7 @@ def test_nesting_is_followed_across_chunks_strings_and_escapes() -> None:
 
 def test_a_header_row_past_the_end_of_the_file_does_not_hang(tmp_path: Path) -> None:
     source = tmp_path / "export.csv"
-    source.write_text("Numéro,SIRET acheteur\n1,20005374200017\n", encoding="utf-8")
+    source.write_text(f"Numéro,SIRET acheteur\n1,{REGION_BUYER}\n", encoding="utf-8")
     mapping = hostile.mapping_past_the_end(tmp_path / "correspondance.yaml", 10**12)
     done = run_limited(
         "import", str(source), "--mapping", str(mapping), "-o", "sortie", cwd=tmp_path, timeout=60
@@ -399,7 +402,7 @@ def test_usage_errors_are_in_french(
 def test_values_frictionless_takes_but_build_cannot_publish_are_refused(
     tmp_path: Path, changes: dict[str, str], expected: str
 ) -> None:
-    from tests.support import contract, linked
+    from tests.fixtures.folders import contract, linked
 
     data = make_data_dir(tmp_path / "data", **linked([contract(**changes)]))
     field = next(iter(changes))

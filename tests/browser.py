@@ -62,9 +62,21 @@ class PageType:
     setup: Callable[[Any], None] | None = None
 
 
+def unfold_filters(page: Any) -> None:
+    """Open an explorer's filter panel where it is folded (narrow screens)."""
+    page.wait_for_selector("form[data-ao-filtres]:not([hidden])")
+    toggle = page.query_selector("[data-ao-bascule]")
+    if (
+        toggle is not None
+        and toggle.is_visible()
+        and toggle.get_attribute("aria-expanded") == "false"
+    ):
+        toggle.click()
+
+
 def filter_explorer(page: Any) -> None:
     """Apply filters on an explorer: a search term and the second choice of the first list."""
-    page.wait_for_selector("form[data-ao-filtres]:not([hidden])")
+    unfold_filters(page)
     page.fill("input[name=recherche]", "a")
     choice = page.query_selector("form[data-ao-filtres] select")
     if choice is not None:
@@ -89,6 +101,8 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("page-introuvable", "404.html"),
     PageType("explorateur-marches", "marches/", filter_explorer),
     PageType("explorateur-achats-a-venir", "achats-a-venir/", filter_explorer),
+    PageType("achat-a-venir", "achats-a-venir/*/"),
+    PageType("flux-page", "flux/*/"),
     PageType("marche", "marches/*/"),
     PageType("titulaire", "titulaires/*/"),
     PageType("services", "services/"),

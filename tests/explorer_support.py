@@ -1,6 +1,7 @@
 """A small data folder that exercises the explorers and detail pages: several years, services,
 CPV divisions and départements, a contract with two suppliers, a supplier missing from the
-reference, a uid that is not URL-safe, a modification, and a programme with every status."""
+reference, a uid that is not URL-safe, a modification, and a programme with every status (and a
+consultation whose offer deadline is past at the data's reference date, 1 July 2024)."""
 
 from __future__ import annotations
 
@@ -127,7 +128,7 @@ UPCOMING = [
         dateLancementPrevue="2024-02-10",
         dateLancement="2024-02-20",
         urlConsultation="https://marches.example.fr/consultation/2",
-        dateLimiteRemiseOffres="2024-03-25",
+        dateLimiteRemiseOffres="2024-07-15",
         montantEstime="",
         montantEstimeMin="500000",
         montantEstimeMax="1000000",
@@ -151,6 +152,18 @@ UPCOMING = [
     purchase(id="u4-en-retard", statut="prévu", dateLancementPrevue="2024-01-15"),
     purchase(id="u5-abandonne", statut="abandonné", dateLancementPrevue="2024-01-10"),
     purchase(id="u6-reporte", statut="reporté", trimestreLancementPrevu="2027-T2"),
+    purchase(
+        id="u7-clos",
+        statut="lancé",
+        dateLancementPrevue="2024-04-01",
+        dateLancement="2024-04-02",
+        urlConsultation="https://marches.example.fr/consultation/7",
+        dateLimiteRemiseOffres="2024-05-15",
+        lieuExecution_code="80",
+        lieuExecution_typeCode="Code département",
+        lieuExecution_nom="Somme",
+        procedurePrevue="Marché passé sans publicité ni mise en concurrence préalable",
+    ),
 ]
 
 

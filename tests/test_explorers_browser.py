@@ -17,8 +17,7 @@ import pytest
 from achats_ouverts.building import build
 from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import aggregates
-from achats_ouverts.output import path_segment
-from achats_ouverts.output import programme
+from achats_ouverts.output import path_segment, programme
 from achats_ouverts.settings import Settings
 from tests import browser
 from tests.explorer_support import CONTRACTS, make_explorer_data

@@ -206,10 +206,11 @@ def steps(r: dict[str, Any], reference: date, awarded: ContractRow | None) -> tu
         found.append(Step("Annoncé dans la programmation", announced, "", True))
     quarter = str(r["trimestreLancementPrevu"])
     late = " : date dépassée, pas encore lancé" if r["en_retard"] else ""
+    passed = launched is not None or bool(r["en_retard"]) or bool(planned and planned <= reference)
     if planned:
-        found.append(Step("Lancement prévu", planned, late, planned <= reference))
+        found.append(Step("Lancement prévu", planned, late, passed))
     elif quarter:
-        found.append(Step("Lancement prévu", None, f"au {quarter_label(quarter)}{late}", False))
+        found.append(Step("Lancement prévu", None, f" au {quarter_label(quarter)}{late}", passed))
     if launched:
         found.append(Step("Consultation lancée", launched, "", True))
     if limit:
@@ -224,7 +225,7 @@ def steps(r: dict[str, Any], reference: date, awarded: ContractRow | None) -> tu
         )
     if state == aggregates.CLOSED:
         found.append(
-            Step("Attribution", None, "attendue : les données n'en disent pas plus", False)
+            Step("Attribution", None, " attendue : les données n'en disent pas plus", False)
         )
     elif status == "attribué":
         day = awarded.notification if awarded else None

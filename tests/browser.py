@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4", "best-practice"]
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
+REFLOW_WIDTHS = (320, 375, 1280)
+"""Widths at which no page may scroll horizontally (WCAG 1.4.10 asks for 320 CSS pixels)."""
 
 
 def chromium_or_skip() -> str:

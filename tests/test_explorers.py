@@ -18,6 +18,7 @@ from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output import path_segment, render, urls
 from achats_ouverts.output.explorer_data import UNKNOWN
 from achats_ouverts.output.listing import ListIndex, build_list_index
+from achats_ouverts.output.programme import Deadline
 from achats_ouverts.pages import contract, entity, explorer_contracts, explorer_upcoming, supplier
 from achats_ouverts.settings import Limits, Settings
 from achats_ouverts.validation import validate
@@ -122,9 +123,9 @@ def test_launch_follow_up_counts_each_purchase_once(data: Data) -> None:
     assert not by_id["u6-reporte"]["attendu"]
     page = explorer_upcoming.follow_up(data)
     counts = {
-        "attendus": 4,
-        "lances": 2,
-        "lances_a_temps": 1,
+        "attendus": 5,
+        "lances": 3,
+        "lances_a_temps": 2,
         "attribues": 1,
         "attribues_a_temps": 0,
         "en_retard": 1,
@@ -213,13 +214,14 @@ def test_upcoming_shard_and_first_page(data: Data, index: ListIndex) -> None:
     page, shards = explorer_upcoming.upcoming_explorer(data, index)
     content = shards[0].contenu
     assert content["id"] == [
-        "u3-attribue",
-        "u5-abandonne",
-        "u4-en-retard",
         "u2-lance",
         "u1-prevu",
+        "u4-en-retard",
+        "u3-attribue",
+        "u5-abandonne",
+        "u7-clos",
         "u6-reporte",
-    ], "soonest planned launch first"
+    ], "open consultations first, then coming launches, launches already past, the rest"
     assert content["trimestre"][content["id"].index("u2-lance")] == "2024-T1"
     lance = content["id"].index("u2-lance")
     assert {key: content[key][lance] for key in ("min", "max", "montantTri")} == {
@@ -227,15 +229,30 @@ def test_upcoming_shard_and_first_page(data: Data, index: ListIndex) -> None:
         "max": 1000000.0,
         "montantTri": 750000.0,
     }
-    assert content["marche"][0] == path_segment(ODD_UID) + "/"
-    assert [r.id for r in page.lignes] == ["u4-en-retard", "u2-lance", "u1-prevu"]
-    assert page.en_cours == 3
-    assert page.total == 6
-    lance_row = page.lignes[1]
+    assert content["marche"][content["id"].index("u3-attribue")] == path_segment(ODD_UID) + "/"
+    assert [r.id for r in page.lignes] == ["u2-lance", "u1-prevu", "u4-en-retard"]
+    assert page.en_cours == 3, "the consultation closed on 15 May 2024 is not open any more"
+    assert page.total == 7
+    states = [page.config["listes"]["statut"][i][0] for i in content["statut"]]
+    assert dict(zip(content["id"], states, strict=True))["u7-clos"] == "clos"
+    assert content["retard"] == [0, 0, 1, 0, 0, 0, 0]
+    assert content["pme"][content["id"].index("u7-clos")] == 0, "no competition, no SME badge"
+    assert {"debut": content["debut"][0], "fin": content["fin"][0]} == {
+        "debut": "2024-02-20",
+        "fin": "2024-07-15",
+    }
+    lance_row = page.lignes[0]
     assert lance_row.montant == "500\u202f000 à 1\u202f000\u202f000\xa0€"
     assert lance_row.lieu == "Oise (60)"
     assert lance_row.consultation == "https://marches.example.fr/consultation/2"
     assert page.config["enCours"] == 3
+    late = page.lignes[2]
+    assert (late.statut_libelle, late.echeance) == (
+        "Prévu, lancement en retard",
+        Deadline("Lancement prévu le", date(2024, 1, 15), " (en retard)"),
+    )
+    assert lance_row.echeance == Deadline("Offres jusqu'au", date(2024, 7, 15), "")
+    assert lance_row.lien == "../achats-a-venir/u2-lance/"
     assert [m["chemin"] for m in page.config["morceaux"]] == ["_donnees/achats-1.json"]
 
 
@@ -280,7 +297,7 @@ def test_contract_page_context(data: Data, index: ListIndex) -> None:
     odd = pages[path_segment(ODD_UID)]
     assert odd.titulaires[0].annuaire == "", "no company record for a foreign VAT number"
     assert odd.achat_prevu is not None
-    assert "recherche=u3-attribue" in odd.achat_prevu.href
+    assert odd.achat_prevu.href == "../../achats-a-venir/u3-attribue/", "the purchase's page"
 
 
 def test_supplier_page_context(data: Data, index: ListIndex) -> None:
@@ -315,7 +332,7 @@ def test_entity_page_contexts(data: Data, index: ListIndex) -> None:
     assert [r.annee for r in lycees.annees] == ["2023", "2024", "Total"]
     total = lycees.annees[-1]
     assert total.part_region == pytest.approx(100.0), "only the located supplier counts"
-    assert lycees.achats_a_venir == 3, "planned or launched, late or not"
+    assert lycees.achats_a_venir == 3, "planned or launched, late or not, but not closed"
     assert lycees.explorateur == "../../marches/?service=lycees"
     assert [t.nom for t in lycees.titulaires] == [BELGIAN_SUPPLIER, "Menuiseries d'essai"]
     deps = {
@@ -332,6 +349,7 @@ def test_entity_page_contexts(data: Data, index: ListIndex) -> None:
     assert deps["80"].marches == 1
     assert deps["60"].marches == 0
     assert deps["60"].achats_a_venir == 1
+    assert deps["80"].achats_a_venir == 0, "its only purchase is a closed consultation"
 
 
 def test_cpv_helper_without_nomenclature_shows_division_labels(

@@ -8,6 +8,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -16,8 +17,7 @@ import pytest
 from achats_ouverts.building import build
 from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import aggregates
-from achats_ouverts.output import path_segment
-from achats_ouverts.pages import explorer_upcoming
+from achats_ouverts.output import path_segment, programme
 from achats_ouverts.settings import Settings
 from tests.fixtures import browser
 from tests.fixtures.explorer_folder import RENOVATION, make_explorer_data
@@ -105,6 +105,20 @@ def tables() -> dict[str, pd.DataFrame]:
     return {"marches": contracts, "achats": csv("achats-a-venir")}
 
 
+def reference_day(contracts: pd.DataFrame) -> str:
+    """The data's reference date as the build computes it without SOURCE_DATE_EPOCH: the latest
+    notification or publication date."""
+    return str(max(contracts["dateNotification"].max(), contracts["datePublicationDonnees"].max()))
+
+
+def open_purchases(achats: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Planned, or launched with an offer deadline not yet past: the status rule written again
+    from the CSV, independently of the model."""
+    deadline = achats["dateLimiteRemiseOffres"]
+    launched_open = (achats["statut"] == "lancé") & ((deadline == "") | (deadline >= reference))
+    return achats[(achats["statut"] == "prévu") | launched_open]
+
+
 @pytest.fixture
 def explorer(new_page: Any, demo_url: str) -> Iterator[tuple[Any, browser.Watch]]:
     page = new_page()
@@ -160,7 +174,34 @@ def test_script_formats_amounts_and_dates_as_the_python_filters(helpers: Any) ->
         helpers,
         "args[0].map(r => X.amountText({montant: r[0], min: r[1], max: r[2]}))",
         [list(r) for r in ranges],
-    ) == [explorer_upcoming.amount_text(*r) for r in ranges]
+    ) == [programme.amount_text(*r) for r in ranges]
+
+
+def test_script_words_the_next_date_as_the_python_kit(helpers: Any) -> None:
+    """The « Échéance » column (status, lateness, planned day or quarter, launch, deadline)."""
+    cases = [
+        ("lancé", False, "2026-06-10", "2026-T2", "2026-09-26", "2026-11-05"),
+        ("lancé", False, "", "", "2026-09-26", ""),
+        ("clos", False, "2026-06-10", "2026-T2", "2026-09-26", "2026-10-31"),
+        ("prévu", True, "2026-09-15", "2026-T3", "", ""),
+        ("prévu", True, "", "2026-T3", "", ""),
+        ("prévu", False, "2027-02-24", "2027-T1", "", ""),
+        ("attribué", False, "2025-04-01", "2025-T2", "2025-05-23", "2025-07-05"),
+        ("reporté", False, "", "", "", ""),
+    ]
+    for state, late, planned, quarter, launched, limit in cases:
+        row = {
+            "retard": int(late),
+            "prevue": planned,
+            "trimestre": quarter,
+            "lancement": launched,
+            "limite": limit,
+        }
+        day = lambda text: date.fromisoformat(text) if text else None  # noqa: E731
+        expected = programme.deadline(state, late, day(planned), quarter, day(launched), day(limit))
+        found = js(helpers, "X.deadlineParts(args[0], args[1])", row, state)
+        jour = expected.jour.isoformat() if expected.jour else ""
+        assert found == [expected.avant, jour, expected.apres], (state, planned, quarter)
 
 
 def test_script_text_search_ignores_accents_case_and_ligatures(helpers: Any) -> None:
@@ -340,7 +381,8 @@ def test_upcoming_filters_match_counts_from_the_csv(
 ) -> None:
     page, _ = explorer
     a = tables["achats"]
-    open_list = a[a["statut"].isin(aggregates.OPEN_STATUSES)]
+    open_list = open_purchases(a, reference_day(tables["marches"]))
+    assert len(open_list) < int(a["statut"].isin(["prévu", "lancé"]).sum()), "some have closed"
     open_explorer(page, demo_url + "achats-a-venir/")
     assert count(page) == len(open_list)
     page.select_option("#f-statut", "tous")

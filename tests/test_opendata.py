@@ -445,7 +445,9 @@ def test_no_data_can_close_the_json_ld_script(tmp_path: Path) -> None:
 def test_every_feed_parses_without_error(rich: tuple[Path, Path]) -> None:
     _data, site = rich
     feeds = sorted(p for p in (site / "flux").glob("*.xml") if p.name != "sitemap.xml")
-    assert len(feeds) == 45 + 5 + 3  # CPV divisions, départements of the publisher, main feeds
+    # CPV divisions, départements of the publisher, main feeds, categories, then the pairs the
+    # programme has a purchase in: CPV 45 in the Nord and the Pas-de-Calais, Travaux in both.
+    assert len(feeds) == 45 + 5 + 3 + 3 + 2 + 2
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, (path.name, parsed.get("bozo_exception"))
@@ -470,10 +472,17 @@ def test_upcoming_feeds_hold_open_purchases_by_division_and_departement(
     assert ids("achats-a-venir-departement-59.xml") == ["2026-lyc-001"]
     assert ids("achats-a-venir-departement-62.xml") == ["2026-lyc-002"]
     assert ids("achats-a-venir-departement-80.xml") == []
+    assert ids("achats-a-venir-cpv-45-departement-59.xml") == ["2026-lyc-001"]
+    assert ids("achats-a-venir-travaux-departement-62.xml") == ["2026-lyc-002"]
+    assert ids("achats-a-venir-services.xml") == ["2026-num-004"]
+    assert not (site / "flux" / "achats-a-venir-cpv-72-departement-59.xml").exists(), (
+        "only the pairs the programme has a purchase in"
+    )
     parsed = feedparser.parse((site / "flux" / "achats-a-venir.xml").read_bytes())
     assert parsed.feed.updated == "2025-10-06T00:00:00+00:00"  # latest date in the data
     launched = parsed.entries[0]
-    assert launched.link == "https://marches.example.fr/c/1"
+    assert launched.link == "https://achats-ouverts.example.fr/achats-a-venir/2026-lyc-002/"
+    assert "dossier de consultation : https://marches.example.fr/c/1" in launched.summary
     assert launched.title == "Réfection des toitures <b>urgentes</b>"
     recent = feedparser.parse((site / "flux" / "marches-attribues.xml").read_bytes())
     assert [e.id.rsplit("/", 1)[-1] for e in recent.entries] == [c["uid"] for c in CONTRACTS[::-1]]
@@ -559,9 +568,18 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     ctx.put(artifacts.MKDOCS_PAGES, take_mkdocs_pages(site, base))
     assert not list(site.iterdir()), "MkDocs' sitemap files give way to the site's"
     ctx.put(artifacts.DETAIL_PAGES, ("marches/b/", "marches/a/"))
+    ctx.put(artifacts.PURCHASE_PAGES, ("achats-a-venir/2026-x/",))
+    ctx.put(artifacts.FEED_PAGES, ("flux/achats-a-venir/",))
     sitemap.produce_sitemap(ctx)
     urls_listed = re.findall(r"<loc>([^<]+)</loc>", (files / "sitemap.xml").read_text("utf-8"))
-    assert urls_listed == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
+    assert urls_listed == [
+        base,
+        f"{base}achats-a-venir/2026-x/",
+        f"{base}donnees/",
+        f"{base}flux/achats-a-venir/",
+        f"{base}marches/a/",
+        f"{base}marches/b/",
+    ]
     assert (
         gzip.decompress((files / "sitemap.xml.gz").read_bytes())
         == (files / "sitemap.xml").read_bytes()

@@ -281,7 +281,7 @@ def contract_pages(
                     achat_prevu=(
                         Link(
                             purchase,
-                            root + urls.explorer(urls.UPCOMING, recherche=purchase, statut="tous"),
+                            root + urls.purchase(urls.path_segment(purchase)),
                         )
                         if purchase
                         else None

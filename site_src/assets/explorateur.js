@@ -69,13 +69,17 @@
     return true;
   }
 
-  /** Python's round(): halves go to the even neighbour. */
-  function roundHalfEven(value) {
-    var floor = Math.floor(value);
-    var diff = value - floor;
-    if (diff > 0.5) { return floor + 1; }
-    if (diff < 0.5) { return floor; }
-    return floor % 2 === 0 ? floor : floor + 1;
+  /** An amount to the euro as the site's Python writes it (french.euro_units): to the cent,
+   * half up, from its shortest decimal form (a sum that should be 1234.5 but reads
+   * 1234.4999999999998 comes back to 1234.50), then to the euro, half up: 2.5 gives 3. */
+  function roundEuros(value) {
+    var sign = value < 0 ? -1 : 1;
+    var text = String(Math.abs(value));
+    if (text.indexOf("e") !== -1) { return sign * Math.round(Math.abs(value)); }
+    var parts = text.split(".");
+    var fraction = (parts[1] || "") + "000";
+    var cents = parseInt(fraction.slice(0, 2), 10) + (fraction.charAt(2) >= "5" ? 1 : 0);
+    return sign * (parseInt(parts[0], 10) + (cents >= 50 ? 1 : 0));
   }
 
   function groupDigits(integer) {
@@ -92,7 +96,7 @@
   /** `1 234 568 €` (narrow no-break spaces, no-break space before the sign); `—` for nothing. */
   function formatEuros(value) {
     if (value === null || value === undefined || isNaN(value)) { return "—"; }
-    return groupDigits(roundHalfEven(value)) + NBSP + "€";
+    return groupDigits(roundEuros(value)) + NBSP + "€";
   }
 
   function formatNumber(value) {
@@ -349,7 +353,7 @@
   function amountText(row) {
     if (row.montant !== null) { return formatEuros(row.montant); }
     if (row.min !== null && row.max !== null) {
-      return groupDigits(roundHalfEven(row.min)) + " à " + formatEuros(row.max);
+      return groupDigits(roundEuros(row.min)) + " à " + formatEuros(row.max);
     }
     if (row.max !== null) { return "jusqu'à " + formatEuros(row.max); }
     if (row.min !== null) { return "à partir de " + formatEuros(row.min); }
@@ -917,7 +921,7 @@
     normalize: normalize,
     words: words,
     containsAll: containsAll,
-    roundHalfEven: roundHalfEven,
+    roundEuros: roundEuros,
     formatEuros: formatEuros,
     formatNumber: formatNumber,
     formatDate: formatDate,

@@ -108,11 +108,26 @@ def test_decp_2022_json_with_modifications_and_concessions(tmp_path: Path) -> No
     )
     assert dict(s.rejected) == {"montant-invalide": 1, "enregistrement-illisible": 1}
     contracts = read_csv(data / "marches.csv")
-    assert [(c["uid"], c["montant"], c["dureeMois"]) for c in contracts] == [
-        (BUYER + "A1", "150000", "18")
-    ]
+    # Values at notification kept, current values after the modifications in id order.
+    assert [
+        (c["uid"], c["montant"], c["montantActuel"], c["dureeMois"], c["dureeMoisActuelle"])
+        for c in contracts
+    ] == [(BUYER + "A1", "100000", "150000", "12", "18")]
     assert read_csv(data / "marches-titulaires.csv") == [
-        {"uid": BUYER + "A1", "titulaire_typeIdentifiant": "SIRET", "titulaire_id": OTHER_SUPPLIER}
+        {
+            "uid": BUYER + "A1",
+            "titulaire_typeIdentifiant": "SIRET",
+            "titulaire_id": SUPPLIER,
+            "titulaireInitial": "true",
+            "titulaireActuel": "false",
+        },
+        {
+            "uid": BUYER + "A1",
+            "titulaire_typeIdentifiant": "SIRET",
+            "titulaire_id": OTHER_SUPPLIER,
+            "titulaireInitial": "false",
+            "titulaireActuel": "true",
+        },
     ]
     assert [m["modification_id"] for m in read_csv(data / "modifications.csv")] == ["1", "2"]
     assert positions(data, "montant-invalide") == ["marches.marche[1]"]
@@ -188,11 +203,8 @@ def test_decp_2022_xml_with_line_numbers(tmp_path: Path) -> None:
     assert row["objet"] == "Nettoyage & entretien"
     assert row["lieuExecution_code"] == "02691"
     assert row["considerationsSociales"] == "Clause sociale, Critère social"
-    assert (row["marcheInnovant"], row["attributionAvance"], row["montant"]) == (
-        "false",
-        "true",
-        "600000",
-    )
+    assert (row["marcheInnovant"], row["attributionAvance"]) == ("false", "true")
+    assert (row["montant"], row["montantActuel"]) == ("575000.5", "600000")
     assert len(read_csv(data / "marches-titulaires.csv")) == 2
     assert positions(data, "date-notification-invalide") == ["ligne 37"]
     assert_valid(data)
@@ -251,7 +263,11 @@ def test_decp_2019_json_keeps_names_and_maps_the_vocabulary(tmp_path: Path) -> N
         "Définitif ferme",
         "09310000-5",
     )
-    assert (row["dateNotification"], row["montant"]) == ("2019-01-15", "57379.41")
+    assert (row["dateNotification"], row["montant"], row["montantActuel"]) == (
+        "2019-01-15",
+        "50273.41",
+        "57379.41",
+    )
     assert row["procedure"] == "Procédure avec négociation"
     assert read_csv(data / "titulaires.csv")[0]["titulaire_nom"] == "BEYER"
     assert 'nom: "Région Hauts-de-France"' in (data / "editeur.yaml").read_text("utf-8")
@@ -340,12 +356,17 @@ def test_tabular_versions_by_modification_id(tmp_path: Path) -> None:
     s = result.summary
     assert (s.read, s.kept, s.imported, s.duplicates, s.rejected_records) == (5, 3, 1, 1, 1)
     (row,) = read_csv(data / "marches.csv")
+    # The first version (modification_id 0) gives the values at notification.
     assert (row["dateNotification"], row["montant"], row["dureeMois"]) == (
         "2024-03-01",
-        "120000",
-        "18",
+        "100000",
+        "12",
     )
-    assert [r["titulaire_id"] for r in read_csv(data / "marches-titulaires.csv")] == [SUPPLIER]
+    assert (row["montantActuel"], row["dureeMoisActuelle"]) == ("120000", "18")
+    assert [
+        (r["titulaire_id"], r["titulaireInitial"], r["titulaireActuel"])
+        for r in read_csv(data / "marches-titulaires.csv")
+    ] == [(SUPPLIER, "true", "true"), (OTHER_SUPPLIER, "true", "false")]
     (mod,) = read_csv(data / "modifications.csv")
     assert (mod["modification_id"], mod["montant"], mod["dureeMois"], mod["titulaires"]) == (
         "1",
@@ -381,8 +402,10 @@ def test_tabular_versions_by_date_and_lots_under_one_id(tmp_path: Path) -> None:
     data = tmp_path / "data"
     result = import_files([source], data)
     rows = {r["uid"]: r for r in read_csv(data / "marches.csv")}
-    assert (rows[BUYER + "V1"]["dateNotification"], rows[BUYER + "V1"]["montant"]) == (
+    v1 = rows[BUYER + "V1"]
+    assert (v1["dateNotification"], v1["montant"], v1["montantActuel"]) == (
         "2024-07-01",
+        "80000",
         "90000",
     )
     assert {rows[BUYER + "L1"]["montant"], rows[BUYER + "L1-2"]["montant"]} == {"50000", "70000"}

@@ -179,7 +179,7 @@ def _current_differs(t: View, initial: str, current: str, tolerance: float) -> p
     """Contracts whose current value (`current`) is neither the last one a modification sets
     nor, without one, the value at notification (`initial`). Cells that are not numbers are
     left to the type checks."""
-    expected_text = t["uid"].map(_last_set(t, initial)).fillna(t[initial])
+    expected_text = t["uid"].map(_last_set(t, initial)).astype(object).fillna(t[initial])
     expected, found = numbers(expected_text), t.number(current)
     differs = ((found - expected).abs() > tolerance).fillna(False)
     one_empty = (t[current] == "") != (expected_text == "")
@@ -191,9 +191,7 @@ def _below_decp_threshold(t: View) -> pd.Series:
     on their notification date."""
 
     def compute() -> pd.Series:
-        limit = thresholds.values_by_date(
-            thresholds.DECP_PUBLICATION, t.date("dateNotification")
-        )
+        limit = thresholds.values_by_date(thresholds.DECP_PUBLICATION, t.date("dateNotification"))
         return (t.number("montant") < limit).fillna(False)
 
     series: pd.Series = t.memo("sous le seuil DECP", compute)

@@ -1,12 +1,13 @@
-"""A small data folder that exercises every published format: several years, a contract with two
-suppliers and two modifications, one that the DECP format cannot hold, a text that a spreadsheet
+"""A small data folder that exercises every published format: several years, a contract notified
+to two suppliers and modified twice (a new amount, then one supplier leaves), one that the DECP
+format cannot hold, a text that a spreadsheet
 would read as a formula, and upcoming purchases in every state that matters to feeds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import BUYER, CONTRACT_SUPPLIER, SUPPLIER, SUPPLIER_ROW, contract, make_data_dir
+from tests.support import BUYER, CONTRACT_SUPPLIER, SUPPLIER_ROW, contract, make_data_dir
 
 OTHER_SUPPLIER = "73282932000074"  # Luhn-valid, fictitious
 
@@ -18,7 +19,8 @@ CONTRACTS = [
         objet=FORMULA,
         dateNotification="2025-02-03",
         datePublicationDonnees="2025-02-20",
-        montant="61500.50",
+        montant="55000",
+        montantActuel="61500.50",
         codeCPV="72212000",
         ccag="Techniques de l'information et de la communication",
         typeGroupementOperateurs="Conjoint",
@@ -34,8 +36,12 @@ CONTRACTS = [
         codeCPV="90910000-9",
     ),
 ]
-CONTRACT_SUPPLIERS = [{**CONTRACT_SUPPLIER, "uid": row["uid"]} for row in CONTRACTS] + [
-    {**CONTRACT_SUPPLIER, "uid": CONTRACTS[1]["uid"], "titulaire_id": OTHER_SUPPLIER}
+CONTRACT_SUPPLIERS = [
+    {**CONTRACT_SUPPLIER, "uid": CONTRACTS[0]["uid"]},
+    # Notified to two suppliers; the second modification keeps only the other one.
+    {**CONTRACT_SUPPLIER, "uid": CONTRACTS[1]["uid"], "titulaireActuel": "false"},
+    {**CONTRACT_SUPPLIER, "uid": CONTRACTS[2]["uid"]},
+    {**CONTRACT_SUPPLIER, "uid": CONTRACTS[1]["uid"], "titulaire_id": OTHER_SUPPLIER},
 ]
 MODIFICATIONS = [
     {
@@ -54,7 +60,7 @@ MODIFICATIONS = [
         "datePublicationDonneesModification": "2025-09-15",
         "montant": "61500.50",
         "dureeMois": "",
-        "titulaires": f"SIRET:{SUPPLIER}, SIRET:{OTHER_SUPPLIER}",
+        "titulaires": f"SIRET:{OTHER_SUPPLIER}",
     },
 ]
 SUPPLIERS = [

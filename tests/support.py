@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,11 @@ CONTRACT: dict[str, str] = {
     "lieuExecution_code": "59350",
     "lieuExecution_typeCode": "Code commune",
     "dureeMois": "12",
+    "dureeMoisActuelle": "12",
     "dateNotification": "2024-03-01",
     "datePublicationDonnees": "2024-03-20",
     "montant": "120000.00",
+    "montantActuel": "120000.00",
     "typesPrix": "Définitif ferme",
     "formePrix": "Forfaitaire",
     "origineUE": "",
@@ -54,6 +57,8 @@ CONTRACT_SUPPLIER = {
     "uid": CONTRACT["uid"],
     "titulaire_typeIdentifiant": "SIRET",
     "titulaire_id": SUPPLIER,
+    "titulaireInitial": "true",
+    "titulaireActuel": "true",
 }
 SUPPLIER_ROW = {
     "titulaire_typeIdentifiant": "SIRET",
@@ -69,10 +74,15 @@ SERVICE = {"service_id": "lycees", "service_nom": "Direction des lycées", "serv
 
 
 def contract(**changes: str) -> dict[str, str]:
-    """A valid contract row; an `id` change also updates `uid`."""
+    """A valid contract row; an `id` change also updates `uid`, a change of the amount or the
+    duration at notification to another number also the current one (a contract not modified
+    since; a value that is not a number is not copied, so that a test meets one problem)."""
     row = {**CONTRACT, **changes}
     if "id" in changes and "uid" not in changes:
         row["uid"] = row["acheteur_id"] + row["id"]
+    for current, initial in UNCHANGED["marches"].items():
+        if current not in changes and re.fullmatch(r"[0-9]+(\.[0-9]+)?", changes.get(initial, "")):
+            row[current] = row[initial]
     return row
 
 
@@ -84,11 +94,30 @@ def linked(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     }
 
 
+UNCHANGED = {
+    "marches": {"montantActuel": "montant", "dureeMoisActuelle": "dureeMois"},
+    "marches-titulaires": {"titulaireInitial": "", "titulaireActuel": ""},
+}
+"""Columns a test row may leave out: a contract not modified since its notification (current
+values copied from those at notification), a supplier there from the start ("true")."""
+
+
+def complete(name: str, row: dict[str, str]) -> dict[str, str]:
+    """`row` with the columns of `UNCHANGED` it leaves out."""
+    filled = dict(row)
+    for column, source in UNCHANGED.get(name, {}).items():
+        if column not in filled:
+            filled[column] = filled.get(source, "") if source else "true"
+    return filled
+
+
 def write_table(data_dir: Path, name: str, rows: list[dict[str, str]]) -> Path:
     ds = schemas.dataset(name)
     path = data_dir / ds.path
     writing.write_csv(
-        path, ds.field_names, [[row.get(f, "") for f in ds.field_names] for row in rows]
+        path,
+        ds.field_names,
+        [[complete(name, row).get(f, "") for f in ds.field_names] for row in rows],
     )
     return path
 
@@ -159,7 +188,9 @@ DECLARED = {
 
 def make_complete_data_dir(target: Path) -> Path:
     """A small valid data folder with at least one row in every dataset."""
-    first = contract(montant=MODIFICATION["montant"])
+    first = contract(
+        montantActuel=MODIFICATION["montant"], dureeMoisActuelle=MODIFICATION["dureeMois"]
+    )
     second = contract(id="20240002", objet="Fourniture de mobilier", codeCPV="39160000-1")
     awarded = {
         **UPCOMING,

@@ -103,6 +103,28 @@
     return groupDigits(Math.round(value));
   }
 
+  /** A change already rounded to one decimal by the site (`12.3`) as `+12,3 %`, `−4,0 %`. */
+  function formatChange(value) {
+    if (value === null || value === undefined || isNaN(value)) { return "—"; }
+    var sign = value > 0 ? "+" : (value < 0 ? "\u2212" : "");
+    var parts = Math.abs(value).toFixed(1).split(".");
+    return sign + groupDigits(parseInt(parts[0], 10)) + "," + parts[1] + NBSP + "%";
+  }
+
+  /** The totals of listed contracts, as the page writes them for all of them (Python
+   * `explorer_contracts.totals_text`): at notification, and after modifications. */
+  function totalsText(rows) {
+    var initial = 0;
+    var current = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var amount = rows[i].montant || 0;
+      initial += amount;
+      current += rows[i].actuel !== null && rows[i].actuel !== undefined ? rows[i].actuel : amount;
+    }
+    return "Montant total à la notification : " + formatEuros(initial) + " HT ; montant actuel : " +
+      formatEuros(current) + " HT.";
+  }
+
   /** `2024-03-01` -> `1er mars 2024`. */
   function formatDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
@@ -190,19 +212,21 @@
 
   var CONTRACTS = {
     keys: ["recherche", "annee", "cpv", "procedure", "nature", "service", "titulaire", "departement",
-      "min", "max", "sociale", "environnementale", "tri", "page"],
+      "min", "max", "sociale", "environnementale", "modifie", "tri", "page"],
     defaultSort: "date-desc",
     sorts: {
       "date-desc": null,
       "date-asc": "reverse",
       "montant-desc": byNumber("montantTri", -1),
-      "montant-asc": byNumber("montantTri", 1)
+      "montant-asc": byNumber("montantTri", 1),
+      "hausse-desc": byNumber("hausse", -1)
     },
     sortPhrases: {
       "date-desc": "du plus récent au plus ancien",
       "date-asc": "du plus ancien au plus récent",
-      "montant-desc": "du montant le plus élevé au plus faible",
-      "montant-asc": "du montant le plus faible au plus élevé"
+      "montant-desc": "du montant à la notification le plus élevé au plus faible",
+      "montant-asc": "du montant à la notification le plus faible au plus élevé",
+      "hausse-desc": "de la plus forte hausse du montant depuis la notification à la plus faible"
     },
 
     /** The shards a state needs: those of the chosen year, or all of them. */
@@ -225,6 +249,9 @@
           annee: shard.date[i].slice(0, 4),
           montant: shard.montant[i],
           montantTri: shard.montant[i],
+          actuel: shard.actuel[i],
+          hausse: shard.hausse[i],
+          modifications: shard.modifications[i],
           cpv: shard.cpv[i],
           procedure: shard.procedure[i],
           nature: shard.nature[i],
@@ -292,6 +319,9 @@
         var wanted = { oui: 1, non: 0, inconnue: null }[state[key]];
         if (wanted !== undefined) { tests.push(function (r) { return r[key] === wanted; }); }
       });
+      if (state.modifie === "oui") { tests.push(function (r) { return r.modifications > 0; }); }
+      if (state.modifie === "non") { tests.push(function (r) { return r.modifications === 0; }); }
+      if (state.modifie === "montant") { tests.push(function (r) { return r.actuel !== null; }); }
       if (holder.length) {
         tests.push(function (r) { return containsAll(r.texteTitulaires, holder); });
       }
@@ -304,7 +334,7 @@
       };
     },
 
-    countText: function (config, state, count) {
+    countText: function (config, state, count, rows) {
       var filtered = isFiltered(state, CONTRACTS.keys);
       if (count === 0) {
         return filtered ? "Aucun marché ne correspond à vos critères." : "Aucun marché.";
@@ -314,7 +344,7 @@
       if (filtered) {
         noun += plural(count, " correspond", " correspondent") + " à vos critères";
       }
-      return noun + ", " + phrase + ".";
+      return noun + ", " + phrase + ". " + totalsText(rows);
     },
 
     render: function (row, config, doc) {
@@ -335,6 +365,11 @@
       tr.appendChild(cell(doc, "td", pairLabel(config.listes.service, row.service) || "—"));
       var amount = cell(doc, "td", formatEuros(row.montant));
       amount.className = "ao-num";
+      if (row.actuel !== null) {
+        amount.appendChild(doc.createElement("br"));
+        amount.appendChild(span(doc, "ao-actuel",
+          "actuel : " + formatEuros(row.actuel) + " (" + formatChange(row.hausse) + ")"));
+      }
       tr.appendChild(amount);
       return tr;
     }
@@ -887,7 +922,7 @@
       fragment.appendChild(this.kind.render(shown[i], this.config, this.doc));
     }
     this.tbody.replaceChildren(fragment);
-    this.status.textContent = this.kind.countText(this.config, state, found.length);
+    this.status.textContent = this.kind.countText(this.config, state, found.length, found);
     this.showPager(page, pages);
     this.writeUrl(state);
     if (moveFocus && this.heading) { this.heading.focus(); }
@@ -924,6 +959,8 @@
     roundEuros: roundEuros,
     formatEuros: formatEuros,
     formatNumber: formatNumber,
+    formatChange: formatChange,
+    totalsText: totalsText,
     formatDate: formatDate,
     quarterLabel: quarterLabel,
     parseAmount: parseAmount,

@@ -91,6 +91,15 @@ def percent(value: Number | None, digits: int = 1) -> str:
     return f"{number(value, digits)}\xa0%"
 
 
+def signed_percent(value: Number | None, digits: int = 1) -> str:
+    """A change in percent: `+12,3 %`, `−4,0 %` (minus sign), `0,0 %`."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    magnitude: Number = -value if value < 0 else value
+    return sign + percent(magnitude, digits)
+
+
 def french_date(value: date | str | None) -> str:
     """`12 mars 2024`, `1er mars 2024`."""
     if value is None or value == "":

@@ -192,8 +192,8 @@ def unknown_current_values(mapping: Mapping) -> list[str]:
     given = {*mapping.columns, *mapping.constants}
     return [
         f"{label} n'est pas dans l'export (aucune colonne « {current} » dans la "
-        f"correspondance) : il est pris égal à la valeur à la notification ({initial}), "
-        "les modifications éventuelles ne sont pas connues"
+        f"correspondance) : la valeur actuelle est prise égale à celle de la notification "
+        f"({initial}) ; les modifications éventuelles ne sont pas connues"
         for current, initial, label in CURRENT_VALUES
         if current not in given and initial in given
     ]

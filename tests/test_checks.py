@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
@@ -460,3 +461,28 @@ def test_current_suppliers_follow_the_last_list_of_a_modification(tmp_path: Path
     ]
     assert ("marches.csv", 3, "uid", "marche-sans-titulaire") in result
     assert ("marches.csv", 2, "uid", "marche-sans-titulaire") not in result
+
+
+def test_a_folder_written_before_the_current_columns_gets_one_line_each(tmp_path: Path) -> None:
+    """A data folder from before `montantActuel`, `dureeMoisActuelle`, `titulaireInitial` and
+    `titulaireActuel` gets the missing columns reported once, not one problem per row."""
+    data = make_data_dir(tmp_path / "d", marches=[CONTRACT, contract(id="20240002")])
+    for name, columns in (
+        ("marches", ["montantActuel", "dureeMoisActuelle"]),
+        ("marches-titulaires", ["titulaireInitial", "titulaireActuel"]),
+    ):
+        path = data / f"{name}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.drop(columns=columns).to_csv(path, index=False)
+    result = validate(data, calculations=REGISTRY).report.projection()
+    about = [
+        r
+        for r in result
+        if r[2] in ("montantActuel", "dureeMoisActuelle", "titulaireInitial", "titulaireActuel")
+    ]
+    assert sorted(about) == [
+        ("marches-titulaires.csv", 1, "titulaireActuel", "colonne-manquante"),
+        ("marches-titulaires.csv", 1, "titulaireInitial", "colonne-manquante"),
+        ("marches.csv", 1, "dureeMoisActuelle", "colonne-absente"),
+        ("marches.csv", 1, "montantActuel", "colonne-manquante"),
+    ]

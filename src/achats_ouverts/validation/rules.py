@@ -66,6 +66,8 @@ class View:
     def __init__(self, table: Table, ctx: Context) -> None:
         assert table.frame is not None
         self.frame: pd.DataFrame = table.frame
+        self.header: frozenset[str] = frozenset(table.header)
+        """The columns the file has (a missing one is reported once, by the reading checks)."""
         self.ctx = ctx
         self._memo: dict[Hashable, Any] = {}
 
@@ -175,10 +177,13 @@ def _last_set(t: View, column: str) -> pd.Series:
     return series
 
 
-def _current_differs(t: View, initial: str, current: str, tolerance: float) -> pd.Series:
+def _current_differs(t: View, initial: str, current: str, tolerance: float) -> pd.Series | None:
     """Contracts whose current value (`current`) is neither the last one a modification sets
     nor, without one, the value at notification (`initial`). Cells that are not numbers are
-    left to the type checks."""
+    left to the type checks; a file without the column (a folder written before it existed)
+    gets the one missing-column problem, not one per contract."""
+    if current not in t.header:
+        return None
     expected_text = t["uid"].map(_last_set(t, initial)).astype(object).fillna(t[initial])
     expected, found = numbers(expected_text), t.number(current)
     differs = ((found - expected).abs() > tolerance).fillna(False)
@@ -247,10 +252,12 @@ def _small_contracts_summary(count: int) -> tuple[str, str]:
     )
 
 
-def _supplier_state_wrong(t: View) -> pd.Series:
+def _supplier_state_wrong(t: View) -> pd.Series | None:
     """Rows of marches-titulaires whose `titulaireActuel` disagrees with the last supplier list a
     modification sets (or, without one, with `titulaireInitial`), or that are neither initial
-    nor current."""
+    nor current. Not checked when the file lacks either column (reported once as missing)."""
+    if not {"titulaireInitial", "titulaireActuel"} <= t.header:
+        return None
     lists = t["uid"].map(
         _last_set(t, "titulaires").map(
             lambda text: frozenset(item.strip() for item in text.split(v.MULTI_SEPARATOR))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
@@ -136,7 +137,8 @@ def test_modification_checks(tmp_path: Path) -> None:
         "dateNotificationModification",
         "modification-avant-notification",
     ) in result
-    assert ("modifications.csv", 2, "montant", "montant-incoherent") in result
+    # The modification sets 150 000 € but marches.csv says the current amount is 120 000 €.
+    assert ("marches.csv", 2, "montantActuel", "montant-incoherent") in result
 
 
 def test_upcoming_checks(tmp_path: Path) -> None:
@@ -344,3 +346,148 @@ def test_folder_problems(tmp_path: Path) -> None:
     assert ("marches.csv", None, None, "aucun-marche") in found
     assert ("datapackage.json", None, None, "datapackage-different") in found
     assert ("editeur.yaml", None, "nomenclature_cpv", "nomenclature-absente") in found
+
+
+# --- Values at notification and current values -----------------------------------------------
+
+
+def problems_of(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
+    """(file, row, field, code, message) of every problem."""
+    result = validate(make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY)
+    return [(p.file, p.row, p.field, p.code, p.message) for p in result.report.problems]
+
+
+def test_the_decp_threshold_is_the_one_in_force_at_notification(tmp_path: Path) -> None:
+    """25 000 € HT for a contract notified in 2019, 40 000 € HT since 1 January 2020."""
+    rows = [
+        contract(
+            id="20190001", dateNotification="2019-12-31", datePublicationDonnees="", montant="30000"
+        ),
+        contract(
+            id="20190002",
+            dateNotification="2019-06-03",
+            datePublicationDonnees="",
+            montant="24999.99",
+        ),
+        contract(
+            id="20200001", dateNotification="2020-01-02", datePublicationDonnees="", montant="30000"
+        ),
+    ]
+    result = problems_of(
+        tmp_path,
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+    )
+    below = [(row, message) for _, row, _, code, message in result if code == "montant-sous-seuil"]
+    assert [row for row, _ in below] == [3, 4]
+    assert "(25\u202f000\xa0€ HT jusqu'au 31 décembre 2019)" in below[0][1]
+    assert "(40\u202f000\xa0€ HT depuis le 1er janvier 2020)" in below[1][1]
+
+
+def test_small_contracts_published_on_purpose_make_one_line(tmp_path: Path) -> None:
+    rows = [contract(id=f"2024{i:04d}", montant="1200") for i in range(1, 6)]
+    data = make_data_dir(
+        tmp_path / "d",
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+    )
+    editeur = data / "editeur.yaml"
+    editeur.write_text(
+        editeur.read_text("utf-8") + "marches_sous_seuil_publies: true\n", encoding="utf-8"
+    )
+    report = validate(data, calculations=REGISTRY).report
+    found = [p for p in report.problems if p.code.startswith(("montant-sous", "marches-sous"))]
+    assert [(p.file, p.row, p.field, p.code, p.severity.label) for p in found] == [
+        ("marches.csv", None, "montant", "marches-sous-seuil-publies", "information")
+    ]
+    assert found[0].message.startswith("5 marchés sous le seuil de publication des DECP")
+
+
+def test_current_values_follow_the_last_modification_or_the_notification(
+    tmp_path: Path,
+) -> None:
+    modified = contract(id="20240002", montantActuel="150000", dureeMoisActuelle="12")
+    unmodified_but_changed = contract(id="20240003", montantActuel="130000", dureeMoisActuelle="14")
+    consistent = contract(id="20240004", montantActuel="150000", dureeMoisActuelle="18")
+    rows = [CONTRACT, modified, unmodified_but_changed, consistent]
+    mod = {
+        "modification_id": "1",
+        "dateNotificationModification": "2024-06-01",
+        "montant": "150000",
+        "dureeMois": "18",
+    }
+    result = found(
+        tmp_path,
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+        modifications=[{**mod, "uid": modified["uid"]}, {**mod, "uid": consistent["uid"]}],
+    )
+    flagged = [r for r in result if r[3] in ("montant-incoherent", "duree-incoherente")]
+    assert sorted(flagged) == [
+        ("marches.csv", 3, "dureeMoisActuelle", "duree-incoherente"),
+        ("marches.csv", 4, "dureeMoisActuelle", "duree-incoherente"),
+        ("marches.csv", 4, "montantActuel", "montant-incoherent"),
+    ]
+
+
+def test_current_suppliers_follow_the_last_list_of_a_modification(tmp_path: Path) -> None:
+    other = "73282932000074"  # Luhn-valid, fictitious
+    second = contract(id="20240002")
+    links = [
+        # Replaced by a modification: initial only, then the newcomer current only.
+        {**CONTRACT_SUPPLIER, "titulaireActuel": "false"},
+        {**CONTRACT_SUPPLIER, "titulaire_id": other, "titulaireInitial": "false"},
+        # No modification, yet said replaced; and a row neither initial nor current.
+        {**CONTRACT_SUPPLIER, "uid": second["uid"], "titulaireActuel": "false"},
+        {
+            **CONTRACT_SUPPLIER,
+            "uid": second["uid"],
+            "titulaire_id": other,
+            "titulaireInitial": "false",
+            "titulaireActuel": "false",
+        },
+    ]
+    mod = {
+        "uid": CONTRACT["uid"],
+        "modification_id": "1",
+        "dateNotificationModification": "2024-06-01",
+        "titulaires": f"SIRET:{other}",
+    }
+    result = found(
+        tmp_path,
+        marches=[CONTRACT, second],
+        marches_titulaires=links,
+        modifications=[mod],
+        titulaires=[SUPPLIER_ROW, {**SUPPLIER_ROW, "titulaire_id": other}],
+    )
+    assert [r for r in result if r[3] == "titulaire-incoherent"] == [
+        ("marches-titulaires.csv", 4, "titulaireActuel", "titulaire-incoherent"),
+        ("marches-titulaires.csv", 5, "titulaireActuel", "titulaire-incoherent"),
+    ]
+    assert ("marches.csv", 3, "uid", "marche-sans-titulaire") in result
+    assert ("marches.csv", 2, "uid", "marche-sans-titulaire") not in result
+
+
+def test_a_folder_written_before_the_current_columns_gets_one_line_each(tmp_path: Path) -> None:
+    """A data folder from before `montantActuel`, `dureeMoisActuelle`, `titulaireInitial` and
+    `titulaireActuel` gets the missing columns reported once, not one problem per row."""
+    data = make_data_dir(tmp_path / "d", marches=[CONTRACT, contract(id="20240002")])
+    for name, columns in (
+        ("marches", ["montantActuel", "dureeMoisActuelle"]),
+        ("marches-titulaires", ["titulaireInitial", "titulaireActuel"]),
+    ):
+        path = data / f"{name}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.drop(columns=columns).to_csv(path, index=False)
+    result = validate(data, calculations=REGISTRY).report.projection()
+    about = [
+        r
+        for r in result
+        if r[2] in ("montantActuel", "dureeMoisActuelle", "titulaireInitial", "titulaireActuel")
+    ]
+    assert sorted(about) == [
+        ("marches-titulaires.csv", 1, "titulaireActuel", "colonne-manquante"),
+        ("marches-titulaires.csv", 1, "titulaireInitial", "colonne-manquante"),
+        ("marches.csv", 1, "dureeMoisActuelle", "colonne-absente"),
+        ("marches.csv", 1, "montantActuel", "colonne-manquante"),
+    ]

@@ -530,7 +530,22 @@ def test_supplier_categories(t: dict[str, pd.DataFrame], marches: pd.DataFrame) 
 
 def test_contract_suppliers(t: dict[str, pd.DataFrame], marches: pd.DataFrame) -> None:
     links = t["marches-titulaires"]
-    per_contract = links.groupby("uid").size()
+    assert set(zip(links.titulaireInitial, links.titulaireActuel, strict=True)) == {
+        ("true", "true"),
+        ("true", "false"),
+        ("false", "true"),
+    }
+    replaced = set(t["modifications"].uid[t["modifications"].titulaires != ""])
+    steady = links[~links.uid.isin(replaced)]
+    assert (steady.titulaireInitial == "true").all()
+    assert (steady.titulaireActuel == "true").all()
+    current = links[links.titulaireActuel == "true"]
+    assert (
+        current.groupby("uid")
+        .size()
+        .equals(links[links.titulaireInitial == "true"].groupby("uid").size())
+    ), "a modification replaces one supplier by another"
+    per_contract = current.groupby("uid").size()
     assert set(per_contract.index) == set(marches.uid)
     grouped = marches.set_index("uid").typeGroupementOperateurs != "Pas de groupement"
     assert 0.06 <= grouped.mean() <= 0.1
@@ -583,20 +598,32 @@ def test_modifications(t: dict[str, pd.DataFrame], marches: pd.DataFrame) -> Non
         amounts = [float(a) for a in group.montant if a]
         assert amounts == sorted(amounts)
         if amounts:
-            assert contract.montant == f"{amounts[-1]:.2f}"
+            assert contract.montantActuel == f"{amounts[-1]:.2f}"
+            assert float(contract.montant) < amounts[0], "the amount at notification is kept"
+        else:
+            assert contract.montantActuel == contract.montant
         durations = [d for d in group.dureeMois if d]
-        if durations and contract.dureeMois:
-            assert contract.dureeMois == durations[-1]
+        if durations:
+            assert contract.dureeMoisActuelle == durations[-1]
+            assert not contract.dureeMois or int(contract.dureeMois) < int(durations[0])
+        else:
+            assert contract.dureeMoisActuelle == contract.dureeMois
         lists = [cell for cell in group.titulaires if cell]
         if lists:
             changed_suppliers += 1
-            current = links.get_group(uid)
-            expected = [item.split(":") for item in lists[-1].split(v.MULTI_SEPARATOR)]
-            pairs = zip(current.titulaire_typeIdentifiant, current.titulaire_id, strict=True)
-            assert [list(pair) for pair in pairs] == expected
+            rows = links.get_group(uid)
+            listed = [item.split(":") for item in lists[-1].split(v.MULTI_SEPARATOR)]
+            pairs = zip(rows.titulaire_typeIdentifiant, rows.titulaire_id, strict=True)
+            keys = [list(pair) for pair in pairs]
+            initial = [k for k, i in zip(keys, rows.titulaireInitial, strict=True) if i == "true"]
+            # Rows: the suppliers at notification in their order, then the newcomers in the
+            # order of the modification's list; the current ones are those of that list.
+            assert keys == [*initial, *(k for k in listed if k not in initial)]
+            current = [k for k, c in zip(keys, rows.titulaireActuel, strict=True) if c == "true"]
+            assert sorted(current) == sorted(listed)
     first_amounts = mods[(mods.modification_id == "1") & (mods.montant != "")]
     growth = first_amounts.montant.astype(float) / first_amounts.uid.map(
-        lambda uid: float(contracts_by_uid.loc[uid].montant)
+        lambda uid: float(contracts_by_uid.loc[uid].montantActuel)
     )
     assert (growth <= 1.0 + 1e-9).all()  # the first new total never exceeds the final one
     assert list(mods.uid) == sorted(mods.uid)

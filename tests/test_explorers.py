@@ -280,9 +280,11 @@ def test_contract_page_context(data: Data, index: ListIndex) -> None:
     assert page.cpv.href == "../../cpv/60/"
     fields = {f.titre: f.valeur for f in page.champs}
     every = {f["name"]: f["title"] for f in schemas.dataset("marches").fields}
-    assert len(every) == 30
+    assert len(every) == 32
     assert set(fields) == {t for n, t in every.items() if n not in contract.SHOWN_ABOVE}
-    assert "Montant en euros HT" not in fields, "the summary shows it, to the cent"
+    for shown in ("Montant à la notification en euros HT", "Montant actuel en euros HT"):
+        assert shown in every.values()
+        assert shown not in fields, "the summary shows it, to the cent"
     assert "Date de notification" not in fields
     assert fields["Marché innovant"] == "Non"
     assert fields["Taux de l'avance"] == "10\xa0%"
@@ -515,12 +517,13 @@ def test_contract_pages_are_the_same_whatever_the_chunk_size(
 
 
 def test_fast_number_formats_are_babels() -> None:
-    """`euros` and `number` skip Babel's pattern parsing; the text must not change."""
+    """`euros` and `number` skip Babel's pattern parsing; the text must not change (`euros`
+    rounds half up, `euro_units`: see test_values_at_notification)."""
     import random
 
     from babel.numbers import format_currency, format_decimal
 
-    from achats_ouverts.french import euros, number
+    from achats_ouverts.french import euro_units, euros, number
 
     draw = random.Random(5)
     values = [0.0, 0.05, 0.15, 2.5, 3.5, 12.35, 99.95, 2.675, 1e-9, 1234567.5]
@@ -532,7 +535,7 @@ def test_fast_number_formats_are_babels() -> None:
             pattern = "#,##0" + ("." + "0" * digits if digits else "")
             assert number(value, digits) == format_decimal(value, locale="fr_FR", format=pattern)
         assert euros(value) == format_currency(
-            round(value), "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
+            euro_units(value), "EUR", locale="fr_FR", format="#,##0\xa0¤", currency_digits=False
         )
     for integer in (0, 7, -1234, 10**12, -(10**9)):
         assert number(integer) == format_decimal(integer, locale="fr_FR", format="#,##0")

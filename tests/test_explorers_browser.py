@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 
 from achats_ouverts.building import build
-from achats_ouverts.french import euros, french_date, quarter_label
+from achats_ouverts.french import euros, french_date, quarter_label, signed_percent
 from achats_ouverts.model import aggregates
 from achats_ouverts.output import path_segment, programme
+from achats_ouverts.pages import explorer_contracts
 from achats_ouverts.settings import Settings
 from tests.fixtures import browser
 from tests.fixtures.explorer_folder import RENOVATION, make_explorer_data
@@ -76,6 +77,12 @@ def csv(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
+def current_links() -> pd.DataFrame:
+    """The current suppliers of each contract: those the explorer lists and searches."""
+    links = csv("marches-titulaires")
+    return links[links["titulaireActuel"] == "true"]
+
+
 @pytest.fixture(scope="session")
 def tables() -> dict[str, pd.DataFrame]:
     """The demonstration CSVs with the columns the tests filter on. Ask for it first: without the
@@ -86,7 +93,7 @@ def tables() -> dict[str, pd.DataFrame]:
             pytest.fail(message)
         pytest.skip(message)
     contracts = csv("marches")
-    links = csv("marches-titulaires")
+    links = current_links()
     suppliers = csv("titulaires")
     names = dict(zip(suppliers["titulaire_id"], suppliers["titulaire_nom"], strict=True))
     holders: dict[str, list[str]] = {}
@@ -157,7 +164,12 @@ def js(page: Any, expression: str, *args: Any) -> Any:
 
 def test_script_formats_amounts_and_dates_as_the_python_filters(helpers: Any) -> None:
     values = [0, 1, 2.5, 3.5, 999.5, 1000, 1234567.49, 1234567.5, 12345678901, 80000.0, 290097.77]
+    values += [0.5, 1.005, 2.675, 1234.4999999999998, 99.995, 1e-7, 1234567.994999]
     assert js(helpers, "args[0].map(X.formatEuros)", values) == [euros(v) for v in values]
+    changes = [12.3, -78.5, 0.0, 1234.5, 14.0]
+    assert js(helpers, "args[0].map(X.formatChange)", changes) == [
+        signed_percent(c) for c in changes
+    ]
     days = ["2024-03-01", "2024-03-12", "2023-12-31", "2026-08-01"]
     assert js(helpers, "args[0].map(X.formatDate)", days) == [french_date(d) for d in days]
     quarters = ["2027-T1", "2026-T4", ""]
@@ -285,7 +297,7 @@ def test_supplier_filter_and_sorting(
     tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
 ) -> None:
     page, _ = explorer
-    links = csv("marches-titulaires")
+    links = current_links()
     siret = links["titulaire_id"].value_counts().index[0]
     open_explorer(page, demo_url + f"marches/?titulaire={siret}&tri=date-asc")
     uids = set(links[links["titulaire_id"] == siret]["uid"])
@@ -296,6 +308,32 @@ def test_supplier_filter_and_sorting(
     assert hrefs(page)[0] in set(
         oldest[oldest["dateNotification"] == oldest["dateNotification"].iloc[0]]["lien"]
     )
+
+
+def test_modified_contracts_sorted_by_increase_with_both_totals(
+    tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
+) -> None:
+    page, _ = explorer
+    m = tables["marches"]
+    open_explorer(page, demo_url + "marches/?modifie=montant&tri=hausse-desc")
+    changed = m[m["montant"] != m["montantActuel"]]
+    assert count(page) == len(changed) == 272
+    before = pd.to_numeric(changed["montant"])
+    after = pd.to_numeric(changed["montantActuel"])
+    increase = (after - before) / before
+    assert hrefs(page)[0] == changed.loc[increase.idxmax(), "lien"]
+    status = page.inner_text("[data-ao-compte]")
+    assert explorer_contracts.totals_text(float(before.sum()), float(after.sum())) in status
+    first = page.inner_text("[data-ao-resultats] tbody tr:first-child td.ao-num")
+    assert "actuel : " in first
+    assert "%" in first
+    modified = m["uid"].isin(set(csv("modifications")["uid"]))
+    page.select_option("#f-modifie", "oui")
+    settle(page)
+    assert count(page) == int(modified.sum())
+    page.select_option("#f-modifie", "non")
+    settle(page)
+    assert count(page) == int((~modified).sum())
 
 
 @pytest.mark.usefixtures("tables")

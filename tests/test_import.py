@@ -97,15 +97,26 @@ def test_decp_2022_json_with_modifications_and_concessions(tmp_path: Path) -> No
     assert labelled(s, *counts) == counts
     assert dict(s.rejected) == {"montant-invalide": 1, "enregistrement-illisible": 1}
     contracts = read_csv(data / "marches.csv")
-    assert labelled_each(contracts, "uid", "montant", "dureeMois") == [
-        {"uid": REGION_BUYER + "A1", "montant": "150000", "dureeMois": "18"}
-    ]
+    # Values at notification kept, current values after the modifications in id order.
+    assert [
+        (c["uid"], c["montant"], c["montantActuel"], c["dureeMois"], c["dureeMoisActuelle"])
+        for c in contracts
+    ] == [(REGION_BUYER + "A1", "100000", "150000", "12", "18")]
     assert read_csv(data / "marches-titulaires.csv") == [
         {
             "uid": REGION_BUYER + "A1",
             "titulaire_typeIdentifiant": "SIRET",
+            "titulaire_id": LILLE_SME,
+            "titulaireInitial": "true",
+            "titulaireActuel": "false",
+        },
+        {
+            "uid": REGION_BUYER + "A1",
+            "titulaire_typeIdentifiant": "SIRET",
             "titulaire_id": OTHER_SUPPLIER,
-        }
+            "titulaireInitial": "false",
+            "titulaireActuel": "true",
+        },
     ]
     assert [m["modification_id"] for m in read_csv(data / "modifications.csv")] == ["1", "2"]
     assert positions(data, "montant-invalide") == ["marches.marche[1]"]
@@ -183,8 +194,8 @@ def test_decp_2022_xml_with_line_numbers(tmp_path: Path) -> None:
     assert row["objet"] == "Nettoyage & entretien"
     assert row["lieuExecution_code"] == "02691"
     assert row["considerationsSociales"] == "Clause sociale, Critère social"
-    values = {"marcheInnovant": "false", "attributionAvance": "true", "montant": "600000"}
-    assert labelled(row, *values) == values
+    assert (row["marcheInnovant"], row["attributionAvance"]) == ("false", "true")
+    assert (row["montant"], row["montantActuel"]) == ("575000.5", "600000")
     assert len(read_csv(data / "marches-titulaires.csv")) == 2
     assert positions(data, "date-notification-invalide") == ["ligne 37"]
     assert_valid(data)
@@ -239,14 +250,16 @@ def test_decp_2019_json_keeps_names_and_maps_the_vocabulary(tmp_path: Path) -> N
     counts = {"read": 3, "imported": 1, "duplicates": 1, "concessions": 1, "modifications": 1}
     assert labelled(s, *counts) == counts
     (row,) = read_csv(data / "marches.csv")
-    values = {
-        "techniques": "Accord-cadre",
-        "typesPrix": "Définitif ferme",
-        "codeCPV": "09310000-5",
-        "dateNotification": "2019-01-15",
-        "montant": "57379.41",
-    }
-    assert labelled(row, *values) == values
+    assert (row["techniques"], row["typesPrix"], row["codeCPV"]) == (
+        "Accord-cadre",
+        "Définitif ferme",
+        "09310000-5",
+    )
+    assert (row["dateNotification"], row["montant"], row["montantActuel"]) == (
+        "2019-01-15",
+        "50273.41",
+        "57379.41",
+    )
     assert row["procedure"] == "Procédure avec négociation"
     assert read_csv(data / "titulaires.csv")[0]["titulaire_nom"] == "BEYER"
     assert 'nom: "Région Hauts-de-France"' in (data / "editeur.yaml").read_text("utf-8")
@@ -336,9 +349,17 @@ def test_tabular_versions_by_modification_id(tmp_path: Path) -> None:
     counts = {"read": 5, "kept": 3, "imported": 1, "duplicates": 1, "rejected_records": 1}
     assert labelled(s, *counts) == counts
     (row,) = read_csv(data / "marches.csv")
-    values = {"dateNotification": "2024-03-01", "montant": "120000", "dureeMois": "18"}
-    assert labelled(row, *values) == values
-    assert [r["titulaire_id"] for r in read_csv(data / "marches-titulaires.csv")] == [LILLE_SME]
+    # The first version (modification_id 0) gives the values at notification.
+    assert (row["dateNotification"], row["montant"], row["dureeMois"]) == (
+        "2024-03-01",
+        "100000",
+        "12",
+    )
+    assert (row["montantActuel"], row["dureeMoisActuelle"]) == ("120000", "18")
+    assert [
+        (r["titulaire_id"], r["titulaireInitial"], r["titulaireActuel"])
+        for r in read_csv(data / "marches-titulaires.csv")
+    ] == [(LILLE_SME, "true", "true"), (OTHER_SUPPLIER, "true", "false")]
     (mod,) = read_csv(data / "modifications.csv")
     values = {
         "modification_id": "1",
@@ -375,10 +396,12 @@ def test_tabular_versions_by_date_and_lots_under_one_id(tmp_path: Path) -> None:
     data = tmp_path / "data"
     result = import_files([source], data)
     rows = {r["uid"]: r for r in read_csv(data / "marches.csv")}
-    assert labelled(rows[REGION_BUYER + "V1"], "dateNotification", "montant") == {
-        "dateNotification": "2024-07-01",
-        "montant": "90000",
-    }
+    v1 = rows[REGION_BUYER + "V1"]
+    assert (v1["dateNotification"], v1["montant"], v1["montantActuel"]) == (
+        "2024-07-01",
+        "80000",
+        "90000",
+    )
     assert {rows[REGION_BUYER + "L1"]["montant"], rows[REGION_BUYER + "L1-2"]["montant"]} == {
         "50000",
         "70000",

@@ -37,8 +37,9 @@ def errors(data_dir: Path) -> list[str]:
     return [p.line() for p in result.report.problems if p.severity == 0]
 
 
-def total(data_dir: Path) -> Decimal:
-    return sum((Decimal(r["montant"]) for r in read_csv(data_dir / "marches.csv")), Decimal(0))
+def total(data_dir: Path, column: str = "montantActuel") -> Decimal:
+    """The sum of a column of marches.csv: by default the current amounts."""
+    return sum((Decimal(r[column]) for r in read_csv(data_dir / "marches.csv")), Decimal(0))
 
 
 def by_uid(data_dir: Path, name: str) -> dict[str, list[dict[str, str]]]:
@@ -60,11 +61,16 @@ def test_sample_2019(tmp_path: Path) -> None:
     assert s.read == s.imported + s.rejected_records + s.duplicates
     assert s.corrections["procedure-ancienne"] == 68
     assert s.corrections["date-normalisee"] == 1148 * 2 + 8
-    # Independently: distinct records with an amount of at least 1 €, modification amounts applied.
+    # Independently: distinct records with an amount of at least 1 €, modification amounts applied
+    # (current amounts) or not (amounts at notification).
     assert total(data) == Decimal("1682033215.26")
+    assert total(data, "montant") == Decimal("1681998257.26")
     (contract,) = by_uid(data, "marches.csv")["2000678740001220191815201"]
-    values = {"montant": "57379.41", "dateNotification": "2019-01-15"}
-    assert labelled(contract, *values) == values
+    assert (contract["montant"], contract["montantActuel"], contract["dateNotification"]) == (
+        "50273.41",
+        "57379.41",
+        "2019-01-15",
+    )
     assert len(read_csv(data / "titulaires.csv")) == s.named_suppliers > 900
     assert errors(data) == []
 
@@ -75,11 +81,20 @@ def test_national_tabular_sample(tmp_path: Path) -> None:
     counts = {"read": 415, "kept": 415, "imported": 321, "modifications": 53, "shared_id": 45}
     assert labelled(s, *counts) == counts
     assert total(data) == Decimal("194083907.90")
+    assert total(data, "montant") == Decimal("192734196.66")
     dunkerque = "2459004280001320230000000106"
     (contract,) = by_uid(data, "marches.csv")[dunkerque]
-    values = {"dateNotification": "2024-08-08", "montant": "2083999.82", "dureeMois": "14"}
-    assert labelled(contract, *values) == values
-    assert len(by_uid(data, "marches-titulaires.csv")[dunkerque]) == 3
+    # The earliest version (notified on 2024-08-08 at 2 103 947,63 €) gives the values at
+    # notification; the last one the current amount.
+    assert (contract["dateNotification"], contract["montant"], contract["dureeMois"]) == (
+        "2024-08-08",
+        "2103947.63",
+        "14",
+    )
+    assert (contract["montantActuel"], contract["dureeMoisActuelle"]) == ("2083999.82", "14")
+    holders = by_uid(data, "marches-titulaires.csv")[dunkerque]
+    assert {(r["titulaireInitial"], r["titulaireActuel"]) for r in holders} == {("true", "true")}
+    assert len(holders) == 3
     history = by_uid(data, "modifications.csv")[dunkerque]
     assert labelled_each(history, "dateNotificationModification", "montant") == [
         {"dateNotificationModification": "2024-09-06", "montant": "2105976.17"},
@@ -135,20 +150,33 @@ def test_in_house_export_with_the_example_mapping(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "imported", "concessions", "montant"),
+    ("name", "imported", "concessions", "amounts", "durations"),
     [
-        (OFFICIAL[0], 1, 0, "123457.87"),
-        (OFFICIAL[1], 1, 2, "123457.87"),
-        (OFFICIAL[4], 1, 0, "575000"),
+        (OFFICIAL[0], 1, 0, ("575000", "123457.87"), ("48", "12")),
+        (OFFICIAL[1], 1, 2, ("575000", "123457.87"), ("48", "12")),
+        (OFFICIAL[4], 1, 0, ("575000", "575000"), ("48", "48")),
     ],
 )
 def test_official_examples_with_contracts(
-    tmp_path: Path, name: str, imported: int, concessions: int, montant: str
+    tmp_path: Path,
+    name: str,
+    imported: int,
+    concessions: int,
+    amounts: tuple[str, str],
+    durations: tuple[str, str],
 ) -> None:
+    """Notified at 575 000 € for 48 months; the modification of the JSON examples sets
+    123 457,87 € and 12 months: both are kept."""
     data = tmp_path / "data"
     s = import_files([reference_file(name)], data).summary
     assert (s.imported, s.concessions) == (imported, concessions)
-    assert read_csv(data / "marches.csv")[0]["montant"] == montant
+    row = read_csv(data / "marches.csv")[0]
+    assert (row["montant"], row["montantActuel"]) == amounts
+    assert (row["dureeMois"], row["dureeMoisActuelle"]) == durations
+    initial = [
+        r for r in read_csv(data / "marches-titulaires.csv") if r["titulaireInitial"] == "true"
+    ]
+    assert [r["titulaire_id"] for r in initial] == ["55204599900869"]
     assert errors(data) == []
 
 

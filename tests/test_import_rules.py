@@ -344,8 +344,9 @@ def test_modifications_apply_in_id_order() -> None:
     ]
     contract, notes = build(raw)
     assert notes == []
-    assert contract.values["montant"] == "150000"
-    assert contract.values["dureeMois"] == "24"
+    assert (contract.values["montant"], contract.values["montantActuel"]) == ("100000", "150000")
+    assert (contract.values["dureeMois"], contract.values["dureeMoisActuelle"]) == ("12", "24")
+    assert contract.initial_suppliers == [("SIRET", LILLE_SME)]
     assert contract.suppliers == [("SIRET", OTHER_SUPPLIER)]
     assert contract.modification_rows("U") == [
         ["U", "1", "2024-06-01", "2024-06-03", "120000", "18", f"SIRET:{OTHER_SUPPLIER}"],

@@ -318,11 +318,17 @@ def test_decp_json_is_valid_against_the_official_schema(rich: tuple[Path, Path])
     assert all(ISO_DATE.match(d) for d in dates)
     modified = records[1]
     assert modified["objet"] == FORMULA
-    assert modified["montant"] == 61500.5
+    # The official semantics: the marché at notification, each modification what it set.
+    assert (modified["montant"], modified["dureeMois"]) == (55000, 12)
+    assert modified["titulaires"] == [
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": LILLE_SME}},
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": PARIS_LARGE}},
+    ]
     assert [m["modification"]["id"] for m in modified["modifications"]] == [1, 2]
-    assert modified["modifications"][1]["modification"]["titulaires"][1] == {
-        "titulaire": {"typeIdentifiant": "SIRET", "id": PARIS_LARGE}
-    }
+    assert modified["modifications"][1]["modification"]["montant"] == 61500.5
+    assert modified["modifications"][1]["modification"]["titulaires"] == [
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": PARIS_LARGE}}
+    ]
     assert modified["considerationsEnvironnementales"] == {
         "considerationEnvironnementale": ["Clause environnementale", "Critère environnemental"]
     }
@@ -357,6 +363,13 @@ def test_ocds_release_package_is_valid_offline(rich: tuple[Path, Path]) -> None:
     second = next(r for r in awards if r["awards"][0]["id"] == SOFTWARE["uid"])
     suppliers = [p for p in second["parties"] if "supplier" in p["roles"]]
     assert {p["identifier"]["id"] for p in suppliers} == {LILLE_SME, PARIS_LARGE}
+    # The award at notification, the contract as modified.
+    assert second["awards"][0]["value"] == {"amount": 55000, "currency": "EUR"}
+    assert [s["id"] for s in second["awards"][0]["suppliers"]] == [
+        f"FR-RCS-{LILLE_SME}",
+        f"FR-RCS-{PARIS_LARGE}",
+    ]
+    assert second["contracts"][0]["value"] == {"amount": 61500.5, "currency": "EUR"}
     assert all(p["identifier"]["scheme"] == "FR-RCS" for p in suppliers)
     assert len(second["contracts"][0]["amendments"]) == 2
     # The schema must reject what is wrong, or the test above proves nothing.

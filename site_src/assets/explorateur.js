@@ -69,13 +69,17 @@
     return true;
   }
 
-  /** Python's round(): halves go to the even neighbour. */
-  function roundHalfEven(value) {
-    var floor = Math.floor(value);
-    var diff = value - floor;
-    if (diff > 0.5) { return floor + 1; }
-    if (diff < 0.5) { return floor; }
-    return floor % 2 === 0 ? floor : floor + 1;
+  /** An amount to the euro as the site's Python writes it (french.euro_units): to the cent,
+   * half up, from its shortest decimal form (a sum that should be 1234.5 but reads
+   * 1234.4999999999998 comes back to 1234.50), then to the euro, half up: 2.5 gives 3. */
+  function roundEuros(value) {
+    var sign = value < 0 ? -1 : 1;
+    var text = String(Math.abs(value));
+    if (text.indexOf("e") !== -1) { return sign * Math.round(Math.abs(value)); }
+    var parts = text.split(".");
+    var fraction = (parts[1] || "") + "000";
+    var cents = parseInt(fraction.slice(0, 2), 10) + (fraction.charAt(2) >= "5" ? 1 : 0);
+    return sign * (parseInt(parts[0], 10) + (cents >= 50 ? 1 : 0));
   }
 
   function groupDigits(integer) {
@@ -92,11 +96,33 @@
   /** `1 234 568 €` (narrow no-break spaces, no-break space before the sign); `—` for nothing. */
   function formatEuros(value) {
     if (value === null || value === undefined || isNaN(value)) { return "—"; }
-    return groupDigits(roundHalfEven(value)) + NBSP + "€";
+    return groupDigits(roundEuros(value)) + NBSP + "€";
   }
 
   function formatNumber(value) {
     return groupDigits(Math.round(value));
+  }
+
+  /** A change already rounded to one decimal by the site (`12.3`) as `+12,3 %`, `−4,0 %`. */
+  function formatChange(value) {
+    if (value === null || value === undefined || isNaN(value)) { return "—"; }
+    var sign = value > 0 ? "+" : (value < 0 ? "\u2212" : "");
+    var parts = Math.abs(value).toFixed(1).split(".");
+    return sign + groupDigits(parseInt(parts[0], 10)) + "," + parts[1] + NBSP + "%";
+  }
+
+  /** The totals of listed contracts, as the page writes them for all of them (Python
+   * `explorer_contracts.totals_text`): at notification, and after modifications. */
+  function totalsText(rows) {
+    var initial = 0;
+    var current = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var amount = rows[i].montant || 0;
+      initial += amount;
+      current += rows[i].actuel !== null && rows[i].actuel !== undefined ? rows[i].actuel : amount;
+    }
+    return "Montant total à la notification : " + formatEuros(initial) + " HT ; montant actuel : " +
+      formatEuros(current) + " HT.";
   }
 
   /** `2024-03-01` -> `1er mars 2024`. */
@@ -186,19 +212,21 @@
 
   var CONTRACTS = {
     keys: ["recherche", "annee", "cpv", "procedure", "nature", "service", "titulaire", "departement",
-      "min", "max", "sociale", "environnementale", "tri", "page"],
+      "min", "max", "sociale", "environnementale", "modifie", "tri", "page"],
     defaultSort: "date-desc",
     sorts: {
       "date-desc": null,
       "date-asc": "reverse",
       "montant-desc": byNumber("montantTri", -1),
-      "montant-asc": byNumber("montantTri", 1)
+      "montant-asc": byNumber("montantTri", 1),
+      "hausse-desc": byNumber("hausse", -1)
     },
     sortPhrases: {
       "date-desc": "du plus récent au plus ancien",
       "date-asc": "du plus ancien au plus récent",
-      "montant-desc": "du montant le plus élevé au plus faible",
-      "montant-asc": "du montant le plus faible au plus élevé"
+      "montant-desc": "du montant à la notification le plus élevé au plus faible",
+      "montant-asc": "du montant à la notification le plus faible au plus élevé",
+      "hausse-desc": "de la plus forte hausse du montant depuis la notification à la plus faible"
     },
 
     /** The shards a state needs: those of the chosen year, or all of them. */
@@ -221,6 +249,9 @@
           annee: shard.date[i].slice(0, 4),
           montant: shard.montant[i],
           montantTri: shard.montant[i],
+          actuel: shard.actuel[i],
+          hausse: shard.hausse[i],
+          modifications: shard.modifications[i],
           cpv: shard.cpv[i],
           procedure: shard.procedure[i],
           nature: shard.nature[i],
@@ -288,6 +319,9 @@
         var wanted = { oui: 1, non: 0, inconnue: null }[state[key]];
         if (wanted !== undefined) { tests.push(function (r) { return r[key] === wanted; }); }
       });
+      if (state.modifie === "oui") { tests.push(function (r) { return r.modifications > 0; }); }
+      if (state.modifie === "non") { tests.push(function (r) { return r.modifications === 0; }); }
+      if (state.modifie === "montant") { tests.push(function (r) { return r.actuel !== null; }); }
       if (holder.length) {
         tests.push(function (r) { return containsAll(r.texteTitulaires, holder); });
       }
@@ -300,7 +334,7 @@
       };
     },
 
-    countText: function (config, state, count) {
+    countText: function (config, state, count, rows) {
       var filtered = isFiltered(state, CONTRACTS.keys);
       if (count === 0) {
         return filtered ? "Aucun marché ne correspond à vos critères." : "Aucun marché.";
@@ -310,7 +344,7 @@
       if (filtered) {
         noun += plural(count, " correspond", " correspondent") + " à vos critères";
       }
-      return noun + ", " + phrase + ".";
+      return noun + ", " + phrase + ". " + totalsText(rows);
     },
 
     render: function (row, config, doc) {
@@ -331,6 +365,11 @@
       tr.appendChild(cell(doc, "td", pairLabel(config.listes.service, row.service) || "—"));
       var amount = cell(doc, "td", formatEuros(row.montant));
       amount.className = "ao-num";
+      if (row.actuel !== null) {
+        amount.appendChild(doc.createElement("br"));
+        amount.appendChild(span(doc, "ao-actuel",
+          "actuel : " + formatEuros(row.actuel) + " (" + formatChange(row.hausse) + ")"));
+      }
       tr.appendChild(amount);
       return tr;
     }
@@ -349,7 +388,7 @@
   function amountText(row) {
     if (row.montant !== null) { return formatEuros(row.montant); }
     if (row.min !== null && row.max !== null) {
-      return groupDigits(roundHalfEven(row.min)) + " à " + formatEuros(row.max);
+      return groupDigits(roundEuros(row.min)) + " à " + formatEuros(row.max);
     }
     if (row.max !== null) { return "jusqu'à " + formatEuros(row.max); }
     if (row.min !== null) { return "à partir de " + formatEuros(row.min); }
@@ -956,7 +995,7 @@
       fragment.appendChild(this.kind.render(shown[i], this.config, this.doc));
     }
     this.tbody.replaceChildren(fragment);
-    this.status.textContent = this.kind.countText(this.config, state, found.length);
+    this.status.textContent = this.kind.countText(this.config, state, found.length, found);
     this.showPager(page, pages);
     showFolding(this, found.length);
     showSubscription(this, state);
@@ -1099,9 +1138,11 @@
     normalize: normalize,
     words: words,
     containsAll: containsAll,
-    roundHalfEven: roundHalfEven,
+    roundEuros: roundEuros,
     formatEuros: formatEuros,
     formatNumber: formatNumber,
+    formatChange: formatChange,
+    totalsText: totalsText,
     formatDate: formatDate,
     quarterLabel: quarterLabel,
     parseAmount: parseAmount,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import numpy as np
 import pandas as pd
 
 from achats_ouverts import vocabulary as v
@@ -19,12 +22,34 @@ NO_COMPETITION = "Marché passé sans publicité ni mise en concurrence préalab
 
 
 def yearly_totals(contracts: pd.DataFrame) -> pd.DataFrame:
-    """Number and total amount of contracts per year of notification, oldest first."""
+    """Number and total amounts of contracts per year of notification, oldest first: `montant`
+    at notification, `montant_actuel` after modifications."""
     dated = contracts.dropna(subset=["annee"])
     grouped = dated.groupby("annee", sort=True).agg(
-        marches=("uid", "size"), montant=("montant", "sum")
+        marches=("uid", "size"),
+        montant=("montant", "sum"),
+        montant_actuel=("montantActuel", "sum"),
     )
     return grouped.reset_index().astype({"annee": "int64", "marches": "int64"})
+
+
+def change_percent(before: pd.Series, after: pd.Series) -> pd.Series:
+    """Per row, how much `after` differs from `before`, in percent of `before`, rounded to one
+    decimal (half to even, as the site writes percentages); NaN where they are equal or one is
+    unknown. For a contract: the change of its amount since notification."""
+    changed = (before.notna() & after.notna() & (before != after) & (before != 0)).to_numpy()
+    result = np.full(len(before), np.nan)
+    raw = (after.to_numpy()[changed] - before.to_numpy()[changed]) / before.to_numpy()[changed]
+    result[changed] = [
+        float(Decimal(repr(float(x * 100))).quantize(Decimal("0.1"), ROUND_HALF_EVEN)) for x in raw
+    ]
+    return pd.Series(result, index=before.index)
+
+
+def modification_counts(uids: pd.Series, modifications: pd.DataFrame) -> pd.Series:
+    """Per contract (its `uid`), the number of its modifications."""
+    counts = modifications["uid"].value_counts()
+    return uids.map(counts).fillna(0).astype("int64")
 
 
 def has_environmental_consideration(contracts: pd.DataFrame) -> pd.Series:

@@ -37,7 +37,16 @@ class Data:
 
     @property
     def contract_suppliers(self) -> pd.DataFrame:
-        return self.tables["marches-titulaires"]
+        """The current suppliers of each contract (`titulaireActuel`): those every list, page
+        and indicator uses unless it says otherwise."""
+        links = self.tables["marches-titulaires"]
+        return links[links["titulaireActuel"].fillna(False).to_numpy(dtype=bool)]
+
+    @property
+    def initial_suppliers(self) -> pd.DataFrame:
+        """The suppliers of each contract at its notification (`titulaireInitial`)."""
+        links = self.tables["marches-titulaires"]
+        return links[links["titulaireInitial"].fillna(False).to_numpy(dtype=bool)]
 
     @property
     def modifications(self) -> pd.DataFrame:

@@ -164,8 +164,8 @@ def upcoming_feed_specs(
 
 
 def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEntry]:
-    """The most recently notified contracts, with their suppliers' names, linked to their page
-    (to `fallback` when contracts have no page)."""
+    """The most recently notified contracts, as awarded (amount and suppliers at notification),
+    linked to their page (to `fallback` when contracts have no page)."""
     publisher = data.publisher
     text = data.text["marches"]
     if text.empty:
@@ -182,7 +182,7 @@ def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEn
         )
     }
     links = data.text["marches-titulaires"]
-    links = links[links["uid"].isin(recent["uid"])]
+    links = links[links["uid"].isin(recent["uid"]) & (links["titulaireInitial"] == "true")]
     suppliers: dict[str, list[str]] = {}
     for uid, kind, ident in zip(
         links["uid"], links["titulaire_typeIdentifiant"], links["titulaire_id"], strict=True
@@ -197,7 +197,7 @@ def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEn
         )
         parts = [
             f"notifié le {french_date(row['dateNotification'])}",
-            f"montant {euros(float(row['montant']))} HT",
+            f"montant à la notification {euros(float(row['montant']))} HT",
         ]
         if suppliers.get(row["uid"]):
             parts.append("titulaire(s) : " + ", ".join(suppliers[row["uid"]]))

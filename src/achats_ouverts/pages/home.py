@@ -19,11 +19,12 @@ from achats_ouverts.output.site_info import SiteInfo, SubscribeView, subscribe_v
 
 @dataclass(frozen=True)
 class YearTotal:
-    """Contracts notified in a year: how many, and their amount."""
+    """Contracts notified in a year: how many, and their amounts at notification and now."""
 
     annee: int
     marches: int
     montant: float
+    montant_actuel: float
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,13 @@ def home_page(ctx: BuildContext) -> HomePage:
         titulaires=aggregates.distinct_suppliers(data.contract_suppliers, latest["uid"]),
         achats_a_venir=len(aggregates.open_upcoming(data.upcoming)),
         annees=tuple(
-            YearTotal(int(year), int(count), float(amount))
-            for year, count, amount in zip(
-                totals["annee"], totals["marches"], totals["montant"], strict=True
+            YearTotal(int(year), int(count), float(amount), float(current))
+            for year, count, amount, current in zip(
+                totals["annee"],
+                totals["marches"],
+                totals["montant"],
+                totals["montant_actuel"],
+                strict=True,
             )
         ),
         abonnement=subscribe_view(urls.HOME),

@@ -10,7 +10,7 @@ import pytest
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
 from tests.fixtures import hostile
-from tests.fixtures.companies import LA_POSTE, REGION_BUYER
+from tests.fixtures.companies import LA_POSTE, PARIS_LARGE, REGION_BUYER
 from tests.fixtures.folders import (
     CONTRACT,
     CONTRACT_SUPPLIER,
@@ -431,7 +431,7 @@ def test_current_values_follow_the_last_modification_or_the_notification(
 
 
 def test_current_suppliers_follow_the_last_list_of_a_modification(tmp_path: Path) -> None:
-    other = "73282932000074"  # Luhn-valid, fictitious
+    other = PARIS_LARGE
     second = contract(id="20240002")
     links = [
         # Replaced by a modification: initial only, then the newcomer current only.

@@ -42,6 +42,8 @@ SUPPLIERS = "titulaires/"
 SERVICES = "services/"
 CPV = "cpv/"
 DEPARTEMENTS = "departements/"
+RANKINGS = "classements/"
+SEARCH = "recherche/"
 
 SECTIONS = (
     HOME,
@@ -60,9 +62,23 @@ SECTIONS = (
     SERVICES,
     CPV,
     DEPARTEMENTS,
+    RANKINGS,
+    SEARCH,
 )
 """Every section of the site: the home page and the folders of pages at its root."""
-NAV = (HOME, UPCOMING, CONTRACTS, POLICY, INDICATORS, DATA, QUALITY, CHANGELOG, FEEDS, ABOUT)
+NAV = (
+    HOME,
+    UPCOMING,
+    CONTRACTS,
+    RANKINGS,
+    POLICY,
+    INDICATORS,
+    DATA,
+    QUALITY,
+    CHANGELOG,
+    FEEDS,
+    ABOUT,
+)
 """The pages of the navigation, in its order (`mkdocs.yml`'s `nav`)."""
 SHELL_DIR = "_gabarit"
 """Where, in a section of detail pages, MkDocs builds the shell those pages are written into."""
@@ -79,6 +95,8 @@ NOT_IN_NAV = (
     f"/{ACCESSIBILITY}",
     f"/{LEGAL}",
     f"/{DATA}*/",
+    f"/{RANKINGS}*/",
+    f"/{SEARCH}",
 )
 """Pages outside the navigation (`mkdocs.yml`'s `not_in_nav`, gitignore-style patterns)."""
 
@@ -165,6 +183,16 @@ def indicator(indicator_id: str) -> str:
 def dictionary(dataset: str) -> str:
     """The data dictionary of a dataset."""
     return f"{DATA}{dataset}/"
+
+
+def ranking(year: int | None) -> str:
+    """The rankings of one year of notification, or of all years (`None`)."""
+    return RANKINGS if year is None else f"{RANKINGS}{year}/"
+
+
+def search(query: str = "") -> str:
+    """The search page, with a query already typed."""
+    return f"{SEARCH}?{urlencode({'q': query})}" if query else SEARCH
 
 
 def shell(section: str) -> str:

@@ -24,6 +24,7 @@ from achats_ouverts.pages import (
     legal,
     policy,
     quality,
+    rankings,
     sitemap,
     supplier,
 )
@@ -56,6 +57,13 @@ PRODUCERS: tuple[Producer, ...] = (
         reads=(DATA, LIST_INDEX),
         publishes=(artifacts.UPCOMING_EXPLORER, artifacts.CONTRACTS_EXPLORER),
         addresses=(urls.UPCOMING, urls.CONTRACTS),
+    ),
+    Producer(
+        "rankings.produce_rankings",
+        DOCS,
+        rankings.produce_rankings,
+        reads=(DATA, LIST_INDEX),
+        addresses=(urls.RANKINGS,),
     ),
     Producer(
         "indicator_pages.produce_policy_and_indicators",

@@ -307,6 +307,11 @@ def contract_shard(label: str, number: int) -> str:
     return f"{EXPLORER_DATA}marches-{label}-{number}.json"
 
 
+def export_shard(shard: str) -> str:
+    """The rows of an explorer's shard as they are downloaded (every column), beside it."""
+    return shard.replace(EXPLORER_DATA, f"{EXPLORER_DATA}export-", 1)
+
+
 def upcoming_shard(number: int) -> str:
     """A shard of the upcoming purchases explorer, relative to its page."""
     return f"{EXPLORER_DATA}achats-{number}.json"

@@ -134,4 +134,6 @@ def test_the_ranking_of_a_year_matches_the_flat_file(
         "rows => rows.map(r => [r.querySelector('th a').textContent, "
         "r.querySelectorAll('td')[2].textContent])",
     )[:20]
-    assert shown == [[n, euros(p)] for n, p in zip(ranked["titulaire_nom"], ranked["part"])]
+    assert shown == [
+        [n, euros(p)] for n, p in zip(ranked["titulaire_nom"], ranked["part"], strict=True)
+    ]

@@ -110,6 +110,8 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
             "accessibilite": urls.ACCESSIBILITY,
             "mentions_legales": urls.LEGAL,
             "donnees": urls.DATA,
+            "recherche": urls.SEARCH,
+            "recherche_index": urls.SEARCH_INDEX,
         },
     }
     return config

@@ -195,6 +195,29 @@ def search(query: str = "") -> str:
     return f"{SEARCH}?{urlencode({'q': query})}" if query else SEARCH
 
 
+SEARCH_INDEX = f"{SEARCH}_index/"
+"""The files of the site's search index (see `pages.search`), loaded when someone types."""
+SEARCH_WORDS = "mots-{cle}.json"
+SEARCH_DOCUMENTS = "{type}-{n}.json"
+"""Names of the index's files in its folder, as the manifest gives them to the script."""
+MKDOCS_SEARCH_INDEX = "search/search_index.json"
+"""The index MkDocs' search plugin writes of its pages (read for the pages' titles)."""
+
+
+def search_manifest() -> str:
+    return f"{SEARCH_INDEX}manifeste.json"
+
+
+def search_words(key: str) -> str:
+    """The words of the index starting with `key`."""
+    return SEARCH_INDEX + SEARCH_WORDS.format(cle=key)
+
+
+def search_documents(kind: str, number: int) -> str:
+    """A file of documents of one kind of result."""
+    return SEARCH_INDEX + SEARCH_DOCUMENTS.format(type=kind, n=number)
+
+
 def shell(section: str) -> str:
     return f"{section}{SHELL_DIR}/"
 

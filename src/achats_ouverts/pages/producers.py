@@ -25,6 +25,7 @@ from achats_ouverts.pages import (
     policy,
     quality,
     rankings,
+    search,
     sitemap,
     supplier,
 )
@@ -64,6 +65,13 @@ PRODUCERS: tuple[Producer, ...] = (
         rankings.produce_rankings,
         reads=(DATA, LIST_INDEX),
         addresses=(urls.RANKINGS,),
+    ),
+    Producer(
+        "search.produce_search_page",
+        DOCS,
+        search.produce_search_page,
+        reads=(DATA,),
+        addresses=(urls.SEARCH,),
     ),
     Producer(
         "indicator_pages.produce_policy_and_indicators",
@@ -139,6 +147,13 @@ PRODUCERS: tuple[Producer, ...] = (
         reads=(DATA, LIST_INDEX, artifacts.SHELLS),
         publishes=(artifacts.DETAIL_PAGES,),
         addresses=(urls.CONTRACTS, urls.SUPPLIERS),
+    ),
+    Producer(
+        "search.produce_search_index",
+        SITE,
+        search.produce_search_index,
+        reads=(DATA, LIST_INDEX, artifacts.MKDOCS_PAGES),
+        addresses=(urls.SEARCH_INDEX,),
     ),
     Producer(
         "standards.produce_sitemap",

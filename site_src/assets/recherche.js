@@ -352,8 +352,10 @@
       if (event.key === "Escape") { open(false); input.blur(); }
     });
     doc.addEventListener("click", function (event) {
-      if (toggle && toggle.checked && !container.contains(event.target) &&
-        !(event.target.closest && event.target.closest("label[for='__search']"))) { open(false); }
+      // A label of the toggle clicks the toggle itself: leave both to the theme's styles.
+      var target = event.target;
+      if (toggle && toggle.checked && target !== toggle && !container.contains(target) &&
+        !(target.closest && target.closest("label[for='__search']"))) { open(false); }
     });
     container.aoRecherche = searcher;
     return searcher;

@@ -115,10 +115,34 @@ def fold(text: str) -> str:
 
 
 SEARCH_STOPWORDS = frozenset(
-    (
-        "au aux avec ce ces d dans de des du en et l la le les leur par pour sa se ses son sur "
-        "un une"
-    ).split()
+    {
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "par",
+        "pour",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+    }
 )
 """Words too common to search on (`words_of` leaves them out, as the site's search does)."""
 

@@ -308,7 +308,12 @@ def _build(
         files_dir.mkdir()
         previous = settings.previous_site or (output if output.is_dir() else None)
         ctx = BuildContext(
-            data, docs_dir, files_dir, site_dir, contract_pages=settings.contract_pages
+            data,
+            docs_dir,
+            files_dir,
+            site_dir,
+            contract_pages=settings.contract_pages,
+            versions_kept=settings.versions_kept,
         )
         ctx.put(artifacts.DATA, data)
         ctx.put(artifacts.REPORT, validation.report)

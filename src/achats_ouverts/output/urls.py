@@ -252,6 +252,17 @@ INDICATORS_CSV = f"{DATA}indicateurs.csv"
 
 
 INDICATOR_ROWS = f"{DATA}indicateurs/"
+VERSIONS = f"{DATA}versions/"
+"""The dated, immutable versions of the datasets (`exports.versions`)."""
+VERSIONS_INDEX = f"{VERSIONS}versions.json"
+"""Every version kept, with the size and SHA-256 of each of its files."""
+CITATION = f"{DATA}citation.json"
+"""How to cite the data, as CSL-JSON (reference managers read it)."""
+
+
+def version(name: str, path: str = "") -> str:
+    """A dated version of the datasets (`donnees/versions/2026-11-30/`), or one of its files."""
+    return f"{VERSIONS}{name}/{path}"
 
 
 def indicator_rows(indicator_id: str) -> str:

@@ -24,7 +24,13 @@ from achats_ouverts.exports import dcat, decp, flat, ocds, tables
 from achats_ouverts.exports.decp import DecpSummary
 from achats_ouverts.exports.schema_org import dataset_jsonld, organization_jsonld
 from achats_ouverts.output import BuildContext, Published, artifacts, relative_url, render, urls
-from achats_ouverts.output.site_info import SiteInfo, SubscribeView, subscribe_view
+from achats_ouverts.output.site_info import (
+    LICENCE_URL,
+    Citation,
+    SiteInfo,
+    SubscribeView,
+    subscribe_view,
+)
 
 FILE_FORMATS: dict[str, tuple[str, str, str]] = {
     # extension: (label, EU file-type code, media type)
@@ -147,6 +153,10 @@ class DataPage:
     nouveautes: str
     exemple: str
     """A file to check, as its name reads in a shell command run in the downloads' folder."""
+    citation: Citation
+    citation_csl: FileView
+    version: str
+    """The dated version of these data (its folder, relative to the page)."""
 
 
 @dataclass(frozen=True)
@@ -426,7 +436,12 @@ def produce_data_page(ctx: BuildContext) -> None:
             ctx.file(urls.CATALOG_JSONLD, dcat.catalog_jsonld(graph)), "Catalogue DCAT (JSON-LD)"
         ),
     )
-    listed = [*whole, *(f for year in years for f in year.fichiers)]
+    version = ctx.get(artifacts.CURRENT_VERSION)
+    csl = FileView.of(
+        ctx.file(urls.CITATION, json_text(citation_csl(ctx, version)).encode("utf-8")),
+        "Citation des données (CSL-JSON)",
+    )
+    listed = [*whole, *(f for year in years for f in year.fichiers), csl]
     listed += [workbook, decp_file, ocds_file, package, archive, *catalogs, *schema_files, history]
     listed += [f for f in others if f.chemin not in {g.chemin for g in listed}]
     page = DataPage(
@@ -448,10 +463,43 @@ def produce_data_page(ctx: BuildContext) -> None:
         jsonld=catalog_jsonld(ctx, entries),
         nouveautes=relative_url(urls.DATA, urls.CHANGELOG),
         exemple=relative_url(urls.DATA, urls.table_file("marches", "csv")),
+        citation=Citation(
+            f"{DATA_TITLE}, version du {version}",
+            data.publisher.nom,
+            data.reference_date,
+            data.publisher.url_site + urls.version(version),
+        ),
+        citation_csl=csl,
+        version=relative_url(urls.DATA, urls.version(version)),
     )
     ctx.page(urls.DATA, "Données", render("downloads.html.j2", page=page), feeds=urls.MAIN_FEEDS)
     for view, entry in zip(views, entries, strict=True):
         produce_dictionary(ctx, site, view, entry)
+
+
+DATA_TITLE = "Achats publics : marchés attribués, achats à venir et indicateurs"
+
+
+def citation_csl(ctx: BuildContext, version: str) -> list[dict[str, Any]]:
+    """The data as CSL-JSON (what Zotero and other reference managers import): the dated
+    version, whose address never changes."""
+    publisher = ctx.data.publisher
+    day = ctx.data.reference_date
+    return [
+        {
+            "id": f"achats-publics-{publisher.siret}-{version}",
+            "type": "dataset",
+            "title": f"{DATA_TITLE} – {publisher.nom}",
+            "author": [{"literal": publisher.nom}],
+            "publisher": publisher.nom,
+            "issued": {"date-parts": [[day.year, day.month, day.day]]},
+            "version": version,
+            "URL": publisher.url_site + urls.version(version),
+            "license": LICENCE_URL,
+            "language": "fr",
+            "medium": "CSV",
+        }
+    ]
 
 
 def catalog_jsonld(ctx: BuildContext, entries: tuple[dcat.CatalogDataset, ...]) -> Any:

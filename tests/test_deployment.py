@@ -158,6 +158,8 @@ def check_command(line: str) -> None:
             for word in words[2:]:
                 if word.startswith("-"):
                     assert word.split("=")[0] in options, f"option inconnue : {line}"
+        elif words[0] == "python" and words[1].endswith(".py"):
+            assert (ROOT / words[1]).is_file(), f"script absent : {line}"
         else:
             assert words[:4] == ["python", "-m", "pip", "install"], f"commande inattendue : {line}"
 
@@ -182,18 +184,23 @@ def test_the_github_example_runs_on_a_schedule_and_publishes_the_built_folder() 
     steps = data["jobs"]["construire"]["steps"]
     upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
     built = next(s["run"] for s in steps if s.get("run", "").startswith("achats-ouverts build"))
-    assert built.split("-o ")[1] == upload["with"]["path"]
+    assert built.split("-o ")[1].split()[0] == upload["with"]["path"]
 
 
 def test_the_gitlab_example_publishes_the_built_folder_on_a_schedule() -> None:
     job = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
     assert any("schedule" in rule["if"] for rule in job["rules"])
     built = next(c for c in job["script"] if c.startswith("achats-ouverts build"))
-    assert built.split("-o ")[1] in job["artifacts"]["paths"]
+    assert built.split("-o ")[1].split()[0] in job["artifacts"]["paths"]
 
 
 def test_a_wrong_command_in_a_pipeline_is_caught() -> None:
-    for line in ("achats-ouverts publier data", "make deploy", "achats-ouverts build --vite"):
+    for line in (
+        "achats-ouverts publier data",
+        "make deploy",
+        "achats-ouverts build --vite",
+        "python exemples/deploiement/absent.py",
+    ):
         with pytest.raises(AssertionError):
             check_command(line)
 

@@ -72,6 +72,13 @@ def filter_explorer(page: Any) -> None:
     page.wait_for_timeout(500)
 
 
+def search_page(page: Any) -> None:
+    """The search page with a query typed and its results shown."""
+    page.fill("input#q", "lycée")
+    page.wait_for_selector("[data-ao-recherche-page] [data-ao-type]")
+    page.wait_for_timeout(300)
+
+
 PAGE_TYPES: tuple[PageType, ...] = (
     PageType("accueil", ""),
     PageType("politique", "politique-achat/"),
@@ -97,6 +104,9 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("domaine-cpv", "cpv/*/"),
     PageType("departements", "departements/"),
     PageType("departement", "departements/*/"),
+    PageType("classements", "classements/"),
+    PageType("classements-annee", "classements/*/"),
+    PageType("recherche", "recherche/", search_page),
 )
 
 

@@ -62,7 +62,7 @@ def open_state(page: Any, state: str) -> None:
         else:
             page.click(".md-search__input")
         page.keyboard.type(SEARCH_TERM)
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_selector("[data-ao-recherche] [data-ao-type]", timeout=10_000)
         page.wait_for_timeout(300)
 
 
@@ -131,7 +131,7 @@ def test_payloads_never_run_in_the_browser(
         page.mouse.move(600, 500)
         page.click(".md-search__input")
         page.keyboard.type("ao-7")
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_selector("[data-ao-recherche] [data-ao-type]", timeout=10_000)
         page.wait_for_timeout(200)
         assert " ".join(page.title().split()) == expected_title
         assert page.evaluate("() => typeof window.aoInjected") == "undefined"

@@ -344,7 +344,7 @@
     });
     function open(value) { if (toggle && toggle.checked !== value) { toggle.checked = value; } }
     input.addEventListener("focus", function () { open(true); });
-    input.addEventListener("input", function () { open(true); searcher.later(120); });
+    input.addEventListener("input", function () { open(true); searcher.later(60); });
     toggle && toggle.addEventListener("change", function () {
       if (toggle.checked) { win.setTimeout(function () { input.focus(); }, 50); }
     });

@@ -356,7 +356,8 @@ def read_mkdocs_index(site_dir: Path) -> dict[str, Any]:
 
 def produce_search_index(ctx: BuildContext) -> None:
     """The index of every kind of result, after MkDocs (the pages are one of them)."""
-    pages = set(ctx.get(artifacts.MKDOCS_PAGES))
+    built: tuple[str, ...] = ctx.get(artifacts.MKDOCS_PAGES)
+    pages = set(built)
     all_kinds = kinds(
         ctx.data, ctx.get(artifacts.LIST_INDEX), read_mkdocs_index(ctx.site_dir), pages
     )

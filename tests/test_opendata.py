@@ -103,8 +103,22 @@ def test_every_download_link_on_the_data_page_resolves_and_every_file_is_listed(
     published = sorted(
         p.relative_to(site / "donnees").as_posix()
         for p in (site / "donnees").rglob("*")
-        if p.is_file() and p.suffix != ".html"
+        if p.is_file()
+        and p.suffix != ".html"
+        and p.relative_to(site / "donnees").parts[0] != "versions"
     )
+    # The dated versions are not the day's downloads: each lists its own files in SHA256SUMS.
+    versions = [p for p in (site / "donnees" / "versions").iterdir() if p.is_dir()]
+    assert versions
+    for version in versions:
+        sums = dict(
+            reversed(line.split("  ", 1))
+            for line in (version / "SHA256SUMS").read_text("utf-8").splitlines()
+        )
+        files = sorted(p.relative_to(version).as_posix() for p in version.rglob("*") if p.is_file())
+        assert sorted([*sums, "SHA256SUMS"]) == files, version.name
+        for name, digest in sums.items():
+            assert hashlib.sha256((version / name).read_bytes()).hexdigest() == digest, name
     for name in published:
         content = (site / "donnees" / name).read_bytes()
         digest = hashlib.sha256(content).hexdigest()

@@ -215,7 +215,7 @@ def test_the_workbook_never_holds_a_formula(rich: tuple[Path, Path]) -> None:
     path = site / "donnees" / "achats-publics.xlsx"
     with zipfile.ZipFile(path) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        assert len(sheets) == 7
+        assert len(sheets) == 8  # the seven datasets and the flat file
         for name in sheets:
             assert "<f>" not in archive.read(name).decode("utf-8"), name
     workbook = openpyxl.load_workbook(path)
@@ -231,6 +231,8 @@ def test_the_workbook_never_holds_a_formula(rich: tuple[Path, Path]) -> None:
     assert sheet.cell(row=2, column=header.index("dateNotification") + 1).value.year == 2024
     assert sheet.cell(row=4, column=header.index("nature") + 1).value is None
     assert sheet.max_row == len(CONTRACTS) + 1
+    flat = workbook["marches-a-plat"]
+    assert [c.value for c in flat[1]][: len(header)] == header
     suppliers = workbook["titulaires"]
     names = [row[2] for row in suppliers.iter_rows(min_row=2, values_only=True)]
     assert "Logiciels <Libres> & Cie" in names
@@ -383,7 +385,10 @@ def test_dcat_catalogue_parses_back_without_blank_nodes(rich: tuple[Path, Path])
     assert isomorphic(turtle, jsonld)
     assert not [t for triple in turtle for t in triple if isinstance(t, rdflib.BNode)]
     datasets = sorted(turtle.subjects(RDF.type, DCAT.Dataset))
-    assert len(datasets) == 7
+    assert len(datasets) == 8  # the seven datasets and the flat file
+    assert (
+        rdflib.URIRef("https://achats-ouverts.example.fr/donnees/marches-a-plat/#jeu") in datasets
+    )
     base = "https://achats-ouverts.example.fr/"
     marches = rdflib.URIRef(f"{base}donnees/marches/#jeu")
     assert str(turtle.value(marches, DCTERMS.identifier)) == "20005374200017-marches"

@@ -59,6 +59,7 @@ def open_state(page: Any, state: str) -> None:
     elif state.endswith("recherche"):
         if state.startswith("mobile"):
             page.click("label.md-header__button[for='__search']")
+            page.wait_for_function("document.activeElement.id === 'ao-recherche-entete'")
         else:
             page.click(".md-search__input")
         page.keyboard.type(SEARCH_TERM)

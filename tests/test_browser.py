@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.building import build, hosting
@@ -59,7 +60,7 @@ def open_state(page: Any, state: str) -> None:
     elif state.endswith("recherche"):
         if state.startswith("mobile"):
             page.click("label.md-header__button[for='__search']")
-            page.wait_for_function("document.activeElement.id === 'ao-recherche-entete'")
+            expect(page.locator("#ao-recherche-entete")).to_be_focused()
         else:
             page.click(".md-search__input")
         page.keyboard.type(SEARCH_TERM)

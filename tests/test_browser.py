@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.building import build, hosting
@@ -60,10 +61,11 @@ def open_state(page: Any, state: str) -> None:
     elif state.endswith("recherche"):
         if state.startswith("mobile"):
             page.click("label.md-header__button[for='__search']")
+            expect(page.locator("#ao-recherche-entete")).to_be_focused()
         else:
             page.click(".md-search__input")
         page.keyboard.type(SEARCH_TERM)
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_selector("[data-ao-recherche] [data-ao-type]", timeout=10_000)
         page.wait_for_timeout(300)
 
 
@@ -147,7 +149,7 @@ def test_payloads_never_run_in_the_browser(
         page.mouse.move(600, 500)
         page.click(".md-search__input")
         page.keyboard.type("ao-7")
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_selector("[data-ao-recherche] [data-ao-type]", timeout=10_000)
         page.wait_for_timeout(200)
         assert " ".join(page.title().split()) == expected_title
         assert page.evaluate("() => typeof window.aoInjected") == "undefined"

@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
@@ -26,8 +25,7 @@ from achats_ouverts.settings import Settings
 from tests.fixtures.browser import read_host_headers
 from tests.fixtures.folders import make_complete_data_dir
 from tests.fixtures.paths import ROOT
-
-EXAMPLES = ROOT / "exemples" / "deploiement"
+from tests.fixtures.pipelines import EXAMPLES, commands
 
 
 @pytest.fixture(scope="module")
@@ -120,25 +118,6 @@ def test_typed_files_are_listed_with_their_type(tmp_path: Path) -> None:
 # --- Example pipelines ------------------------------------------------------------------------
 
 
-def commands(path: Path) -> list[str]:
-    """The shell commands of a GitLab CI or GitHub Actions file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node: Any, key: str = "") -> None:
-        if isinstance(node, dict):
-            for name, value in node.items():
-                walk(value, str(name))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, key)
-        elif isinstance(node, str) and key in ("run", "script", "before_script"):
-            found.extend(line.strip() for line in node.splitlines() if line.strip())
-
-    walk(data)
-    return found
-
-
 def make_targets() -> set[str]:
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     return set(re.findall(r"^([A-Za-z][\w-]*):", text, re.M))
@@ -159,6 +138,8 @@ def check_command(line: str) -> None:
             for word in words[2:]:
                 if word.startswith("-"):
                     assert word.split("=")[0] in options, f"option inconnue : {line}"
+        elif words[0] == "python" and words[1].endswith(".py"):
+            assert (ROOT / words[1]).is_file(), f"script absent : {line}"
         else:
             assert words[:4] == ["python", "-m", "pip", "install"], f"commande inattendue : {line}"
 
@@ -183,18 +164,23 @@ def test_the_github_example_runs_on_a_schedule_and_publishes_the_built_folder() 
     steps = data["jobs"]["construire"]["steps"]
     upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
     built = next(s["run"] for s in steps if s.get("run", "").startswith("achats-ouverts build"))
-    assert built.split("-o ")[1] == upload["with"]["path"]
+    assert built.split("-o ")[1].split()[0] == upload["with"]["path"]
 
 
 def test_the_gitlab_example_publishes_the_built_folder_on_a_schedule() -> None:
     job = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
     assert any("schedule" in rule["if"] for rule in job["rules"])
     built = next(c for c in job["script"] if c.startswith("achats-ouverts build"))
-    assert built.split("-o ")[1] in job["artifacts"]["paths"]
+    assert built.split("-o ")[1].split()[0] in job["artifacts"]["paths"]
 
 
 def test_a_wrong_command_in_a_pipeline_is_caught() -> None:
-    for line in ("achats-ouverts publier data", "make deploy", "achats-ouverts build --vite"):
+    for line in (
+        "achats-ouverts publier data",
+        "make deploy",
+        "achats-ouverts build --vite",
+        "python exemples/deploiement/absent.py",
+    ):
         with pytest.raises(AssertionError):
             check_command(line)
 

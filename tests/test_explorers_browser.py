@@ -21,23 +21,13 @@ from achats_ouverts.output import path_segment, programme
 from achats_ouverts.pages import explorer_contracts
 from achats_ouverts.settings import Settings
 from tests.fixtures import browser
+from tests.fixtures.browser import settle
 from tests.fixtures.explorer_folder import RENOVATION, make_explorer_data
 from tests.fixtures.labels import labelled
 from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 SCRIPT = ROOT / "site_src" / "assets" / "explorateur.js"
-
-SETTLED = """() => {
-  const root = document.querySelector('[data-ao-explorateur]');
-  const e = root && root.aoExplorateur;
-  const done = e && (e.sequence === 0 || root.getAttribute('data-ao-pret') === String(e.sequence));
-  return !!done && !e.debouncing;
-}"""
-
-
-def settle(page: Any) -> None:
-    page.wait_for_function(SETTLED)
 
 
 def count(page: Any) -> int:

@@ -112,8 +112,22 @@ def test_every_download_link_on_the_data_page_resolves_and_every_file_is_listed(
     published = sorted(
         p.relative_to(site / "donnees").as_posix()
         for p in (site / "donnees").rglob("*")
-        if p.is_file() and p.suffix != ".html"
+        if p.is_file()
+        and p.suffix != ".html"
+        and p.relative_to(site / "donnees").parts[0] != "versions"
     )
+    # The dated versions are not the day's downloads: each lists its own files in SHA256SUMS.
+    versions = [p for p in (site / "donnees" / "versions").iterdir() if p.is_dir()]
+    assert versions
+    for version in versions:
+        sums = dict(
+            reversed(line.split("  ", 1))
+            for line in (version / "SHA256SUMS").read_text("utf-8").splitlines()
+        )
+        files = sorted(p.relative_to(version).as_posix() for p in version.rglob("*") if p.is_file())
+        assert sorted([*sums, "SHA256SUMS"]) == files, version.name
+        for name, digest in sums.items():
+            assert hashlib.sha256((version / name).read_bytes()).hexdigest() == digest, name
     for name in published:
         content = (site / "donnees" / name).read_bytes()
         digest = hashlib.sha256(content).hexdigest()
@@ -210,7 +224,7 @@ def test_the_workbook_never_holds_a_formula(rich: tuple[Path, Path]) -> None:
     path = site / "donnees" / "achats-publics.xlsx"
     with zipfile.ZipFile(path) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        assert len(sheets) == 7
+        assert len(sheets) == 8  # the seven datasets and the flat file
         for name in sheets:
             assert "<f>" not in archive.read(name).decode("utf-8"), name
     workbook = openpyxl.load_workbook(path)
@@ -226,6 +240,8 @@ def test_the_workbook_never_holds_a_formula(rich: tuple[Path, Path]) -> None:
     assert sheet.cell(row=2, column=header.index("dateNotification") + 1).value.year == 2024
     assert sheet.cell(row=4, column=header.index("nature") + 1).value is None
     assert sheet.max_row == len(CONTRACTS) + 1
+    flat = workbook["marches-a-plat"]
+    assert [c.value for c in flat[1]][: len(header)] == header
     suppliers = workbook["titulaires"]
     names = [row[2] for row in suppliers.iter_rows(min_row=2, values_only=True)]
     assert "Logiciels <Libres> & Cie" in names
@@ -391,7 +407,10 @@ def test_dcat_catalogue_parses_back_without_blank_nodes(rich: tuple[Path, Path])
     assert isomorphic(turtle, jsonld)
     assert not [t for triple in turtle for t in triple if isinstance(t, rdflib.BNode)]
     datasets = sorted(turtle.subjects(RDF.type, DCAT.Dataset))
-    assert len(datasets) == 7
+    assert len(datasets) == 8  # the seven datasets and the flat file
+    assert (
+        rdflib.URIRef("https://achats-ouverts.example.fr/donnees/marches-a-plat/#jeu") in datasets
+    )
     base = "https://achats-ouverts.example.fr/"
     marches = rdflib.URIRef(f"{base}donnees/marches/#jeu")
     assert str(turtle.value(marches, DCTERMS.identifier)) == f"{REGION_BUYER}-marches"

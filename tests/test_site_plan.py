@@ -55,7 +55,7 @@ def test_every_page_address_is_in_the_navigation_or_declared_outside_it() -> Non
         if name.isupper() and isinstance(value, str) and re.fullmatch(r"[a-z-]+/", value)
     }
     assert folders - set(urls.SECTIONS) == {urls.SITEMAP_PARTS}, "a folder of files, not pages"
-    assert len(set(urls.SECTIONS)) == len(urls.SECTIONS) == 16
+    assert len(set(urls.SECTIONS)) == len(urls.SECTIONS) == 18
     entity_pages = [
         urls.service("lycees"),
         urls.cpv_division("45"),
@@ -63,6 +63,7 @@ def test_every_page_address_is_in_the_navigation_or_declared_outside_it() -> Non
         urls.action("a1"),
         urls.indicator("delai-paiement"),
         urls.dictionary("marches"),
+        urls.ranking(2025),
         *(urls.shell(s) for s in urls.SHELL_SECTIONS),
     ]
     for address in [*urls.SECTIONS, *entity_pages]:

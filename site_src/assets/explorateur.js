@@ -211,8 +211,8 @@
   }
 
   var CONTRACTS = {
-    keys: ["recherche", "annee", "cpv", "procedure", "nature", "service", "titulaire", "departement",
-      "min", "max", "sociale", "environnementale", "modifie", "tri", "page"],
+    keys: ["recherche", "annee", "cpv", "procedure", "nature", "service", "titulaire", "commune",
+      "departement", "min", "max", "sociale", "environnementale", "modifie", "tri", "page"],
     defaultSort: "date-desc",
     sorts: {
       "date-desc": null,
@@ -238,7 +238,7 @@
       return wanted;
     },
 
-    rows: function (shard) {
+    rows: function (shard, config) {
       var rows = new Array(shard.lien.length);
       for (var i = 0; i < rows.length; i++) {
         var holders = shard.titulaires[i].map(function (k) { return shard.noms[k]; });
@@ -259,6 +259,7 @@
           departement: shard.departement[i],
           sociale: shard.sociale[i],
           environnementale: shard.environnementale[i],
+          commune: shard.commune ? shard.commune[i] : "",
           titulaires: holders,
           texte: null,
           texteTitulaires: null
@@ -322,6 +323,7 @@
       if (state.modifie === "oui") { tests.push(function (r) { return r.modifications > 0; }); }
       if (state.modifie === "non") { tests.push(function (r) { return r.modifications === 0; }); }
       if (state.modifie === "montant") { tests.push(function (r) { return r.actuel !== null; }); }
+      if (state.commune) { tests.push(function (r) { return r.commune === state.commune; }); }
       if (holder.length) {
         tests.push(function (r) { return containsAll(r.texteTitulaires, holder); });
       }
@@ -789,6 +791,14 @@
     this.pager.hidden = false;
     this.state = parseState(this.win.location.search, this.kind.keys);
     this.writeControls(this.state);
+    var exportBlock = this.root.querySelector("[data-ao-export]");
+    if (exportBlock && this.config.export) {
+      exportBlock.hidden = false;
+      exportBlock.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-ao-format]");
+        if (button) { self.download(button.getAttribute("data-ao-format")); }
+      });
+    }
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
       self.changed(null);
@@ -858,7 +868,9 @@
           return response.json();
         })
         .then(function (content) {
-          self.shards[index] = self.kind.rows(content);
+          var rows = self.kind.rows(content, self.config);
+          for (var i = 0; i < rows.length; i++) { rows[i].morceau = index; rows[i].rang = i; }
+          self.shards[index] = rows;
           delete self.pending[index];
           self.prepareLater(self.shards[index]);
         }, function (error) {
@@ -1125,6 +1137,221 @@
     box.replaceChildren.apply(box, parts);
   }
 
+  // --- Totals and downloads of the filtered list ---------------------------------------------------
+
+  /** A CSV field as Python's csv module writes it (quoted only when needed). */
+  function csvField(value) {
+    var text = value === null || value === undefined ? "" : String(value);
+    return /[",\n\r]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
+  }
+
+  function csvText(columns, rows) {
+    var lines = [columns.map(csvField).join(",")];
+    for (var i = 0; i < rows.length; i++) { lines.push(rows[i].map(csvField).join(",")); }
+    return lines.join("\n") + "\n";
+  }
+
+  /** The file name of a download: what it holds, its filters and the date of the data. */
+  function exportName(base, state, keys, date, extension) {
+    var parts = [base];
+    keys.forEach(function (key) {
+      if (key === "page" || key === "tri" || !state[key]) { return; }
+      parts.push(key + "-" + normalize(state[key]).replace(/ /g, "-").slice(0, 40));
+    });
+    parts.push("donnees-" + date);
+    return parts.join("_") + "." + extension;
+  }
+
+  // A minimal XLSX (SpreadsheetML in a zip, stored without compression): one sheet, texts as
+  // inline strings (a text that a spreadsheet would read as a formula gets the quote prefix),
+  // numbers as numbers. No library: a zip needs only CRC-32 and three kinds of header.
+  var CRC_TABLE = (function () {
+    var table = new Uint32Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) { c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; }
+      table[n] = c >>> 0;
+    }
+    return table;
+  })();
+
+  function crc32(bytes) {
+    var crc = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) { crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8); }
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+
+  /** A zip archive of `files` ([name, Uint8Array]), stored, with a fixed date (1980-01-01). */
+  function zipStored(files) {
+    var encoder = new TextEncoder();
+    var chunks = [];
+    var central = [];
+    var offset = 0;
+    function header(size) { return { buffer: new ArrayBuffer(size), at: 0 }; }
+    function put(h, bytes, value) {
+      var view = new DataView(h.buffer);
+      if (bytes === 2) { view.setUint16(h.at, value, true); } else { view.setUint32(h.at, value, true); }
+      h.at += bytes;
+    }
+    files.forEach(function (file) {
+      var name = encoder.encode(file[0]);
+      var data = file[1];
+      var crc = crc32(data);
+      var local = header(30);
+      [[4, 0x04034b50], [2, 20], [2, 0x0800], [2, 0], [2, 0], [2, 0x21], [4, crc],
+        [4, data.length], [4, data.length], [2, name.length], [2, 0]].forEach(function (f) {
+        put(local, f[0], f[1]);
+      });
+      var entry = header(46);
+      [[4, 0x02014b50], [2, 20], [2, 20], [2, 0x0800], [2, 0], [2, 0], [2, 0x21], [4, crc],
+        [4, data.length], [4, data.length], [2, name.length], [2, 0], [2, 0], [2, 0], [2, 0],
+        [4, 0], [4, offset]].forEach(function (f) { put(entry, f[0], f[1]); });
+      chunks.push(new Uint8Array(local.buffer), name, data);
+      central.push(new Uint8Array(entry.buffer), name);
+      offset += 30 + name.length + data.length;
+    });
+    var size = central.reduce(function (n, c) { return n + c.length; }, 0);
+    var end = header(22);
+    [[4, 0x06054b50], [2, 0], [2, 0], [2, files.length], [2, files.length], [4, size],
+      [4, offset], [2, 0]].forEach(function (f) { put(end, f[0], f[1]); });
+    var parts = chunks.concat(central, [new Uint8Array(end.buffer)]);
+    var total = parts.reduce(function (n, c) { return n + c.length; }, 0);
+    var out = new Uint8Array(total);
+    var at = 0;
+    parts.forEach(function (c) { out.set(c, at); at += c.length; });
+    return out;
+  }
+
+  function xmlEscape(text) {
+    return String(text)
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function columnLetter(index) {
+    var letters = "";
+    index += 1;
+    while (index) {
+      var rest = (index - 1) % 26;
+      letters = String.fromCharCode(65 + rest) + letters;
+      index = Math.floor((index - 1) / 26);
+    }
+    return letters;
+  }
+
+  var XLSX_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+  var SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+  var RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  var PACKAGE = "http://schemas.openxmlformats.org/package/2006/";
+  var OOXML = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+
+  function xlsxCell(ref, value, type) {
+    if (value === null || value === undefined || value === "") { return ""; }
+    if ((type === "number" || type === "integer") && /^-?\d+(\.\d+)?$/.test(value)) {
+      return '<c r="' + ref + '"><v>' + value + "</v></c>";
+    }
+    var style = /^[=+\-@\t\r]/.test(value) ? ' s="2"' : "";
+    return '<c r="' + ref + '"' + style + ' t="inlineStr"><is><t xml:space="preserve">' +
+      xmlEscape(value) + "</t></is></c>";
+  }
+
+  function xlsxBytes(sheetName, columns, types, rows) {
+    var letters = columns.map(function (c, i) { return columnLetter(i); });
+    var lines = ['<row r="1">' + columns.map(function (name, i) {
+      return '<c r="' + letters[i] + '1" s="3" t="inlineStr"><is><t>' + xmlEscape(name) + "</t></is></c>";
+    }).join("") + "</row>"];
+    for (var r = 0; r < rows.length; r++) {
+      var number = r + 2;
+      var cells = "";
+      for (var c = 0; c < columns.length; c++) {
+        cells += xlsxCell(letters[c] + number, rows[r][c], types[c]);
+      }
+      lines.push('<row r="' + number + '">' + cells + "</row>");
+    }
+    var encoder = new TextEncoder();
+    var files = [
+      ["[Content_Types].xml", XLSX_HEAD + '<Types xmlns="' + PACKAGE + 'content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+        '<Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/xl/workbook.xml" ContentType="' + OOXML + '.sheet.main+xml"/>' +
+        '<Override PartName="/xl/styles.xml" ContentType="' + OOXML + '.styles+xml"/>' +
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="' + OOXML + '.worksheet+xml"/></Types>'],
+      ["_rels/.rels", XLSX_HEAD + '<Relationships xmlns="' + PACKAGE + 'relationships">' +
+        '<Relationship Id="rId1" Type="' + RELATIONS + '/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
+      ["xl/workbook.xml", XLSX_HEAD + '<workbook xmlns="' + SPREADSHEET + '" xmlns:r="' + RELATIONS + '">' +
+        '<sheets><sheet name="' + xmlEscape(sheetName) + '" sheetId="1" r:id="rId1"/></sheets></workbook>'],
+      ["xl/_rels/workbook.xml.rels", XLSX_HEAD + '<Relationships xmlns="' + PACKAGE + 'relationships">' +
+        '<Relationship Id="rIdStyles" Type="' + RELATIONS + '/styles" Target="styles.xml"/>' +
+        '<Relationship Id="rId1" Type="' + RELATIONS + '/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'],
+      ["xl/styles.xml", XLSX_HEAD + '<styleSheet xmlns="' + SPREADSHEET + '">' +
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>' +
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
+        '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>' +
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'],
+      ["xl/worksheets/sheet1.xml", XLSX_HEAD + '<worksheet xmlns="' + SPREADSHEET + '">' +
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
+        "<sheetData>" + lines.join("\n") + "</sheetData></worksheet>"]
+    ];
+    return zipStored(files.map(function (f) { return [f[0], encoder.encode(f[1])]; }));
+  }
+
+  /** The exported rows of `found` (rows of the explorer), in its order. */
+  Explorer.prototype.exportRows = function (found) {
+    var self = this;
+    var spec = this.config.export;
+    var needed = [];
+    found.forEach(function (row) { if (needed.indexOf(row.morceau) === -1) { needed.push(row.morceau); } });
+    this.exported = this.exported || {};
+    return Promise.all(needed.map(function (k) {
+      if (self.exported[k]) { return null; }
+      var url = new URL(spec.morceaux[k], self.win.location.href);
+      return self.win.fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status + " " + url.pathname); }
+        return response.json();
+      }).then(function (rows) { self.exported[k] = rows; });
+    })).then(function () {
+      return found.map(function (row) { return self.exported[row.morceau][row.rang]; });
+    });
+  };
+
+  /** Download the filtered list (every page of it) as `format` ("csv" or "xlsx"). */
+  Explorer.prototype.download = function (format) {
+    var self = this;
+    var spec = this.config.export;
+    var note = this.root.querySelector("[data-ao-export-etat]");
+    note.textContent = "Préparation du fichier…";
+    var state = this.state;
+    var load = this.isDefault(state) && !this.lastFilter ? this.update(false) : Promise.resolve();
+    return load.then(function () {
+      var found = self.lastFound;
+      return self.exportRows(found).then(function (rows) {
+        var name = exportName(spec.nom, state, self.kind.keys, spec.dateDonnees, format);
+        var blob = format === "xlsx"
+          ? new Blob([xlsxBytes(spec.nom, spec.colonnes, spec.types, rows)], {
+            type: OOXML + ".sheet"
+          })
+          : new Blob([csvText(spec.colonnes, rows)], { type: "text/csv;charset=utf-8" });
+        var a = self.doc.createElement("a");
+        a.href = self.win.URL.createObjectURL(blob);
+        a.download = name;
+        a.hidden = true;
+        self.root.appendChild(a);
+        a.click();
+        a.remove();
+        self.win.setTimeout(function () { self.win.URL.revokeObjectURL(a.href); }, 60000);
+        note.textContent = "Fichier téléchargé : " + name + " (" + formatNumber(rows.length) + " " +
+          plural(rows.length, "ligne", "lignes") + ").";
+      });
+    }).catch(function () {
+      note.textContent = "Le fichier n'a pas pu être préparé : réessayez en rechargeant la page.";
+    });
+  };
+
   function start() {
     var roots = document.querySelectorAll("[data-ao-explorateur]");
     Array.prototype.forEach.call(roots, function (element) {
@@ -1159,6 +1386,10 @@
     deadlineParts: deadlineParts,
     feedOf: feedOf,
     kinds: KINDS,
+    csvText: csvText,
+    exportName: exportName,
+    xlsxBytes: xlsxBytes,
+    crc32: crc32,
     Explorer: Explorer,
     start: start
   };

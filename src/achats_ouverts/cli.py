@@ -286,12 +286,22 @@ def validate_command(
     help="Pas de page par marché (pour un million de marchés) : les listes mènent à "
     "l'explorateur filtré sur le marché.",
 )
+@click.option(
+    "--versions-conservees",
+    "versions_kept",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Nombre de versions datées des données gardées sous /donnees/versions/ (les plus "
+    "récentes) ; 0 les garde toutes.",
+)
 @limits_options
 def build_command(
     data_dir: Path,
     output_dir: Path,
     precedent: Path | None,
     without_contract_pages: bool,
+    versions_kept: int,
     max_octets: int,
     max_lignes: int,
     max_caracteres: int,
@@ -308,6 +318,7 @@ def build_command(
         cpv_path=nomenclature_cpv,
         previous_site=precedent,
         contract_pages=not without_contract_pages,
+        versions_kept=versions_kept,
     )
     started = time.monotonic()
     with progress_display(True) as progress:

@@ -147,3 +147,50 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     ascii_text = decomposed.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+
+
+SEARCH_STOPWORDS = frozenset(
+    {
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "par",
+        "pour",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+    }
+)
+"""Words too common to search on (`words_of` leaves them out, as the site's search does)."""
+
+
+def search_text(text: str) -> str:
+    """Lower case, no accents or ligatures, punctuation as spaces: « Maîtrise d’Œuvre » gives
+    « maitrise d oeuvre ». The same as `normalize` in the site's scripts."""
+    decomposed = unicodedata.normalize("NFD", text)
+    plain = re.sub("[\u0300-\u036f]", "", decomposed).lower()
+    plain = plain.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
+def words_of(text: str) -> list[str]:
+    """The words the site's search indexes in `text`: two characters or more, not too common."""
+    return [w for w in search_text(text).split() if len(w) > 1 and w not in SEARCH_STOPWORDS]

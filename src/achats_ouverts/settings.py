@@ -39,6 +39,9 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     cpv_path: Path | None = None
     previous_site: Path | None = None
+    versions_kept: int = 0
+    """Dated versions of the data kept on the site (`donnees/versions/`), the latest ones; 0 keeps
+    every version (`build --versions-conservees N`)."""
     contract_pages: bool = True
     """One page per contract (`/marches/<uid>/`). At national scale (a million contracts) they can
     be left out: lists then link to the contracts explorer filtered on the contract."""

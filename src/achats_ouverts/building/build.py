@@ -110,6 +110,8 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
             "accessibilite": urls.ACCESSIBILITY,
             "mentions_legales": urls.LEGAL,
             "donnees": urls.DATA,
+            "recherche": urls.SEARCH,
+            "recherche_index": urls.SEARCH_INDEX,
         },
     }
     return config
@@ -306,7 +308,12 @@ def _build(
         files_dir.mkdir()
         previous = settings.previous_site or (output if output.is_dir() else None)
         ctx = BuildContext(
-            data, docs_dir, files_dir, site_dir, contract_pages=settings.contract_pages
+            data,
+            docs_dir,
+            files_dir,
+            site_dir,
+            contract_pages=settings.contract_pages,
+            versions_kept=settings.versions_kept,
         )
         ctx.put(artifacts.DATA, data)
         ctx.put(artifacts.REPORT, validation.report)

@@ -9,7 +9,9 @@ Modules:
 - `dcat`: the DCAT-AP catalogue (Turtle and JSON-LD);
 - `schema_org`: schema.org JSON-LD for pages;
 - `syndication`: Atom feeds and the iCalendar file;
-- `sitemap`: the sitemap files.
+- `sitemap`: the sitemap files;
+- `flat`: the flat file for spreadsheets (one row per contract and supplier, names and places);
+- `versions`: the dated, immutable versions of the datasets and their checksums.
 
 Writers take data and addresses as arguments; they never decide where a file is published.
 """
@@ -17,12 +19,25 @@ Writers take data and addresses as arguments; they never decide where a file is 
 from achats_ouverts.exports import (
     dcat,
     decp,
+    flat,
     ocds,
     rows,
     schema_org,
     sitemap,
     syndication,
     tables,
+    versions,
 )
 
-__all__ = ["dcat", "decp", "ocds", "rows", "schema_org", "sitemap", "syndication", "tables"]
+__all__ = [
+    "dcat",
+    "decp",
+    "flat",
+    "ocds",
+    "rows",
+    "schema_org",
+    "sitemap",
+    "syndication",
+    "tables",
+    "versions",
+]

@@ -397,3 +397,33 @@ def programme_columns(upcoming: pd.DataFrame, reference: pd.Timestamp) -> pd.Dat
         },
         index=upcoming.index,
     )
+
+
+def supplier_year_totals(contracts: pd.DataFrame, contract_suppliers: pd.DataFrame) -> pd.DataFrame:
+    """Per year of notification and supplier: `marches` (contracts held), `montant_part` (the
+    supplier's equal share of their amounts: a contract with n co-contractors counts for 1/n of
+    its amount to each) and `montant_total` (their whole amounts, counted for each co-contractor).
+    Contracts without a year of notification are left out; a missing amount counts as 0."""
+    keys = ["titulaire_typeIdentifiant", "titulaire_id"]
+    links = contract_suppliers[["uid", *keys]].merge(
+        contracts[["uid", "annee", "montant"]], on="uid"
+    )
+    links = links[links["annee"].notna()]
+    amount = links["montant"].fillna(0.0)
+    links = links.assign(
+        montant_total=amount,
+        montant_part=amount / links.groupby("uid")["uid"].transform("size"),
+    )
+    grouped = links.groupby(["annee", *keys], sort=True).agg(
+        marches=("uid", "size"),
+        montant_part=("montant_part", "sum"),
+        montant_total=("montant_total", "sum"),
+    )
+    return grouped.reset_index().astype({"annee": "int64", "marches": "int64"})
+
+
+def ranked(frame: pd.DataFrame, by: str, keys: list[str]) -> pd.DataFrame:
+    """`frame` from the largest `by` down, ties broken by `keys` (a stable, documented order)."""
+    return frame.sort_values(
+        [by, *keys], ascending=[False, *([True] * len(keys))], kind="stable"
+    ).reset_index(drop=True)

@@ -50,6 +50,9 @@ INDICATOR_FILES: Artifact[tuple[Published, ...]] = Artifact(
 CHANGELOG_FILE: Artifact[Published] = Artifact(
     "journal-des-changements", "donnees/nouveautes.json, the history of every publication"
 )
+CURRENT_VERSION: Artifact[str] = Artifact(
+    "version-courante", "the name of the dated version of the data being published"
+)
 CONTRACTS_EXPLORER: Artifact[str] = Artifact(
     "explorateur-marches", "the address of the awarded contracts' explorer"
 )

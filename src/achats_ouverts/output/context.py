@@ -244,6 +244,8 @@ class BuildContext:
     site_dir: Path
     contract_pages: bool = True
     """Whether contracts get a page each (`Settings.contract_pages`)."""
+    versions_kept: int = 0
+    """Dated versions of the data kept (`Settings.versions_kept`, 0 for all)."""
     published: dict[str, Published] = field(default_factory=dict)
     """Every file written so far: a producer reads back only its own."""
     results: dict[str, Any] = field(default_factory=dict)

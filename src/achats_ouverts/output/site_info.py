@@ -4,6 +4,7 @@ layout of pages made of tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from achats_ouverts.datafolder import Publisher
 from achats_ouverts.output import urls
@@ -61,3 +62,20 @@ def subscribe_view(from_page: str) -> SubscribeView:
         FeedLink(urls.CALENDAR.titre, relative_url(from_page, urls.CALENDAR.chemin)),
         relative_url(from_page, urls.FEEDS),
     )
+
+
+LICENCE = "Licence Ouverte / Open Licence 2.0"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The « Citer » block of a page (`_citer.html.j2`): what, by whom, the date of the data, a
+    stable address and the licence."""
+
+    titre: str
+    editeur: str
+    date_donnees: date
+    adresse: str
+    """Absolute: a citation leaves the site."""
+    licence: str = LICENCE

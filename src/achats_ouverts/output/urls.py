@@ -42,6 +42,8 @@ SUPPLIERS = "titulaires/"
 SERVICES = "services/"
 CPV = "cpv/"
 DEPARTEMENTS = "departements/"
+RANKINGS = "classements/"
+SEARCH = "recherche/"
 
 SECTIONS = (
     HOME,
@@ -60,9 +62,23 @@ SECTIONS = (
     SERVICES,
     CPV,
     DEPARTEMENTS,
+    RANKINGS,
+    SEARCH,
 )
 """Every section of the site: the home page and the folders of pages at its root."""
-NAV = (HOME, UPCOMING, CONTRACTS, POLICY, INDICATORS, DATA, QUALITY, CHANGELOG, FEEDS, ABOUT)
+NAV = (
+    HOME,
+    UPCOMING,
+    CONTRACTS,
+    RANKINGS,
+    POLICY,
+    INDICATORS,
+    DATA,
+    QUALITY,
+    CHANGELOG,
+    FEEDS,
+    ABOUT,
+)
 """The pages of the navigation, in its order (`mkdocs.yml`'s `nav`)."""
 SHELL_DIR = "_gabarit"
 """Where, in a section of detail pages, MkDocs builds the shell those pages are written into."""
@@ -79,6 +95,8 @@ NOT_IN_NAV = (
     f"/{ACCESSIBILITY}",
     f"/{LEGAL}",
     f"/{DATA}*/",
+    f"/{RANKINGS}*/",
+    f"/{SEARCH}",
 )
 """Pages outside the navigation (`mkdocs.yml`'s `not_in_nav`, gitignore-style patterns)."""
 
@@ -172,6 +190,39 @@ def dictionary(dataset: str) -> str:
     return f"{DATA}{dataset}/"
 
 
+def ranking(year: int | None) -> str:
+    """The rankings of one year of notification, or of all years (`None`)."""
+    return RANKINGS if year is None else f"{RANKINGS}{year}/"
+
+
+def search(query: str = "") -> str:
+    """The search page, with a query already typed."""
+    return f"{SEARCH}?{urlencode({'q': query})}" if query else SEARCH
+
+
+SEARCH_INDEX = f"{SEARCH}_index/"
+"""The files of the site's search index (see `pages.search`), loaded when someone types."""
+SEARCH_WORDS = "mots-{cle}.json"
+SEARCH_DOCUMENTS = "{type}-{n}.json"
+"""Names of the index's files in its folder, as the manifest gives them to the script."""
+MKDOCS_SEARCH_INDEX = "search/search_index.json"
+"""The index MkDocs' search plugin writes of its pages (read for the pages' titles)."""
+
+
+def search_manifest() -> str:
+    return f"{SEARCH_INDEX}manifeste.json"
+
+
+def search_words(key: str) -> str:
+    """The words of the index starting with `key`."""
+    return SEARCH_INDEX + SEARCH_WORDS.format(cle=key)
+
+
+def search_documents(kind: str, number: int) -> str:
+    """A file of documents of one kind of result."""
+    return SEARCH_INDEX + SEARCH_DOCUMENTS.format(type=kind, n=number)
+
+
 def shell(section: str) -> str:
     return f"{section}{SHELL_DIR}/"
 
@@ -206,6 +257,17 @@ INDICATORS_CSV = f"{DATA}indicateurs.csv"
 
 
 INDICATOR_ROWS = f"{DATA}indicateurs/"
+VERSIONS = f"{DATA}versions/"
+"""The dated, immutable versions of the datasets (`exports.versions`)."""
+VERSIONS_INDEX = f"{VERSIONS}versions.json"
+"""Every version kept, with the size and SHA-256 of each of its files."""
+CITATION = f"{DATA}citation.json"
+"""How to cite the data, as CSL-JSON (reference managers read it)."""
+
+
+def version(name: str, path: str = "") -> str:
+    """A dated version of the datasets (`donnees/versions/2026-11-30/`), or one of its files."""
+    return f"{VERSIONS}{name}/{path}"
 
 
 def indicator_rows(indicator_id: str) -> str:
@@ -303,6 +365,11 @@ EXPLORER_SCRIPT = "assets/explorateur.js"
 def contract_shard(label: str, number: int) -> str:
     """A shard of the contracts explorer, relative to its page: rows of one year (`label`)."""
     return f"{EXPLORER_DATA}marches-{label}-{number}.json"
+
+
+def export_shard(shard: str) -> str:
+    """The rows of an explorer's shard as they are downloaded (every column), beside it."""
+    return shard.replace(EXPLORER_DATA, f"{EXPLORER_DATA}export-", 1)
 
 
 def upcoming_shard(number: int) -> str:

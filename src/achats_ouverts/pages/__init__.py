@@ -20,7 +20,9 @@ Modules:
 - `downloads`: the `/donnees/` section, every published file and the data dictionaries;
 - `feeds`: the Atom feeds, the calendar, the page that lists them and a companion page per feed
   (after MkDocs);
-- `changelog`: what changed since the previous publication;
+- `changelog`: what changed since the previous publication, and the dated versions of the data;
+- `rankings`: who received the most, by year (companies, services, CPV divisions);
+- `search`: the site's search index (every kind of result) and the search page;
 - `sitemap`: the sitemap of every page.
 """
 

@@ -13,6 +13,7 @@ them stops the build, rather than silently recording nothing.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ import pandas as pd
 
 from achats_ouverts.datafolder import json_text
 from achats_ouverts.errors import BuildError
+from achats_ouverts.exports import versions
 from achats_ouverts.exports.rows import row_dicts
 from achats_ouverts.exports.syndication import FeedEntry, FeedSpec, atom_bytes, tag
 from achats_ouverts.french import french_date, plural
@@ -154,7 +156,9 @@ def new_release(
     # The data's reference date, never earlier than the previous release (removing the latest
     # contract must not move the release back in time).
     day = max([data.reference_date.isoformat(), *(str(r.get("date", "")) for r in history)])
-    base = {"numero": number, "date": day, **totals}
+    taken = {str(r["version"]) for r in history if r.get("version")}
+    name = versions.version_name(day, number, taken)
+    base = {"numero": number, "date": day, "version": name, **totals}
     if previous_site is None or not is_publication(previous_site):
         if history:
             return None
@@ -185,6 +189,10 @@ class ReleaseView:
     resume: str
     listes: tuple[tuple[str, str, tuple[dict[str, Any], ...], int], ...]
     """(list key, French heading, shown items, total count)."""
+    version: str = ""
+    """The name of its dated version of the data, if the site still keeps it."""
+    fichiers: tuple[tuple[str, str], ...] = ()
+    """(file name, link) of the files of that version."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +233,10 @@ def summary(release: dict[str, Any]) -> str:
     return ", ".join(parts).capitalize() + "."
 
 
-def release_view(release: dict[str, Any]) -> ReleaseView:
+def release_view(
+    release: dict[str, Any], kept: dict[str, tuple[str, ...]] | None = None
+) -> ReleaseView:
+    name = str(release.get("version", ""))
     lists = tuple(
         (key, heading, tuple(release.get(key, [])[:SHOWN_PER_LIST]), len(release.get(key, [])))
         for key, heading in LIST_HEADINGS.items()
@@ -239,6 +250,12 @@ def release_view(release: dict[str, Any]) -> ReleaseView:
         achats=int(release.get("achats", 0)),
         resume=summary(release),
         listes=lists,
+        version=name if name in (kept or {}) else "",
+        fichiers=tuple(
+            (path, relative_url(urls.CHANGELOG, urls.version(name, path)))
+            for path in (kept or {}).get(name, ())
+            if "/" not in path
+        ),
     )
 
 
@@ -264,15 +281,77 @@ def changes_feed(data: Data, history: list[dict[str, Any]]) -> FeedSpec:
     )
 
 
+def current_version(history: list[dict[str, Any]]) -> str:
+    """The version of the latest release, named now if the release has none yet (a history
+    written before versions existed): the data being published are that release's data."""
+    latest = max(history, key=lambda r: int(r["numero"]))
+    if not latest.get("version"):
+        taken = {str(r["version"]) for r in history if r.get("version")}
+        latest["version"] = versions.version_name(str(latest["date"]), int(latest["numero"]), taken)
+    return str(latest["version"])
+
+
+def publish_versions(
+    ctx: BuildContext, previous: Path | None, current: str
+) -> dict[str, tuple[str, ...]]:
+    """The versions of the data the site keeps: those of the previous publication, copied byte
+    for byte after checking their checksums, and the current one (copied too when the previous
+    publication has it already); the `ctx.versions_kept` latest, or all. Returns name -> files."""
+    stored = {}
+    if previous is not None and is_publication(previous):
+        stored = {v.name: v for v in versions.stored_versions(previous / urls.VERSIONS)}
+    kept: dict[str, tuple[str, ...]] = {}
+    for name in versions.kept(
+        [*stored, *([current] if current not in stored else [])], ctx.versions_kept
+    ):
+        if name in stored:
+            for path in stored[name].files:
+                target = ctx.file_path(urls.version(name, path))
+                shutil.copyfile(stored[name].folder / path, target)
+                ctx.record(urls.version(name, path))
+            kept[name] = stored[name].files
+        else:
+            files = versions.version_files(
+                ctx.data, name, ctx.data.publisher.url_site + urls.version(name)
+            )
+            for path, body in files:
+                ctx.file(urls.version(name, path), body)
+            kept[name] = tuple(path for path, _ in files)
+    index = {
+        "version": 1,
+        "versions": [
+            {
+                "nom": name,
+                "adresse": urls.version(name),
+                "fichiers": [
+                    {
+                        "chemin": path,
+                        "octets": ctx.published[urls.version(name, path)].octets,
+                        "sha256": ctx.published[urls.version(name, path)].sha256,
+                    }
+                    for path in files
+                ],
+            }
+            for name, files in sorted(kept.items())
+        ],
+    }
+    ctx.file(urls.VERSIONS_INDEX, json_text(index).encode("utf-8"))
+    return kept
+
+
 def produce_changelog(ctx: BuildContext) -> None:
-    """Compare with the previous release, then write the history, its page and its feed; the
-    history file is published for the downloads."""
+    """Compare with the previous release, then write the history, its page and its feed, and
+    the dated versions of the data; the history file and the current version are published for
+    the downloads."""
     data = ctx.data
     previous = ctx.get(artifacts.PREVIOUS_SITE)
     history = read_history(previous)
     release = new_release(data, previous, history)
     if release is not None:
         history = [*history, release]
+    current = current_version(history)
+    kept = publish_versions(ctx, previous, current)
+    ctx.put(artifacts.CURRENT_VERSION, current)
     document = {"version": FORMAT_VERSION, "publications": history}
     document_bytes = json_text(document).encode("utf-8")
     ctx.put(artifacts.CHANGELOG_FILE, ctx.file(urls.CHANGELOG_JSON, document_bytes))
@@ -282,7 +361,7 @@ def produce_changelog(ctx: BuildContext) -> None:
     )
     ordered = sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     page = ChangelogPage(
-        publications=tuple(release_view(r) for r in ordered),
+        publications=tuple(release_view(r, kept) for r in ordered),
         json_href=relative_url(urls.CHANGELOG, urls.CHANGELOG_JSON),
         json_octets=len(document_bytes),
         flux_href=relative_url(urls.CHANGELOG, urls.CHANGES_FEED.chemin),

@@ -33,7 +33,7 @@ from achats_ouverts.output.listing import (
     to_date,
     to_float,
 )
-from achats_ouverts.output.site_info import SiteInfo
+from achats_ouverts.output.site_info import Citation, SiteInfo
 
 PAGE_CHUNK = 5_000
 """Contracts whose page contexts are prepared together (small enough that two processes get an
@@ -111,6 +111,7 @@ class ContractPage:
     champs: tuple[FieldRow, ...]
     achat_prevu: Link | None
     dictionnaire: str
+    citation: Citation
 
 
 def format_field(kind: str, name: str, raw: str) -> str:
@@ -310,6 +311,12 @@ def contract_pages(
                         for title, column in zip(titles, columns, strict=True)
                     ),
                     dictionnaire=root + urls.dictionary("marches"),
+                    citation=Citation(
+                        f"Marché {uid}",
+                        site.nom,
+                        data.reference_date,
+                        site.url_site + urls.contract(slug),
+                    ),
                     achat_prevu=(
                         Link(
                             purchase,

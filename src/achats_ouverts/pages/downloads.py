@@ -20,11 +20,17 @@ from typing import Any
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset, json_text, schemas
-from achats_ouverts.exports import dcat, decp, ocds, tables
+from achats_ouverts.exports import dcat, decp, flat, ocds, tables
 from achats_ouverts.exports.decp import DecpSummary
 from achats_ouverts.exports.schema_org import dataset_jsonld, organization_jsonld
 from achats_ouverts.output import BuildContext, Published, artifacts, relative_url, render, urls
-from achats_ouverts.output.site_info import SiteInfo, SubscribeView, subscribe_view
+from achats_ouverts.output.site_info import (
+    LICENCE_URL,
+    Citation,
+    SiteInfo,
+    SubscribeView,
+    subscribe_view,
+)
 
 FILE_FORMATS: dict[str, tuple[str, str, str]] = {
     # extension: (label, EU file-type code, media type)
@@ -147,6 +153,10 @@ class DataPage:
     nouveautes: str
     exemple: str
     """A file to check, as its name reads in a shell command run in the downloads' folder."""
+    citation: Citation
+    citation_csl: FileView
+    version: str
+    """The dated version of these data (its folder, relative to the page)."""
 
 
 @dataclass(frozen=True)
@@ -197,11 +207,15 @@ def table_views(ctx: BuildContext, ds: Dataset, year: int | None) -> tuple[FileV
 
 
 def publish_dataset(
-    ctx: BuildContext, ds: Dataset, groups: pd.Series | None = None
+    ctx: BuildContext,
+    ds: Dataset,
+    groups: pd.Series | None = None,
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> tuple[tuple[FileView, ...], dict[int, tuple[FileView, ...]]]:
     """`<name>.csv`, `.json` and `.parquet`; with `groups` (a year per row), also
-    `<name>-<year>.*` for each year, written in the same pass."""
-    text, typed = ctx.data.text[ds.name], ctx.data.tables[ds.name]
+    `<name>-<year>.*` for each year, written in the same pass. `frames` (text, typed) for a
+    dataset the data folder does not hold (the flat file)."""
+    text, typed = frames or (ctx.data.text[ds.name], ctx.data.tables[ds.name])
     keys: list[int | None] = [None]
     if groups is not None:
         keys += sorted(int(k) for k in groups.dropna().unique())
@@ -223,24 +237,36 @@ def publish_dataset(
     return views.pop(None), {int(k): v for k, v in views.items() if k is not None}
 
 
-def write_tables(ctx: BuildContext) -> tuple[tuple[DatasetView, ...], tuple[YearView, ...]]:
+def published_datasets() -> tuple[Dataset, ...]:
+    """The data folder's datasets, then the flat file made from them."""
+    return (*schemas.DATASETS, flat.FLAT)
+
+
+def dataset_of(name: str) -> Dataset:
+    return flat.FLAT if name == flat.FLAT.name else schemas.dataset(name)
+
+
+def write_tables(
+    ctx: BuildContext, flat_frames: tuple[pd.DataFrame, pd.DataFrame]
+) -> tuple[tuple[DatasetView, ...], tuple[YearView, ...]]:
     views = []
     years: tuple[YearView, ...] = ()
-    for ds in schemas.DATASETS:
+    for ds in published_datasets():
+        frames = flat_frames if ds is flat.FLAT else None
         if ds.name == "marches":
             year = ctx.data.contracts["annee"]
             files, by_year = publish_dataset(ctx, ds, year)
             counts = year.value_counts()
             years = tuple(YearView(k, int(counts[k]), v) for k, v in sorted(by_year.items()))
         else:
-            files, _ = publish_dataset(ctx, ds)
+            files, _ = publish_dataset(ctx, ds, frames=frames)
         schema = ctx.file(urls.schema_file(ds.name), schema_bytes(ds))
         views.append(
             DatasetView(
                 ds.name,
                 ds.title,
                 ds.description,
-                len(ctx.data.text[ds.name]),
+                len(frames[0]) if frames else len(ctx.data.text[ds.name]),
                 relative_url(urls.DATA, schema.path),
                 schema.octets,
                 files,
@@ -269,6 +295,15 @@ def data_package(ctx: BuildContext) -> dict[str, Any]:
     package["contributors"] = [
         {"title": publisher.nom, "roles": ["publisher"], "email": publisher.email}
     ]
+    flat_resource = dict(package["resources"][0])
+    flat_resource.update(
+        name=flat.FLAT.name,
+        title=flat.FLAT.title,
+        description=flat.FLAT.description,
+        path=flat.FLAT.path,
+        schema=flat.FLAT.schema_path,
+    )
+    package["resources"].append(flat_resource)
     for resource in package["resources"]:
         published = ctx.published[f"{urls.DATA}{resource['path']}"]
         resource["bytes"] = published.octets
@@ -276,10 +311,13 @@ def data_package(ctx: BuildContext) -> dict[str, Any]:
     return package
 
 
-def write_workbook(ctx: BuildContext) -> FileView:
+def write_workbook(ctx: BuildContext, flat_frames: tuple[pd.DataFrame, pd.DataFrame]) -> FileView:
     tables.write_xlsx(
         ctx.file_path(urls.WORKBOOK),
-        [(ds, ctx.data.text[ds.name], ctx.data.tables[ds.name]) for ds in schemas.DATASETS],
+        [
+            *((ds, ctx.data.text[ds.name], ctx.data.tables[ds.name]) for ds in schemas.DATASETS),
+            (flat.FLAT, *flat_frames),
+        ],
     )
     return FileView.of(ctx.record(urls.WORKBOOK), "Classeur de toutes les données (XLSX)")
 
@@ -311,10 +349,11 @@ def write_archive(ctx: BuildContext, members: Iterable[FileView]) -> FileView:
 
 
 def temporal(ctx: BuildContext, name: str) -> tuple[date | None, date | None]:
-    column = PERIODS.get(name)
+    source = "marches" if name == flat.FLAT.name else name
+    column = PERIODS.get(source)
     if column is None:
         return None, None
-    dates = ctx.data.tables[name][column].dropna()
+    dates = ctx.data.tables[source][column].dropna()
     if dates.empty:
         return None, None
     return dates.min().date(), dates.max().date()
@@ -356,8 +395,9 @@ def produce_data_page(ctx: BuildContext) -> None:
     page lists the files other producers publish under `/donnees/` too, and the zip holds them."""
     data = ctx.data
     site = SiteInfo.of(data.publisher)
-    views, years = write_tables(ctx)
-    workbook = write_workbook(ctx)
+    flat_frames = flat.flat_frames(data)
+    views, years = write_tables(ctx, flat_frames)
+    workbook = write_workbook(ctx, flat_frames)
     decp_file, decp_summary = write_decp(ctx)
     ocds_file, releases = write_ocds(ctx)
     package = FileView.of(
@@ -396,7 +436,12 @@ def produce_data_page(ctx: BuildContext) -> None:
             ctx.file(urls.CATALOG_JSONLD, dcat.catalog_jsonld(graph)), "Catalogue DCAT (JSON-LD)"
         ),
     )
-    listed = [*whole, *(f for year in years for f in year.fichiers)]
+    version = ctx.get(artifacts.CURRENT_VERSION)
+    csl = FileView.of(
+        ctx.file(urls.CITATION, json_text(citation_csl(ctx, version)).encode("utf-8")),
+        "Citation des données (CSL-JSON)",
+    )
+    listed = [*whole, *(f for year in years for f in year.fichiers), csl]
     listed += [workbook, decp_file, ocds_file, package, archive, *catalogs, *schema_files, history]
     listed += [f for f in others if f.chemin not in {g.chemin for g in listed}]
     page = DataPage(
@@ -418,10 +463,43 @@ def produce_data_page(ctx: BuildContext) -> None:
         jsonld=catalog_jsonld(ctx, entries),
         nouveautes=relative_url(urls.DATA, urls.CHANGELOG),
         exemple=relative_url(urls.DATA, urls.table_file("marches", "csv")),
+        citation=Citation(
+            f"{DATA_TITLE}, version du {version}",
+            data.publisher.nom,
+            data.reference_date,
+            data.publisher.url_site + urls.version(version),
+        ),
+        citation_csl=csl,
+        version=relative_url(urls.DATA, urls.version(version)),
     )
     ctx.page(urls.DATA, "Données", render("downloads.html.j2", page=page), feeds=urls.MAIN_FEEDS)
     for view, entry in zip(views, entries, strict=True):
         produce_dictionary(ctx, site, view, entry)
+
+
+DATA_TITLE = "Achats publics : marchés attribués, achats à venir et indicateurs"
+
+
+def citation_csl(ctx: BuildContext, version: str) -> list[dict[str, Any]]:
+    """The data as CSL-JSON (what Zotero and other reference managers import): the dated
+    version, whose address never changes."""
+    publisher = ctx.data.publisher
+    day = ctx.data.reference_date
+    return [
+        {
+            "id": f"achats-publics-{publisher.siret}-{version}",
+            "type": "dataset",
+            "title": f"{DATA_TITLE} – {publisher.nom}",
+            "author": [{"literal": publisher.nom}],
+            "publisher": publisher.nom,
+            "issued": {"date-parts": [[day.year, day.month, day.day]]},
+            "version": version,
+            "URL": publisher.url_site + urls.version(version),
+            "license": LICENCE_URL,
+            "language": "fr",
+            "medium": "CSV",
+        }
+    ]
 
 
 def catalog_jsonld(ctx: BuildContext, entries: tuple[dcat.CatalogDataset, ...]) -> Any:
@@ -494,7 +572,7 @@ def field_views(ds: Dataset) -> tuple[FieldView, ...]:
 def produce_dictionary(
     ctx: BuildContext, site: SiteInfo, view: DatasetView, entry: dcat.CatalogDataset
 ) -> None:
-    ds = schemas.dataset(view.name)
+    ds = dataset_of(view.name)
     page_path = urls.dictionary(ds.name)
     references = tuple(
         ForeignKeyView(

@@ -20,6 +20,7 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.french import euros
 from achats_ouverts.model import Data, aggregates
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
@@ -47,6 +48,10 @@ from achats_ouverts.output.site_info import WIDE, SiteInfo, SubscribeView, subsc
 
 MARK = "AO-SEGMENT"
 """Where a contract's page segment goes in the link the explorer script completes."""
+SUPPLIER_ID_COLUMN = "titulaires_id"
+SUPPLIER_NAME_COLUMN = "titulaires_nom"
+"""The columns the exported list adds to those of `marches.csv`: its suppliers' identifiers and
+names, joined by the multi-value separator."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ def contract_shards(index: ListIndex, lists: ContractLists) -> list[Shard]:
         "departement": [deps.get(d, UNKNOWN) for d in frame["departement"]],
         "sociale": [flag(x) for x in soc],
         "environnementale": [flag(x) for x in env],
+        "commune": commune_codes(frame),
     }
     years = [None if pd.isna(y) else int(y) for y in frame["annee"]]
     shards: list[Shard] = []
@@ -147,6 +153,49 @@ def contract_shards(index: ListIndex, lists: ContractLists) -> list[Shard]:
             shards.append(contract_shard(index, columns, years[start], number, lo, hi))
         start = end
     return shards
+
+
+def commune_codes(frame: pd.DataFrame) -> list[str]:
+    """The INSEE code of each contract's commune of execution, '' when its place is not one."""
+    is_commune = frame["lieuExecution_typeCode"] == "Code commune"
+    return frame["lieuExecution_code"].where(is_commune, "").fillna("").astype(str).tolist()
+
+
+def export_columns() -> tuple[list[str], list[str]]:
+    """The columns of an exported list and their Table Schema types: those of `marches.csv`
+    (read from its schema, so that a new column flows in), then the suppliers'."""
+    fields = schemas.dataset("marches").fields
+    names = [f["name"] for f in fields] + [SUPPLIER_ID_COLUMN, SUPPLIER_NAME_COLUMN]
+    types = [f["type"] for f in fields] + ["string", "string"]
+    return names, types
+
+
+def export_rows(data: Data, index: ListIndex) -> list[list[str]]:
+    """Each contract of the explorer, in its order, as exported: the validated text of its
+    `marches.csv` row, then its suppliers' identifiers and names."""
+    text = data.text["marches"].set_index("uid", drop=False)
+    names = list(schemas.dataset("marches").field_names)
+    picked = text.loc[index.contracts["uid"].to_numpy(), names]
+    rows = picked.to_numpy(dtype=object).tolist()
+    for row, uid in zip(rows, index.contracts["uid"], strict=True):
+        keys = index.suppliers_of.get(uid, ())
+        row.append(v.MULTI_SEPARATOR.join(index.suppliers[k].identifier for k in keys))
+        row.append(v.MULTI_SEPARATOR.join(index.suppliers[k].nom for k in keys))
+    return rows
+
+
+def export_shards(
+    data: Data, index: ListIndex, shards: list[Shard]
+) -> list[tuple[str, list[list[str]]]]:
+    """(path, rows) of the exported rows of each shard, in a file beside it, loaded only when a
+    list is downloaded: the shards follow the explorer's order, so each takes the next rows."""
+    rows = export_rows(data, index)
+    result = []
+    start = 0
+    for shard in shards:
+        result.append((urls.export_shard(shard.chemin), rows[start : start + shard.lignes]))
+        start += shard.lignes
+    return result
 
 
 def contract_shard(
@@ -208,11 +257,19 @@ def contracts_explorer(data: Data, index: ListIndex) -> tuple[ContractsExplorerP
     page = urls.CONTRACTS
     lists = contract_lists(data, index)
     shards = contract_shards(index, lists)
+    columns, types = export_columns()
     config = {
         "type": "marches",
         "total": len(index.contracts),
         "parPage": PAGE_SIZE,
         "morceaux": shard_manifest(shards),
+        "export": {
+            "colonnes": columns,
+            "types": types,
+            "morceaux": [urls.export_shard(shard.chemin) for shard in shards],
+            "nom": "marches",
+            "dateDonnees": data.reference_date.isoformat(),
+        },
         "listes": {
             "procedure": list(lists.procedures),
             "nature": list(lists.natures),
@@ -248,9 +305,12 @@ def contracts_explorer(data: Data, index: ListIndex) -> tuple[ContractsExplorerP
 
 def produce_contracts_explorer(ctx: BuildContext) -> None:
     """The explorer's page and its data shards; publishes the page's address."""
-    page, shards = contracts_explorer(ctx.data, ctx.get(artifacts.LIST_INDEX))
+    index = ctx.get(artifacts.LIST_INDEX)
+    page, shards = contracts_explorer(ctx.data, index)
     for shard in shards:
         ctx.file(urls.CONTRACTS + shard.chemin, compact_json(shard.contenu))
+    for path, rows in export_shards(ctx.data, index, shards):
+        ctx.file(urls.CONTRACTS + path, compact_json(rows))
     ctx.page(
         urls.CONTRACTS,
         "Marchés attribués",

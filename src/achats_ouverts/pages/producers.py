@@ -25,6 +25,8 @@ from achats_ouverts.pages import (
     policy,
     purchase,
     quality,
+    rankings,
+    search,
     sitemap,
     supplier,
 )
@@ -59,6 +61,20 @@ PRODUCERS: tuple[Producer, ...] = (
         addresses=(urls.UPCOMING, urls.CONTRACTS),
     ),
     Producer(
+        "rankings.produce_rankings",
+        DOCS,
+        rankings.produce_rankings,
+        reads=(DATA, LIST_INDEX),
+        addresses=(urls.RANKINGS,),
+    ),
+    Producer(
+        "search.produce_search_page",
+        DOCS,
+        search.produce_search_page,
+        reads=(DATA,),
+        addresses=(urls.SEARCH,),
+    ),
+    Producer(
         "indicator_pages.produce_policy_and_indicators",
         DOCS,
         in_turn(dashboard.produce_indicators, policy.produce_policy),
@@ -76,7 +92,12 @@ PRODUCERS: tuple[Producer, ...] = (
         "downloads.produce_data_page",
         DOCS,
         downloads.produce_data_page,
-        reads=(DATA, artifacts.INDICATOR_FILES, artifacts.CHANGELOG_FILE),
+        reads=(
+            DATA,
+            artifacts.INDICATOR_FILES,
+            artifacts.CHANGELOG_FILE,
+            artifacts.CURRENT_VERSION,
+        ),
         addresses=(urls.DATA,),
         for_reusers=True,
     ),
@@ -92,8 +113,8 @@ PRODUCERS: tuple[Producer, ...] = (
         DOCS,
         changelog.produce_changelog,
         reads=(DATA, artifacts.PREVIOUS_SITE),
-        publishes=(artifacts.CHANGELOG_FILE,),
-        addresses=(urls.CHANGELOG, urls.CHANGELOG_JSON, urls.CHANGES_FEED.chemin),
+        publishes=(artifacts.CHANGELOG_FILE, artifacts.CURRENT_VERSION),
+        addresses=(urls.CHANGELOG, urls.CHANGELOG_JSON, urls.CHANGES_FEED.chemin, urls.VERSIONS),
         for_reusers=True,
     ),
     Producer(
@@ -148,6 +169,13 @@ PRODUCERS: tuple[Producer, ...] = (
         reads=(DATA, LIST_INDEX, artifacts.SHELLS, artifacts.CONTRACTS_EXPLORER),
         publishes=(artifacts.FEED_PAGES,),
         addresses=(urls.FEEDS,),
+    ),
+    Producer(
+        "search.produce_search_index",
+        SITE,
+        search.produce_search_index,
+        reads=(DATA, LIST_INDEX, artifacts.MKDOCS_PAGES),
+        addresses=(urls.SEARCH_INDEX,),
     ),
     Producer(
         "standards.produce_sitemap",

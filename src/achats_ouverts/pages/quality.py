@@ -38,6 +38,8 @@ class GradeRow:
 @dataclass(frozen=True)
 class FailRow:
     uid: str
+    href: str
+    """The contract's page (or the explorer filtered on it, without contract pages)."""
     annee: str
     service: str
     objet: str
@@ -140,13 +142,25 @@ def grade_row(label: str, row: dict[Any, Any]) -> GradeRow:
     )
 
 
+def contract_href(uid: str, contract_pages: bool) -> str:
+    """The link from the quality page to a contract."""
+    segment = urls.path_segment(uid)
+    target = urls.contract(segment) if contract_pages else urls.contract_in_explorer(segment)
+    return urls.to_root(urls.QUALITY) + target
+
+
 def fail_rows(
-    failing: pd.DataFrame, text: pd.DataFrame, detail: pd.Series, names: dict[str, str]
+    failing: pd.DataFrame,
+    text: pd.DataFrame,
+    detail: pd.Series,
+    names: dict[str, str],
+    contract_pages: bool = True,
 ) -> tuple[FailRow, ...]:
     head = failing.index[:EXAMPLES]
     return tuple(
         FailRow(
             uid=str(text.at[i, "uid"]),
+            href=contract_href(str(text.at[i, "uid"]), contract_pages),
             annee=str(failing.at[i, "annee"]),
             service=names.get(str(failing.at[i, "service_id"]), indicators.NO_SERVICE_LABEL),
             objet=str(text.at[i, "objet"]),
@@ -245,7 +259,11 @@ def produce_quality(ctx: BuildContext) -> None:
                 f"{number(len(incomplete))}."
             )
             examples = fail_rows(
-                incomplete_sorted, text, incomplete_sorted["champs_manquants"], names
+                incomplete_sorted,
+                text,
+                incomplete_sorted["champs_manquants"],
+                names,
+                ctx.contract_pages,
             )
         else:
             mean = current["delai_moyen"]
@@ -254,7 +272,13 @@ def produce_quality(ctx: BuildContext) -> None:
                 f"Délai moyen en {year} : {shown} ; marchés publiés hors délai ou sans date, "
                 f"toutes années : {number(len(late))}."
             )
-            examples = fail_rows(late_sorted, text, delay_text.loc[late_sorted.index], names)
+            examples = fail_rows(
+                late_sorted,
+                text,
+                delay_text.loc[late_sorted.index],
+                names,
+                ctx.contract_pages,
+            )
         file = files.get(name)
         criteria.append(
             CriterionView(

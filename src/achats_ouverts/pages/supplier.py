@@ -23,7 +23,7 @@ from achats_ouverts.output.listing import (
     supplier_view,
     top_suppliers,
 )
-from achats_ouverts.output.site_info import WIDE, SiteInfo
+from achats_ouverts.output.site_info import WIDE, Citation, SiteInfo
 
 SUPPLIER_CONTRACTS = 100
 """Contracts listed on a supplier page before pointing to the explorer."""
@@ -56,6 +56,7 @@ class SupplierPage:
     annees: tuple[SupplierProfileRow, ...]
     contrats: tuple[ContractRow, ...]
     explorateur: str
+    citation: Citation
 
 
 def supplier_links_frame(data: Data, index: ListIndex) -> pd.DataFrame:
@@ -167,6 +168,12 @@ def supplier_pages(
                     maker.row(p) for p in positions[start : min(end, start + SUPPLIER_CONTRACTS)]
                 ),
                 explorateur=root + urls.explorer(urls.CONTRACTS, titulaire=info.identifier),
+                citation=Citation(
+                    f"Marchés attribués à {info.nom}",
+                    site.nom,
+                    data.reference_date,
+                    site.url_site + urls.supplier(info.slug),
+                ),
             ),
         )
         start = end

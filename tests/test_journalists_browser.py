@@ -91,7 +91,8 @@ def test_the_explorer_total_and_downloads_match_marches_csv(
         expected["montant"].astype(float).sum()
     )
     flat = published(demo_site, "marches-a-plat.csv")
-    names = flat[flat["uid"].isin(expected["uid"])].groupby("uid")["titulaire_nom"].agg(", ".join)
+    holders = flat[flat["uid"].isin(expected["uid"]) & (flat["titulaireActuel"] == "true")]
+    names = holders.groupby("uid")["titulaire_nom"].agg(", ".join)
     assert rows.set_index("uid")["titulaires_nom"].to_dict() == names.to_dict()
 
     name, body = download(page, "xlsx")
@@ -118,7 +119,7 @@ def test_the_ranking_of_a_year_matches_the_flat_file(
     demo_site: Path, demo_url: str, new_page: Any
 ) -> None:
     flat = published(demo_site, "marches-a-plat.csv")
-    year = flat[(flat["dateNotification"].str[:4] == "2025") & (flat["titulaire_id"] != "")]
+    year = flat[(flat["dateNotification"].str[:4] == "2025") & (flat["titulaireActuel"] == "true")]
     share = year["montant"].astype(float) / year["titulaires_nombre"].astype(int)
     totals = (
         year.assign(part=share)

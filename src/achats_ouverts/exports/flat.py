@@ -1,6 +1,8 @@
 """The flat file for spreadsheets: one row per contract and supplier, every column of
-`marches.csv` followed by the supplier's columns of `titulaires.csv` (name, category, place), the
-number of co-contractors, the buying service's name and the label of the CPV code.
+`marches.csv`, the columns of `marches-titulaires.csv` that say whether the supplier held the
+contract at its notification and holds it now (`titulaireInitial`, `titulaireActuel`), the
+supplier's columns of `titulaires.csv` (name, category, place), the number of current
+co-contractors, the buying service's name and the label of the CPV code.
 
 Its columns are read from the schemas (`MARCHES_FIELDS`, `TITULAIRES_FIELDS`, `SERVICES_FIELDS`):
 a column added to a dataset flows into the flat file. A contract without a supplier keeps one row,
@@ -36,6 +38,12 @@ def _optional(field: Field) -> Field:
     return copy
 
 
+def _link_fields() -> tuple[Field, ...]:
+    """The columns of `marches-titulaires.csv` besides the keys (the supplier's roles)."""
+    keys = ("uid", *SUPPLIER_KEYS)
+    return tuple(f for f in schemas.dataset("marches-titulaires").fields if f["name"] not in keys)
+
+
 def _fields() -> tuple[Field, ...]:
     contracts = schemas.dataset("marches").fields
     suppliers = schemas.dataset("titulaires").fields
@@ -44,10 +52,11 @@ def _fields() -> tuple[Field, ...]:
         define(
             COUNT,
             "integer",
-            "Nombre de titulaires du marché",
-            "Nombre de titulaires (cotitulaires) du marché : les données essentielles ne disent "
-            "pas comment le montant se partage entre eux ; la règle du site compte pour chacun "
-            f"une part égale, `montant / {COUNT}`. 0 pour un marché sans titulaire publié.",
+            "Nombre de titulaires actuels du marché",
+            "Nombre de titulaires actuels (cotitulaires, titulaireActuel vrai) du marché : les "
+            "données essentielles ne disent pas comment le montant se partage entre eux ; la règle "
+            f"du site compte pour chaque titulaire actuel une part égale, `montant / {COUNT}`. 0 "
+            "pour un marché sans titulaire publié.",
             "2",
             minimum=0,
         ),
@@ -63,6 +72,7 @@ def _fields() -> tuple[Field, ...]:
     )
     return (
         *(_optional(f) for f in contracts),
+        *(_optional(f) for f in _link_fields()),
         *(_optional(f) for f in suppliers),
         *extra,
     )
@@ -72,8 +82,9 @@ FLAT = Dataset(
     NAME,
     "Marchés à plat (un marché et un titulaire par ligne)",
     "Pour les tableurs : un marché et un titulaire par ligne, avec toutes les colonnes de "
-    "marches.csv, le nom, la catégorie et la commune de l'entreprise, le nombre de titulaires "
-    "du marché, le nom du service acheteur et l'intitulé du code CPV. Un marché à plusieurs "
+    "marches.csv, si l'entreprise était titulaire à la notification (titulaireInitial) et l'est "
+    "encore (titulaireActuel), son nom, sa catégorie et sa commune, le nombre de titulaires "
+    "actuels du marché, le nom du service acheteur et l'intitulé du code CPV. Un marché à plusieurs "
     "titulaires occupe plusieurs lignes : pour un total, compter chaque uid une fois.",
     _fields(),
     (),
@@ -87,13 +98,17 @@ def flat_frames(data: Data) -> tuple[pd.DataFrame, pd.DataFrame]:
     names = list(FLAT.field_names)
     contract_cols = list(schemas.dataset("marches").field_names)
     supplier_cols = list(schemas.dataset("titulaires").field_names)
+    link_cols = [f["name"] for f in _link_fields()]
     frames = []
     for kind in ("text", "typed"):
         tables = data.text if kind == "text" else data.tables
         contracts = tables["marches"][contract_cols].reset_index(drop=True)
-        links = tables["marches-titulaires"][["uid", *SUPPLIER_KEYS]].reset_index(drop=True)
+        links = tables["marches-titulaires"][["uid", *SUPPLIER_KEYS, *link_cols]].reset_index(
+            drop=True
+        )
         reference = tables["titulaires"][supplier_cols].drop_duplicates(list(SUPPLIER_KEYS))
-        counts = links.groupby("uid", sort=False)["uid"].size().rename(COUNT)
+        current = data.contract_suppliers
+        counts = current.groupby("uid", sort=False)["uid"].size().rename(COUNT)
         joined = contracts.assign(_rang=range(len(contracts))).merge(
             links.assign(_ordre=range(len(links))), on="uid", how="left"
         )
@@ -121,7 +136,7 @@ def flat_frames(data: Data) -> tuple[pd.DataFrame, pd.DataFrame]:
                 CPV_LABEL: labels,
             }
         )
-        for name in supplier_cols:
+        for name in [*link_cols, *supplier_cols]:
             if kind == "text" or FLAT.field(name)["type"] == "string":
                 joined[name] = joined[name].fillna("")
         joined[SERVICE_NAME] = joined[SERVICE_NAME].fillna("")

@@ -84,8 +84,8 @@ FLAT = Dataset(
     "Pour les tableurs : un marché et un titulaire par ligne, avec toutes les colonnes de "
     "marches.csv, si l'entreprise était titulaire à la notification (titulaireInitial) et l'est "
     "encore (titulaireActuel), son nom, sa catégorie et sa commune, le nombre de titulaires "
-    "actuels du marché, le nom du service acheteur et l'intitulé du code CPV. Un marché à plusieurs "
-    "titulaires occupe plusieurs lignes : pour un total, compter chaque uid une fois.",
+    "actuels du marché, le nom du service acheteur et l'intitulé du code CPV. Un marché à "
+    "plusieurs titulaires occupe plusieurs lignes : pour un total, compter chaque uid une fois.",
     _fields(),
     (),
 )

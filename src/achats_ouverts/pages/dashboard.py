@@ -97,9 +97,11 @@ class IndicatorPage:
 def year_rows(result: IndicatorResult) -> tuple[IndicatorYearRow, ...]:
     rows = []
     for y in result.annees:
-        if y.valeur is not None and y.cible is not None:
-            met = indicators.meets(y.valeur, y.cible, result.unite, result.sens)
+        met = indicators.year_verdict(result, y)
+        if met is not None:
             words = "atteinte" if met else "non atteinte"
+        elif y.partielle and y.valeur is not None and y.cible is not None:
+            words = "année en cours"
         else:
             words = "—"
         if y.a_venir:
@@ -260,14 +262,14 @@ def write_dashboard(
                 lines.append(indicator_line(results[ref], path))
                 owners.append((action.numero, relative_url(path, urls.action(action.id))))
         axes.append(DashboardAxis(axis.id, axis.numero, axis.titre, tuple(lines), tuple(owners)))
-    statuses = [r.status for r in computed]
+    statuses = [r.status.bilan if r.status.en_cours else r.status for r in computed]
     page = DashboardPage(
         site=site,
         date_reference=data.reference_date,
         axes=tuple(axes),
         hors_axes=tuple(indicator_line(r, path) for r in computed if r.id not in placed),
-        atteintes=sum(1 for s in statuses if s.atteinte),
-        avec_cible=sum(1 for s in statuses if s.atteinte is not None),
+        atteintes=sum(1 for s in statuses if s is not None and s.atteinte),
+        avec_cible=sum(1 for s in statuses if s is not None and s.atteinte is not None),
         donnees_json=relative_url(path, urls.INDICATORS_JSON),
         donnees_csv=relative_url(path, urls.INDICATORS_CSV),
         octets_json=sizes[0],

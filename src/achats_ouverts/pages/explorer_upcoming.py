@@ -18,6 +18,7 @@ import pandas as pd
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.french import euros, quarter_code, quarter_label, quarter_start
+from achats_ouverts.geography import place_label
 from achats_ouverts.model import Data, aggregates
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, safe_url, urls
 from achats_ouverts.output.explorer_data import (
@@ -154,6 +155,7 @@ def upcoming_rows(
         "montantEstimeMax",
         "lieuExecution_nom",
         "lieuExecution_code",
+        "lieuExecution_typeCode",
         "departement",
         "procedurePrevue",
         "marcheReserve",
@@ -171,9 +173,10 @@ def upcoming_rows(
         r: dict[str, Any] = dict(zip(names, values, strict=True))
         code = str(r["codeCPV"])[:8]
         dep = str(r["departement"])
-        place = str(r["lieuExecution_nom"] or r["lieuExecution_code"])
-        if dep and place != dep:
-            place = f"{place} ({dep})" if place else departement_name(dep)
+        place = str(r["lieuExecution_nom"])
+        if dep and place and place != dep:
+            place = f"{place} ({dep})"
+        place = place or place_label(str(r["lieuExecution_code"]), str(r["lieuExecution_typeCode"]))
         contract = slugs.get(str(r["uidMarche"]), "")
         status = str(r["statut"])
         rows.append(

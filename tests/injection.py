@@ -57,6 +57,9 @@ PUBLISHER_FIXED_KEYS = frozenset(
         "demo",
         "nomenclature_cpv",
         "schema_pluriannuel",
+        "couleur_principale",
+        "couleur_accent",
+        "logo",
     }
 )
 

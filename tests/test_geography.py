@@ -50,8 +50,10 @@ def test_the_map_has_every_metropolitan_departement() -> None:
     assert set(france.shapes) == metropolitan
     left, top, width, height = france.view_box
     for shape in france.shapes.values():
-        assert shape.path.startswith("m") and shape.path.endswith("z")
-        assert left <= shape.x <= left + width and top <= shape.y <= top + height
+        assert shape.path.startswith("m")
+        assert shape.path.endswith("z")
+        assert left <= shape.x <= left + width
+        assert top <= shape.y <= top + height
     assert (GEODATA_DIR / geography.MAP_FILE).stat().st_size < 80_000
 
 

@@ -54,7 +54,11 @@ def html(site: Path, page: str) -> str:
 
 def chart(page: str) -> tuple[str, str]:
     """The opening tag and the content of the page's chart (not the theme's icons)."""
-    match = re.search(r'<svg\b[^>]*class="ao-graphique"[^>]*>(.*?)</svg>', page, re.S)
+    match = re.search(
+        r'<svg\b[^>]*class="ao-graphique ao-graphique--tendance"[^>]*>(.*?)</svg>\s*<figcaption',
+        page,
+        re.S,
+    )
     assert match is not None
     return match.group(0).split(">", 1)[0], match.group(1)
 

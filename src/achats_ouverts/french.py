@@ -112,3 +112,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     ascii_text = decomposed.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+
+
+def euros_short(value: float) -> str:
+    """An amount in a chart's label: `61,2 M€`, `1,3 Md€`; below a million, in full."""
+    for size, unit in ((1e9, "Md€"), (1e6, "M€")):
+        if abs(value) >= size:
+            return f"{number(value / size, 1).removesuffix(',0')}\u00a0{unit}"
+    return euros(value)

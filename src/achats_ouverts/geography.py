@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,4 +96,44 @@ def france_map() -> FranceMap:
             code: Shape(code, shape["d"], float(shape["x"]), float(shape["y"]))
             for code, shape in document["departements"].items()
         },
+    )
+
+
+MOVE = re.compile(r"([mlz])([^mlz]*)")
+NUMBER = re.compile(r"-?[0-9]*\.?[0-9]+")
+
+
+def path_points(path: str) -> list[tuple[float, float]]:
+    """The points of a vendored path: relative moves (`m`), lines (`l`, and the implicit lines
+    after a move) and closings (`z`, after which moves start from the ring's first point)."""
+    points: list[tuple[float, float]] = []
+    x = y = 0.0
+    start = (0.0, 0.0)
+    for command, body in MOVE.findall(path):
+        if command == "z":
+            x, y = start
+            continue
+        values = [float(n) for n in NUMBER.findall(body)]
+        for i in range(0, len(values) - 1, 2):
+            x, y = x + values[i], y + values[i + 1]
+            if command == "m" and i == 0:
+                start = (x, y)
+            points.append((x, y))
+    return points
+
+
+def box(codes: tuple[str, ...]) -> tuple[float, float, float, float]:
+    """The map's frame around these départements (left, top, width, height), with a margin of 4 %;
+    the whole map's frame for every département."""
+    france = france_map()
+    if set(codes) >= set(france.shapes):
+        return france.view_box
+    points = [point for code in codes for point in path_points(france.shapes[code].path)]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    margin = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.04
+    return (
+        min(xs) - margin,
+        min(ys) - margin,
+        max(xs) - min(xs) + 2 * margin,
+        max(ys) - min(ys) + 2 * margin,
     )

@@ -1,6 +1,7 @@
 """Indicator results as pages show them, shared by the policy, the dashboard, the indicator pages
 and the quality page: values in their unit the French way, the line of an indicator in a list,
-the sentence that sums it up, and the rows behind a figure written as CSV.
+its card (value, target, progress bar, sparkline and its table), its chart, the sentence that
+sums it up, and the rows behind a figure written as CSV.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
+from markupsafe import Markup
 
 from achats_ouverts.french import euros, french_date, number, percent, plural
 from achats_ouverts.model import Data, IndicatorResult, YearValue, indicators
 from achats_ouverts.model.indicators import Status
-from achats_ouverts.output import urls
+from achats_ouverts.output import charts, urls
 from achats_ouverts.output.context import BuildContext
 from achats_ouverts.output.rendering import relative_url
 
@@ -218,6 +220,106 @@ def summary_sentence(result: IndicatorResult) -> str:
                 f"{bilan.cible_annee} de {display(bilan.cible, unit)} {verdict}."
             )
     return text
+
+
+# --- Charts and cards ---------------------------------------------------------------------------
+
+
+def chart_points(result: IndicatorResult) -> tuple[charts.Point, ...]:
+    """The years a chart shows: every year up to the latest, and the later years that have a
+    target (without a value: what the data say of a year after their date is not shown)."""
+    return tuple(
+        charts.Point(y.annee, None if y.a_venir else y.valeur, y.cible, y.partielle)
+        for y in result.annees
+        if not (y.a_venir and y.cible is None)
+    )
+
+
+def chart_description(result: IndicatorResult) -> str:
+    """The numbers of the chart in one sentence: each year's value and target."""
+    parts = []
+    for y in result.annees:
+        if y.a_venir and y.cible is None:
+            continue
+        text = f"{year_label(y)} : {display(y.valeur, result.unite)}"
+        if y.valeur is None or y.a_venir:
+            text = f"{year_label(y)} : pas de valeur"
+        if y.cible is not None:
+            text += f" (cible {display(y.cible, result.unite)})"
+        parts.append(text)
+    return "Valeur par année. " + " ; ".join(parts) + "."
+
+
+def indicator_chart(result: IndicatorResult) -> Markup:
+    """The chart of an indicator's page: values and targets by year, labelled."""
+    return charts.trend_chart(
+        f"graphique-{result.id}",
+        f"Évolution par année : {result.titre}",
+        chart_description(result),
+        chart_points(result),
+        result.unite,
+        lambda value: display(value, result.unite),
+    )
+
+
+@dataclass(frozen=True)
+class CardYear:
+    """A year of a card's table."""
+
+    annee: str
+    valeur: str
+    cible: str
+
+
+@dataclass(frozen=True)
+class IndicatorCard:
+    """An indicator as a card of the dashboard: its line (value, target, status), a progress bar
+    toward the target, a sparkline of the years with the target line, and the same numbers as a
+    table."""
+
+    line: IndicatorLine
+    chart_id: str
+    en_cours: bool
+    barre: Markup
+    graphique: Markup
+    annees: tuple[CardYear, ...]
+    action: str
+    action_lien: str
+
+
+def sparkline_label(points: tuple[charts.Point, ...]) -> str:
+    """The few words a sparkline is read as; its numbers are in the table that follows it."""
+    if not points:
+        return "Évolution : pas encore de valeur"
+    span = f"de {points[0].annee} à {points[-1].annee}" if len(points) > 1 else str(points[0].annee)
+    targets = ", cible en tirets" if any(p.cible is not None for p in points) else ""
+    return f"Évolution {span}{targets} : les chiffres sont dans le tableau qui suit"
+
+
+def indicator_card(
+    result: IndicatorResult, from_page: str, chart_id: str, action: tuple[str, str] = ("", "")
+) -> IndicatorCard:
+    """The card of `result` on the page at `from_page`; `chart_id` is unique on that page;
+    `action` (number, link) names the action it follows, where the page lists several."""
+    st = result.status
+    points = chart_points(result)
+    return IndicatorCard(
+        line=indicator_line(result, from_page),
+        chart_id=chart_id,
+        en_cours=st.en_cours,
+        barre=charts.progress_bar(st.valeur.valeur if st.valeur else None, st.cible, result.unite),
+        graphique=charts.sparkline(chart_id, sparkline_label(points), points),
+        annees=tuple(
+            CardYear(
+                f"{p.annee} (en cours)" if p.partielle else str(p.annee),
+                display(p.valeur, result.unite),
+                display(p.cible, result.unite),
+            )
+            for p in points
+        ),
+        action=action[0],
+        action_lien=action[1],
+    )
 
 
 # --- The rows behind a figure -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from achats_ouverts.pages import (
     home,
     legal,
     policy,
+    previews,
     quality,
     sitemap,
     supplier,
@@ -70,6 +71,13 @@ PRODUCERS: tuple[Producer, ...] = (
             urls.INDICATORS_CSV,
             urls.INDICATOR_ROWS,
         ),
+    ),
+    Producer(
+        "previews.produce_previews",
+        DOCS,
+        previews.produce_previews,
+        reads=(DATA, artifacts.INDICATORS),
+        addresses=(urls.PREVIEWS,),
     ),
     Producer(
         "downloads.produce_data_page",

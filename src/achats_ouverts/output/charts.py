@@ -235,24 +235,32 @@ class Placed:
     avoid: tuple[float, ...]
 
 
-def label_side(point: Placed, band: Band) -> int:
-    """-1 to put the label above the point, +1 below: above unless a mark to avoid sits in the
-    label's place, or the label would leave the band; a mark is about 6 px high, a label 14."""
-
-    def clear(side: int) -> bool:
-        if side < 0:
-            low, high = point.y - 7 - LINE_HEIGHT, point.y - 7
-        else:
-            low, high = point.y + 7, point.y + 7 + LINE_HEIGHT
-        inside = band.top - 16 <= low and high <= band.bottom + 8
-        return inside and all(not (low - 6 < mark < high + 6) for mark in point.avoid)
-
-    return -1 if clear(-1) or not clear(1) else 1
+MARK_HALF = 6.0
+"""Half the height of a marker (a diamond of 5.5, a round of 4.5 and its stroke), in pixels."""
+DESCENT = 3.0
+"""How far a label's letters go below its baseline."""
+ROOM_ABOVE, ROOM_BELOW = 20.0, 12.0
+"""How far labels may go above the band's top (the legend ends higher) and below its bottom
+(the years start lower)."""
 
 
 def label_y(point: Placed, side: int) -> float:
-    """The baseline of a label above (-1) or below (+1) its point."""
-    return point.y - 9 if side < 0 else point.y + 9 + LABEL_SIZE
+    """The baseline of a label above (-1) or below (+1) its point, 6 px from it."""
+    return point.y - 6 - DESCENT if side < 0 else point.y + 6 + LABEL_SIZE
+
+
+def label_clear(point: Placed, band: Band, side: int) -> bool:
+    """Whether a label on that side stays in its room and off every mark to avoid."""
+    baseline = label_y(point, side)
+    top, bottom = baseline - LABEL_SIZE, baseline + DESCENT
+    inside = band.top - ROOM_ABOVE <= top and bottom <= band.bottom + ROOM_BELOW
+    return inside and all(not (top - MARK_HALF < m < bottom + MARK_HALF) for m in point.avoid)
+
+
+def label_side(point: Placed, band: Band) -> int:
+    """-1 to put the label above the point, +1 below: above, unless the label would sit on a
+    mark to avoid (a target's marker) or leave its room while below it would not."""
+    return -1 if label_clear(point, band, -1) or not label_clear(point, band, 1) else 1
 
 
 def legend_rows(items: Sequence[tuple[str, str]]) -> tuple[str, int]:

@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4", "best-practice"]
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
+NARROW = {"width": 320, "height": 640}
+"""The narrowest screen the site reflows to (WCAG 1.4.10, RGAA 10.11)."""
 
 
 def chromium_or_skip() -> str:

@@ -26,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests import hostile  # noqa: E402
-from tests.support import DATA, make_data_dir  # noqa: E402
+from tests.fixtures import hostile  # noqa: E402
+from tests.fixtures.folders import make_data_dir  # noqa: E402
+from tests.fixtures.paths import DATA  # noqa: E402
 
 Case = Callable[[Path], list[str]]
 

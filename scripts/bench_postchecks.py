@@ -21,7 +21,7 @@ from achats_ouverts.settings import Settings, theme_scripts_dir
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import make_complete_data_dir  # noqa: E402
+from tests.fixtures.folders import make_complete_data_dir  # noqa: E402
 
 
 def add_detail_pages(site: Path, count: int) -> int:

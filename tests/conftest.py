@@ -9,10 +9,11 @@ import pytest
 
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
-from tests import browser
-from tests.support import DATA, ROOT, make_data_dir
+from tests.fixtures import browser
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.paths import DATA, ROOT
 
-pytest_plugins = ["tests.emitted_codes"]
+pytest_plugins = ["tests.fixtures.emitted_codes"]
 
 
 @pytest.fixture

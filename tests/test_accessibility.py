@@ -16,8 +16,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
-from tests import injection
-from tests.support import ROOT, make_complete_data_dir
+from tests.fixtures import injection
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import ROOT
 
 DATA_FILE = re.compile(r"\.(csv|json|jsonld|parquet|xlsx|ods|zip|ttl|rdf|gz|geojson)$", re.I)
 SIZE = re.compile(r"\d+(?:[,.]\d+)?\s?(?:octets?|Ko|Mo|Go)\b")

@@ -94,3 +94,124 @@ def test_environmental_flag_keeps_missing_as_missing() -> None:
     assert pd.isna(flags.iloc[2])
     assert aggregates.share(flags) == pytest.approx(50.0)
     assert aggregates.share(flags.iloc[2:]) is None
+
+
+def test_programme_columns_say_what_each_purchase_is_at_the_reference_date() -> None:
+    """The status rules, written once (issue 13): a consultation whose offer deadline is past is
+    closed, awaiting award; a planned launch already past is late; no SME badge without
+    competition; the default order puts what a company can act on first, past items last."""
+    days = lambda *values: pd.to_datetime(list(values))  # noqa: E731
+    upcoming = pd.DataFrame(
+        {
+            "id": [
+                "ouvert",
+                "clos",
+                "limite-du-jour",
+                "retard",
+                "trimestre-passe",
+                "trimestre",
+                "futur",
+                "attribue",
+                "sans-concurrence",
+            ],
+            "statut": [
+                "lancé",
+                "lancé",
+                "lancé",
+                "prévu",
+                "prévu",
+                "prévu",
+                "prévu",
+                "attribué",
+                "prévu",
+            ],
+            "dateLancement": days(
+                "2026-10-01",
+                "2026-09-01",
+                "2026-10-05",
+                None,
+                None,
+                None,
+                None,
+                "2026-03-01",
+                None,
+            ),
+            "dateLimiteRemiseOffres": days(
+                "2026-11-20",
+                "2026-10-31",
+                "2026-11-01",
+                None,
+                None,
+                None,
+                None,
+                "2026-04-01",
+                None,
+            ),
+            "dateLancementPrevue": days(
+                "2026-09-15",
+                "2026-09-01",
+                "2026-10-01",
+                "2026-10-15",
+                None,
+                None,
+                "2027-02-01",
+                "2026-02-15",
+                "2026-12-01",
+            ),
+            "trimestreLancementPrevu": ["", "", "", "", "2026-T3", "2026-T4", "", "", ""],
+            "accessiblePME": pd.array(
+                [True, True, None, True, False, True, True, True, True], dtype="boolean"
+            ),
+            "procedurePrevue": ["Procédure adaptée"] * 8
+            + ["Marché passé sans publicité ni mise en concurrence préalable"],
+        }
+    )
+    cols = aggregates.programme_columns(upcoming, pd.Timestamp("2026-11-01")).assign(
+        id=upcoming["id"]
+    )
+    by_id = cols.set_index("id")
+    assert by_id["etat"].to_dict() == {
+        "ouvert": "lancé",
+        "clos": "clos",
+        "limite-du-jour": "lancé",
+        "retard": "prévu",
+        "trimestre-passe": "prévu",
+        "trimestre": "prévu",
+        "futur": "prévu",
+        "attribue": "attribué",
+        "sans-concurrence": "prévu",
+    }
+    assert set(by_id.index[by_id["en_retard"]]) == {"retard", "trimestre-passe"}
+    assert set(by_id.index[by_id["adapte_pme"]]) == {
+        "ouvert",
+        "clos",
+        "retard",
+        "trimestre",
+        "futur",
+        "attribue",
+    }
+    assert aggregates.open_upcoming(upcoming.join(cols.drop(columns="id")))["id"].tolist() == [
+        "ouvert",
+        "limite-du-jour",
+        "retard",
+        "trimestre-passe",
+        "trimestre",
+        "futur",
+        "sans-concurrence",
+    ]
+    order = cols.sort_values(["rang", "echeance", "id"], kind="stable")["id"].tolist()
+    assert order == [
+        "limite-du-jour",
+        "ouvert",
+        "trimestre",
+        "sans-concurrence",
+        "futur",
+        "trimestre-passe",
+        "retard",
+        "attribue",
+        "clos",
+    ]
+    period = by_id.loc["ouvert", ["debut", "fin"]].tolist()
+    assert period == [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-20")]
+    quarter = by_id.loc["trimestre", ["debut", "fin"]].tolist()
+    assert quarter == [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-12-31")]

@@ -16,7 +16,8 @@ from achats_ouverts.building.build import Stopwatch, build
 from achats_ouverts.pages import producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.tools import benchmark
-from tests.support import ROOT
+from tests.fixtures.labels import labelled
+from tests.fixtures.paths import ROOT
 
 
 def test_every_stage_of_a_build_is_timed_and_classified(data_dir: Path, tmp_path: Path) -> None:
@@ -94,11 +95,16 @@ def test_output_sizes(tmp_path: Path) -> None:
     sizes = benchmark.measure_site(site_dir)
     assert sizes.site_files == len(files)
     assert sizes.site_mb == pytest.approx(sum(files.values()) / 1e6)
-    assert (sizes.largest_page, sizes.largest_page_kb) == ("marches/index.html", 50_000 / 1024)
+    assert labelled(sizes, "largest_page", "largest_page_kb") == {
+        "largest_page": "marches/index.html",
+        "largest_page_kb": 50_000 / 1024,
+    }
     assert sizes.search_index_kb == 4.0
     assert 0 < sizes.search_index_gz_kb < 1
-    assert (sizes.explorer_shards, sizes.explorer_shard_max_kb) == (2, 10.0)
-    assert (sizes.contract_pages, sizes.contract_page_median_kb) == (3, 3.0)
+    shards = {"explorer_shards": 2, "explorer_shard_max_kb": 10.0}
+    assert labelled(sizes, *shards) == shards
+    contracts = {"contract_pages": 3, "contract_page_median_kb": 3.0}
+    assert labelled(sizes, *contracts) == contracts
     assert sizes.contract_page_max_kb == 4.0
 
 

@@ -14,8 +14,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.building import build, hosting
 from achats_ouverts.settings import Settings
-from tests import browser, injection
-from tests.support import DATA, ROOT, make_complete_data_dir
+from tests.fixtures import browser, injection
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +84,21 @@ def test_every_page_type_has_no_axe_violation_and_stays_on_the_site(
     assert seen.external_requests == []
     assert seen.console_errors == []
     assert seen.dialogs == []
+
+
+@pytest.mark.parametrize("width", browser.REFLOW_WIDTHS)
+@pytest.mark.parametrize("page_type", browser.PAGE_TYPES, ids=lambda t: t.name)
+def test_no_page_scrolls_horizontally(
+    site: Path, site_url: str, new_page: Any, page_type: browser.PageType, width: int
+) -> None:
+    """Reflow (WCAG 1.4.10, RGAA 10.11): at 320 CSS pixels and wider, no page of any type is
+    wider than the screen, in the state its setup puts it in (an explorer filtered)."""
+    page = new_page({"width": width, "height": 740})
+    page.goto(site_url + browser.page_path(site, page_type), wait_until="load")
+    if page_type.setup is not None:
+        page_type.setup(page)
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_pages_are_served_with_the_content_security_policy(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -17,15 +16,9 @@ from achats_ouverts.building import build
 from achats_ouverts.building.postchecks import Finding
 from achats_ouverts.errors import BuildError
 from achats_ouverts.settings import Settings
-from tests.support import DATA, ROOT, make_complete_data_dir
-
-
-def manifest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from tests.fixtures.files import folder_digests
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import DATA, ROOT
 
 
 def test_build_writes_the_foundation_pages(data_dir: Path, tmp_path: Path) -> None:
@@ -53,7 +46,7 @@ def test_a_failed_check_after_pages_are_written_keeps_the_previous_site(
     out = tmp_path / "site"
     settings = Settings(data_dir=data_dir, output_dir=out, project_dir=ROOT)
     build(settings)
-    before = manifest(out)
+    before = folder_digests(out)
     written: list[int] = []
 
     def failing(site: Path) -> Iterator[Finding]:
@@ -64,21 +57,21 @@ def test_a_failed_check_after_pages_are_written_keeps_the_previous_site(
         build(settings, extra_checks=(failing,))
     assert written, "the failing check did not run"
     assert written[0] > 5, "the failure must happen after pages are written"
-    assert manifest(out) == before
+    assert folder_digests(out) == before
     assert not list(tmp_path.glob(".achats-ouverts-*"))
 
 
 def test_a_failing_mkdocs_build_keeps_the_previous_site(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(Settings(data_dir=data_dir, output_dir=out, project_dir=ROOT))
-    before = manifest(out)
+    before = folder_digests(out)
     project = tmp_path / "projet"
     shutil.copytree(ROOT / "site_src", project / "site_src")
     (project / "site_src" / "casse.md").write_text("[lien](inexistant.md)\n", encoding="utf-8")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     with pytest.raises(BuildError, match="MkDocs a échoué"):
         build(Settings(data_dir=data_dir, output_dir=out, project_dir=project))
-    assert manifest(out) == before
+    assert folder_digests(out) == before
 
 
 def cli_build(
@@ -108,7 +101,7 @@ def test_two_builds_are_byte_identical_across_hash_seeds(tmp_path: Path) -> None
     for seed in ("1", "2"):
         out = tmp_path / f"site{seed}"
         cli_build(data, out, seed)
-        outputs.append(manifest(out))
+        outputs.append(folder_digests(out))
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 20
     assert {"_headers", ".htaccess", "_nginx.conf", "sitemap.xml.gz"} <= set(outputs[0])
@@ -120,14 +113,14 @@ def test_the_demo_site_is_byte_identical_across_hash_seeds(demo_site: Path, tmp_
     randomisation off, in another process."""
     out = tmp_path / "site"
     cli_build(DATA, out, "0", keep_epoch=True)
-    assert manifest(out) == manifest(demo_site)
+    assert folder_digests(out) == folder_digests(demo_site)
 
 
 @pytest.mark.slow
 def test_a_failed_demo_build_keeps_the_previous_demo_site(demo_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     shutil.copytree(demo_site, out)
-    before = manifest(out)
+    before = folder_digests(out)
     seen: list[int] = []
 
     def failing(site: Path) -> Iterator[Finding]:
@@ -137,7 +130,7 @@ def test_a_failed_demo_build_keeps_the_previous_demo_site(demo_site: Path, tmp_p
     with pytest.raises(BuildError, match="échec forcé"):
         build(Settings(data_dir=DATA, output_dir=out, project_dir=ROOT), extra_checks=(failing,))
     assert seen == [sum(1 for _ in out.rglob("*.html"))], "every page was written, then it failed"
-    assert manifest(out) == before
+    assert folder_digests(out) == before
     assert not list(tmp_path.glob(".achats-ouverts-*"))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests import browser
+from tests.fixtures import browser
 
 pytestmark = pytest.mark.browser
 

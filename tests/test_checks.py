@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
-from tests import hostile
-from tests.support import (
-    BUYER,
+from tests.fixtures import hostile
+from tests.fixtures.companies import LA_POSTE, PARIS_LARGE, REGION_BUYER
+from tests.fixtures.folders import (
     CONTRACT,
     CONTRACT_SUPPLIER,
     SUPPLIER_ROW,
     contract,
     make_data_dir,
-    reference_file,
 )
+from tests.fixtures.labels import Located, labelled, projection
+from tests.fixtures.paths import reference_file
 
 UPCOMING = {
     "id": "2027-lyc-001",
@@ -32,10 +34,10 @@ UPCOMING = {
 }
 
 
-def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
-    return validate(
-        make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY
-    ).report.projection()
+def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[Located]:
+    return projection(
+        validate(make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY).report.sorted()
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,11 @@ def found(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
         ),
         ({"techniques": "Accord-cadre, Accord-cadre"}, "techniques", "valeur-non-autorisee"),
         ({"uid": "autre-uid"}, "uid", "uid-incoherent"),
-        ({"id": "12345678901234567", "uid": BUYER + "12345678901234567"}, "id", "id-trop-long"),
+        (
+            {"id": "12345678901234567", "uid": REGION_BUYER + "12345678901234567"},
+            "id",
+            "id-trop-long",
+        ),
         ({"procedure": "Appel d'offre ouvert"}, "procedure", "constraint-error"),
         ({"objet": ""}, "objet", "constraint-error"),
         ({"objet": "=SOMME(A1:A2)"}, "objet", "cellule-formule"),
@@ -99,7 +105,7 @@ def test_duplicate_uid(tmp_path: Path) -> None:
 
 
 def test_supplier_checks(tmp_path: Path) -> None:
-    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": "35600000000048"}
+    unknown = {**CONTRACT_SUPPLIER, "titulaire_id": LA_POSTE}
     orphan = {**CONTRACT_SUPPLIER, "uid": "inconnu"}
     bad_siret = {**CONTRACT_SUPPLIER, "titulaire_id": "1234"}
     vat = {**CONTRACT_SUPPLIER, "titulaire_typeIdentifiant": "TVA", "titulaire_id": "BE0123456789"}
@@ -114,7 +120,7 @@ def test_supplier_checks(tmp_path: Path) -> None:
     assert ("marches-titulaires.csv", 5, "titulaire_id", "siret-invalide") in result
     assert ("titulaires.csv", 3, "titulaire_id", "siret-invalide") in result
     assert ("marches.csv", 3, "uid", "marche-sans-titulaire") in result
-    assert not [r for r in result if r[1] == 6 and r[3] == "siret-invalide"]
+    assert not [r for r in result if r.row == 6 and r.code == "siret-invalide"]
 
 
 def test_modification_checks(tmp_path: Path) -> None:
@@ -131,7 +137,8 @@ def test_modification_checks(tmp_path: Path) -> None:
         "dateNotificationModification",
         "modification-avant-notification",
     ) in result
-    assert ("modifications.csv", 2, "montant", "montant-incoherent") in result
+    # The modification sets 150 000 € but marches.csv says the current amount is 120 000 €.
+    assert ("marches.csv", 2, "montantActuel", "montant-incoherent") in result
 
 
 def test_upcoming_checks(tmp_path: Path) -> None:
@@ -220,7 +227,7 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     (problem,) = [
         p for p in validate(data, calculations=REGISTRY).report.problems if p.file == "editeur.yaml"
     ]
-    assert (problem.code, problem.row) == ("yaml-invalide", 3)
+    assert labelled(problem, "code", "row") == {"code": "yaml-invalide", "row": 3}
 
 
 def test_outdated_schema_copy_is_a_warning(tmp_path: Path) -> None:
@@ -320,14 +327,14 @@ def test_configuration_that_cannot_be_read_or_is_an_alias_bomb_is_refused(
     text = hostile.publisher_with(hostile.alias_bomb(7))
     (data / "editeur.yaml").write_text(text, "utf-8")
     bomb, unreadable = validate(data, calculations=REGISTRY).report.sorted()
-    assert (bomb.file, bomb.code) == ("editeur.yaml", "yaml-alias-excessifs")
+    assert labelled(bomb, "file", "code") == {
+        "file": "editeur.yaml",
+        "code": "yaml-alias-excessifs",
+    }
     assert bomb.row is not None
     assert text.splitlines()[bomb.row - 1].startswith("  n5: &n5 [*n4, ")  # 9**6 values
-    assert (unreadable.file, unreadable.row, unreadable.code) == (
-        "politique.yaml",
-        None,
-        "fichier-illisible",
-    )
+    expected = {"file": "politique.yaml", "row": None, "code": "fichier-illisible"}
+    assert labelled(unreadable, *expected) == expected
     assert unreadable.message.startswith("lecture impossible (")
 
 
@@ -339,3 +346,148 @@ def test_folder_problems(tmp_path: Path) -> None:
     assert ("marches.csv", None, None, "aucun-marche") in found
     assert ("datapackage.json", None, None, "datapackage-different") in found
     assert ("editeur.yaml", None, "nomenclature_cpv", "nomenclature-absente") in found
+
+
+# --- Values at notification and current values -----------------------------------------------
+
+
+def problems_of(tmp_path: Path, **tables: list[dict[str, str]]) -> list[tuple]:
+    """(file, row, field, code, message) of every problem."""
+    result = validate(make_data_dir(tmp_path / "d", **tables), calculations=REGISTRY)
+    return [(p.file, p.row, p.field, p.code, p.message) for p in result.report.problems]
+
+
+def test_the_decp_threshold_is_the_one_in_force_at_notification(tmp_path: Path) -> None:
+    """25 000 € HT for a contract notified in 2019, 40 000 € HT since 1 January 2020."""
+    rows = [
+        contract(
+            id="20190001", dateNotification="2019-12-31", datePublicationDonnees="", montant="30000"
+        ),
+        contract(
+            id="20190002",
+            dateNotification="2019-06-03",
+            datePublicationDonnees="",
+            montant="24999.99",
+        ),
+        contract(
+            id="20200001", dateNotification="2020-01-02", datePublicationDonnees="", montant="30000"
+        ),
+    ]
+    result = problems_of(
+        tmp_path,
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+    )
+    below = [(row, message) for _, row, _, code, message in result if code == "montant-sous-seuil"]
+    assert [row for row, _ in below] == [3, 4]
+    assert "(25\u202f000\xa0€ HT jusqu'au 31 décembre 2019)" in below[0][1]
+    assert "(40\u202f000\xa0€ HT depuis le 1er janvier 2020)" in below[1][1]
+
+
+def test_small_contracts_published_on_purpose_make_one_line(tmp_path: Path) -> None:
+    rows = [contract(id=f"2024{i:04d}", montant="1200") for i in range(1, 6)]
+    data = make_data_dir(
+        tmp_path / "d",
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+    )
+    editeur = data / "editeur.yaml"
+    editeur.write_text(
+        editeur.read_text("utf-8") + "marches_sous_seuil_publies: true\n", encoding="utf-8"
+    )
+    report = validate(data, calculations=REGISTRY).report
+    found = [p for p in report.problems if p.code.startswith(("montant-sous", "marches-sous"))]
+    assert [(p.file, p.row, p.field, p.code, p.severity.label) for p in found] == [
+        ("marches.csv", None, "montant", "marches-sous-seuil-publies", "information")
+    ]
+    assert found[0].message.startswith("5 marchés sous le seuil de publication des DECP")
+
+
+def test_current_values_follow_the_last_modification_or_the_notification(
+    tmp_path: Path,
+) -> None:
+    modified = contract(id="20240002", montantActuel="150000", dureeMoisActuelle="12")
+    unmodified_but_changed = contract(id="20240003", montantActuel="130000", dureeMoisActuelle="14")
+    consistent = contract(id="20240004", montantActuel="150000", dureeMoisActuelle="18")
+    rows = [CONTRACT, modified, unmodified_but_changed, consistent]
+    mod = {
+        "modification_id": "1",
+        "dateNotificationModification": "2024-06-01",
+        "montant": "150000",
+        "dureeMois": "18",
+    }
+    result = found(
+        tmp_path,
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+        modifications=[{**mod, "uid": modified["uid"]}, {**mod, "uid": consistent["uid"]}],
+    )
+    flagged = [r for r in result if r[3] in ("montant-incoherent", "duree-incoherente")]
+    assert sorted(flagged) == [
+        ("marches.csv", 3, "dureeMoisActuelle", "duree-incoherente"),
+        ("marches.csv", 4, "dureeMoisActuelle", "duree-incoherente"),
+        ("marches.csv", 4, "montantActuel", "montant-incoherent"),
+    ]
+
+
+def test_current_suppliers_follow_the_last_list_of_a_modification(tmp_path: Path) -> None:
+    other = PARIS_LARGE
+    second = contract(id="20240002")
+    links = [
+        # Replaced by a modification: initial only, then the newcomer current only.
+        {**CONTRACT_SUPPLIER, "titulaireActuel": "false"},
+        {**CONTRACT_SUPPLIER, "titulaire_id": other, "titulaireInitial": "false"},
+        # No modification, yet said replaced; and a row neither initial nor current.
+        {**CONTRACT_SUPPLIER, "uid": second["uid"], "titulaireActuel": "false"},
+        {
+            **CONTRACT_SUPPLIER,
+            "uid": second["uid"],
+            "titulaire_id": other,
+            "titulaireInitial": "false",
+            "titulaireActuel": "false",
+        },
+    ]
+    mod = {
+        "uid": CONTRACT["uid"],
+        "modification_id": "1",
+        "dateNotificationModification": "2024-06-01",
+        "titulaires": f"SIRET:{other}",
+    }
+    result = found(
+        tmp_path,
+        marches=[CONTRACT, second],
+        marches_titulaires=links,
+        modifications=[mod],
+        titulaires=[SUPPLIER_ROW, {**SUPPLIER_ROW, "titulaire_id": other}],
+    )
+    assert [r for r in result if r[3] == "titulaire-incoherent"] == [
+        ("marches-titulaires.csv", 4, "titulaireActuel", "titulaire-incoherent"),
+        ("marches-titulaires.csv", 5, "titulaireActuel", "titulaire-incoherent"),
+    ]
+    assert ("marches.csv", 3, "uid", "marche-sans-titulaire") in result
+    assert ("marches.csv", 2, "uid", "marche-sans-titulaire") not in result
+
+
+def test_a_folder_written_before_the_current_columns_gets_one_line_each(tmp_path: Path) -> None:
+    """A data folder from before `montantActuel`, `dureeMoisActuelle`, `titulaireInitial` and
+    `titulaireActuel` gets the missing columns reported once, not one problem per row."""
+    data = make_data_dir(tmp_path / "d", marches=[CONTRACT, contract(id="20240002")])
+    for name, columns in (
+        ("marches", ["montantActuel", "dureeMoisActuelle"]),
+        ("marches-titulaires", ["titulaireInitial", "titulaireActuel"]),
+    ):
+        path = data / f"{name}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.drop(columns=columns).to_csv(path, index=False)
+    result = validate(data, calculations=REGISTRY).report.projection()
+    about = [
+        r
+        for r in result
+        if r[2] in ("montantActuel", "dureeMoisActuelle", "titulaireInitial", "titulaireActuel")
+    ]
+    assert sorted(about) == [
+        ("marches-titulaires.csv", 1, "titulaireActuel", "colonne-manquante"),
+        ("marches-titulaires.csv", 1, "titulaireInitial", "colonne-manquante"),
+        ("marches.csv", 1, "dureeMoisActuelle", "colonne-absente"),
+        ("marches.csv", 1, "montantActuel", "colonne-manquante"),
+    ]

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from achats_ouverts.cli import run
-from tests.support import ROOT, contract, linked, make_data_dir
+from tests.fixtures.folders import contract, linked, make_data_dir
+from tests.fixtures.paths import ROOT
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -59,7 +60,10 @@ def test_warnings_only_exit_0_and_errors_come_first(
     assert code == 0
     assert out.splitlines()[0] == (
         "marches.csv:2 montant [montant-sous-seuil] 1000 € HT est sous le seuil de publication "
-        "des DECP (40 000 € HT) — vérifier le montant (oubli d'un zéro, montant TTC ou mensuel ?)"
+        "des DECP en vigueur à la notification (40\u202f000\xa0€ HT depuis le 1er janvier 2020) "
+        "— vérifier le montant (oubli d'un zéro, montant TTC ou mensuel ?) ; si l'acheteur "
+        "publie exprès ses petits marchés, l'indiquer dans editeur.yaml "
+        "(marches_sous_seuil_publies: true)"
     )
 
 

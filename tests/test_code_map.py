@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support import ROOT
+from tests.fixtures.paths import ROOT
 
 PACKAGE = ROOT / "src" / "achats_ouverts"
 

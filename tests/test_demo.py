@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import pytest
@@ -23,13 +23,12 @@ from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import config, schemas, writing
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.tools import demo
-from tests.support import reference_file
+from tests.fixtures.companies import REGION_BUYER
+from tests.fixtures.labels import labelled, labelled_each
+from tests.fixtures.paths import DATA, reference_file
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 REF_DATE = demo.DEFAULT_REFERENCE_DATE
 FULL_YEARS = ("2022", "2023", "2024", "2025")
-BUYER = "20005374200017"
 
 HDF_COMMUNES = {
     "59350": "Lille", "80021": "Amiens", "59512": "Roubaix", "59599": "Tourcoing",
@@ -72,10 +71,18 @@ def day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def errors_of(report: Any) -> list[tuple[Any, ...]]:
-    """Every error as (resource, row, field, type, note)."""
+class SchemaError(NamedTuple):
+    resource: str
+    row: int | None
+    field: str | None
+    type: str
+    note: str
+
+
+def errors_of(report: Any) -> list[SchemaError]:
+    """Every error of a frictionless report: its resource, row, field, type and note."""
     return [
-        (
+        SchemaError(
             task.name,
             getattr(error, "row_number", None),
             getattr(error, "field_name", None),
@@ -87,7 +94,7 @@ def errors_of(report: Any) -> list[tuple[Any, ...]]:
     ]
 
 
-def validate_package(descriptor: Path) -> list[tuple[Any, ...]]:
+def validate_package(descriptor: Path) -> list[SchemaError]:
     report = Package(str(descriptor)).validate(limit_errors=0)
     assert len(report.tasks) == len(schemas.DATASETS)
     for task in report.tasks:
@@ -202,9 +209,13 @@ def test_validation_catches_a_broken_reference(demo_dir: Path, tmp_path: Path) -
     shutil.copytree(demo_dir, copy)
     path = copy / "marches-titulaires.csv"
     header, first, rest = path.read_text(encoding="utf-8").split("\n", 2)
-    path.write_text("\n".join([header, BUYER + "29990001" + first[22:], rest]), encoding="utf-8")
+    path.write_text(
+        "\n".join([header, REGION_BUYER + "29990001" + first[22:], rest]), encoding="utf-8"
+    )
     errors = validate_package(copy / "datapackage.json")
-    assert [(e[0], e[1], e[3]) for e in errors] == [("marches-titulaires", 2, "foreign-key")]
+    assert labelled_each(errors, "resource", "row", "type") == [
+        {"resource": "marches-titulaires", "row": 2, "type": "foreign-key"}
+    ]
 
 
 def test_examples_are_valid_on_their_own(demo_dir: Path) -> None:
@@ -277,14 +288,17 @@ def test_every_date_stays_before_an_earlier_reference_date() -> None:
     assert max(notified) <= reference
     assert max(published) <= reference
     assert min(notified).year == 2022
-    assert max(day(row[3]) for row in data.rows("modifications")) <= reference
+    column = schemas.dataset("modifications").field_names.index(
+        "datePublicationDonneesModification"
+    )
+    assert max(day(row[column]) for row in data.rows("modifications")) <= reference
 
 
 # --- The buyer, its services and its contracts --------------------------------------------------
 
 
 def test_contracts_identify_the_buyer(marches: pd.DataFrame) -> None:
-    assert set(marches.acheteur_id) == {BUYER}
+    assert set(marches.acheteur_id) == {REGION_BUYER}
     assert (marches.uid == marches.acheteur_id + marches.id).all()
     assert marches.id.str.len().max() <= 16
     assert marches.uid.is_unique
@@ -516,7 +530,22 @@ def test_supplier_categories(t: dict[str, pd.DataFrame], marches: pd.DataFrame) 
 
 def test_contract_suppliers(t: dict[str, pd.DataFrame], marches: pd.DataFrame) -> None:
     links = t["marches-titulaires"]
-    per_contract = links.groupby("uid").size()
+    assert set(zip(links.titulaireInitial, links.titulaireActuel, strict=True)) == {
+        ("true", "true"),
+        ("true", "false"),
+        ("false", "true"),
+    }
+    replaced = set(t["modifications"].uid[t["modifications"].titulaires != ""])
+    steady = links[~links.uid.isin(replaced)]
+    assert (steady.titulaireInitial == "true").all()
+    assert (steady.titulaireActuel == "true").all()
+    current = links[links.titulaireActuel == "true"]
+    assert (
+        current.groupby("uid")
+        .size()
+        .equals(links[links.titulaireInitial == "true"].groupby("uid").size())
+    ), "a modification replaces one supplier by another"
+    per_contract = current.groupby("uid").size()
     assert set(per_contract.index) == set(marches.uid)
     grouped = marches.set_index("uid").typeGroupementOperateurs != "Pas de groupement"
     assert 0.06 <= grouped.mean() <= 0.1
@@ -569,20 +598,32 @@ def test_modifications(t: dict[str, pd.DataFrame], marches: pd.DataFrame) -> Non
         amounts = [float(a) for a in group.montant if a]
         assert amounts == sorted(amounts)
         if amounts:
-            assert contract.montant == f"{amounts[-1]:.2f}"
+            assert contract.montantActuel == f"{amounts[-1]:.2f}"
+            assert float(contract.montant) < amounts[0], "the amount at notification is kept"
+        else:
+            assert contract.montantActuel == contract.montant
         durations = [d for d in group.dureeMois if d]
-        if durations and contract.dureeMois:
-            assert contract.dureeMois == durations[-1]
+        if durations:
+            assert contract.dureeMoisActuelle == durations[-1]
+            assert not contract.dureeMois or int(contract.dureeMois) < int(durations[0])
+        else:
+            assert contract.dureeMoisActuelle == contract.dureeMois
         lists = [cell for cell in group.titulaires if cell]
         if lists:
             changed_suppliers += 1
-            current = links.get_group(uid)
-            expected = [item.split(":") for item in lists[-1].split(v.MULTI_SEPARATOR)]
-            pairs = zip(current.titulaire_typeIdentifiant, current.titulaire_id, strict=True)
-            assert [list(pair) for pair in pairs] == expected
+            rows = links.get_group(uid)
+            listed = [item.split(":") for item in lists[-1].split(v.MULTI_SEPARATOR)]
+            pairs = zip(rows.titulaire_typeIdentifiant, rows.titulaire_id, strict=True)
+            keys = [list(pair) for pair in pairs]
+            initial = [k for k, i in zip(keys, rows.titulaireInitial, strict=True) if i == "true"]
+            # Rows: the suppliers at notification in their order, then the newcomers in the
+            # order of the modification's list; the current ones are those of that list.
+            assert keys == [*initial, *(k for k in listed if k not in initial)]
+            current = [k for k, c in zip(keys, rows.titulaireActuel, strict=True) if c == "true"]
+            assert sorted(current) == sorted(listed)
     first_amounts = mods[(mods.modification_id == "1") & (mods.montant != "")]
     growth = first_amounts.montant.astype(float) / first_amounts.uid.map(
-        lambda uid: float(contracts_by_uid.loc[uid].montant)
+        lambda uid: float(contracts_by_uid.loc[uid].montantActuel)
     )
     assert (growth <= 1.0 + 1e-9).all()  # the first new total never exceeds the final one
     assert list(mods.uid) == sorted(mods.uid)
@@ -662,7 +703,7 @@ def test_launched_and_awarded_purchases(t: dict[str, pd.DataFrame], marches: pd.
     for row in awarded.itertuples():
         contract = by_uid.loc[row.uidMarche]
         assert contract.year in ("2025", "2026")
-        assert (contract.objet, contract.codeCPV) == (row.objet, row.codeCPV)
+        assert labelled(contract, "objet", "codeCPV") == labelled(row, "objet", "codeCPV")
         assert contract.acheteur_service_id == row.service_id
         assert day(row.dateLimiteRemiseOffres) < day(contract.dateNotification)
     for statut in ("reporté", "abandonné"):

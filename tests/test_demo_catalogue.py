@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from achats_ouverts.datafolder import schemas
 from achats_ouverts.settings import DEMO_CATALOGUE_DIR, PACKAGE_DIR
 from achats_ouverts.tools import demo
-from tests.support import ROOT
+from tests.fixtures.labels import labelled
+from tests.fixtures.paths import ROOT
 
 
 @pytest.fixture
@@ -79,7 +81,13 @@ def test_the_output_follows_the_catalogue_files(catalogue: Path) -> None:
         catalogue / "services.yaml", "nom: Direction des lycées", "nom: Direction de l'éducation"
     )
     data = demo.generate(contracts=50, world=demo.load_world(catalogue))
-    assert data.rows("services")[0][:2] == ("lycees", "Direction de l'éducation")
+    first = dict(
+        zip(schemas.dataset("services").field_names, data.rows("services")[0], strict=True)
+    )
+    assert labelled(first, "service_id", "service_nom") == {
+        "service_id": "lycees",
+        "service_nom": "Direction de l'éducation",
+    }
 
 
 def test_a_value_of_the_wrong_type_names_file_line_and_entry(catalogue: Path) -> None:

@@ -23,8 +23,9 @@ from selectolax.lexbor import LexborHTMLParser
 from achats_ouverts import cli
 from achats_ouverts.building import build, hosting, postchecks
 from achats_ouverts.settings import Settings
-from tests.browser import read_host_headers
-from tests.support import ROOT, make_complete_data_dir
+from tests.fixtures.browser import read_host_headers
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import ROOT
 
 EXAMPLES = ROOT / "exemples" / "deploiement"
 

@@ -8,20 +8,22 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import pytest
 
 from achats_ouverts.building import build
-from achats_ouverts.french import euros, french_date, quarter_label
+from achats_ouverts.french import euros, french_date, quarter_label, signed_percent
 from achats_ouverts.model import aggregates
-from achats_ouverts.output import path_segment
-from achats_ouverts.pages import explorer_upcoming
+from achats_ouverts.output import path_segment, programme
+from achats_ouverts.pages import explorer_contracts
 from achats_ouverts.settings import Settings
-from tests import browser
-from tests.explorer_support import CONTRACTS, make_explorer_data
-from tests.support import DATA, ROOT
+from tests.fixtures import browser
+from tests.fixtures.explorer_folder import RENOVATION, make_explorer_data
+from tests.fixtures.labels import labelled
+from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 SCRIPT = ROOT / "site_src" / "assets" / "explorateur.js"
@@ -75,6 +77,12 @@ def csv(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
+def current_links() -> pd.DataFrame:
+    """The current suppliers of each contract: those the explorer lists and searches."""
+    links = csv("marches-titulaires")
+    return links[links["titulaireActuel"] == "true"]
+
+
 @pytest.fixture(scope="session")
 def tables() -> dict[str, pd.DataFrame]:
     """The demonstration CSVs with the columns the tests filter on. Ask for it first: without the
@@ -85,7 +93,7 @@ def tables() -> dict[str, pd.DataFrame]:
             pytest.fail(message)
         pytest.skip(message)
     contracts = csv("marches")
-    links = csv("marches-titulaires")
+    links = current_links()
     suppliers = csv("titulaires")
     names = dict(zip(suppliers["titulaire_id"], suppliers["titulaire_nom"], strict=True))
     holders: dict[str, list[str]] = {}
@@ -102,6 +110,20 @@ def tables() -> dict[str, pd.DataFrame]:
     ]
     contracts["lien"] = "../marches/" + contracts["uid"].map(path_segment) + "/"
     return {"marches": contracts, "achats": csv("achats-a-venir")}
+
+
+def reference_day(contracts: pd.DataFrame) -> str:
+    """The data's reference date as the build computes it without SOURCE_DATE_EPOCH: the latest
+    notification or publication date."""
+    return str(max(contracts["dateNotification"].max(), contracts["datePublicationDonnees"].max()))
+
+
+def open_purchases(achats: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Planned, or launched with an offer deadline not yet past: the status rule written again
+    from the CSV, independently of the model."""
+    deadline = achats["dateLimiteRemiseOffres"]
+    launched_open = (achats["statut"] == "lancé") & ((deadline == "") | (deadline >= reference))
+    return achats[(achats["statut"] == "prévu") | launched_open]
 
 
 @pytest.fixture
@@ -142,7 +164,12 @@ def js(page: Any, expression: str, *args: Any) -> Any:
 
 def test_script_formats_amounts_and_dates_as_the_python_filters(helpers: Any) -> None:
     values = [0, 1, 2.5, 3.5, 999.5, 1000, 1234567.49, 1234567.5, 12345678901, 80000.0, 290097.77]
+    values += [0.5, 1.005, 2.675, 1234.4999999999998, 99.995, 1e-7, 1234567.994999]
     assert js(helpers, "args[0].map(X.formatEuros)", values) == [euros(v) for v in values]
+    changes = [12.3, -78.5, 0.0, 1234.5, 14.0]
+    assert js(helpers, "args[0].map(X.formatChange)", changes) == [
+        signed_percent(c) for c in changes
+    ]
     days = ["2024-03-01", "2024-03-12", "2023-12-31", "2026-08-01"]
     assert js(helpers, "args[0].map(X.formatDate)", days) == [french_date(d) for d in days]
     quarters = ["2027-T1", "2026-T4", ""]
@@ -159,7 +186,34 @@ def test_script_formats_amounts_and_dates_as_the_python_filters(helpers: Any) ->
         helpers,
         "args[0].map(r => X.amountText({montant: r[0], min: r[1], max: r[2]}))",
         [list(r) for r in ranges],
-    ) == [explorer_upcoming.amount_text(*r) for r in ranges]
+    ) == [programme.amount_text(*r) for r in ranges]
+
+
+def test_script_words_the_next_date_as_the_python_kit(helpers: Any) -> None:
+    """The « Échéance » column (status, lateness, planned day or quarter, launch, deadline)."""
+    cases = [
+        ("lancé", False, "2026-06-10", "2026-T2", "2026-09-26", "2026-11-05"),
+        ("lancé", False, "", "", "2026-09-26", ""),
+        ("clos", False, "2026-06-10", "2026-T2", "2026-09-26", "2026-10-31"),
+        ("prévu", True, "2026-09-15", "2026-T3", "", ""),
+        ("prévu", True, "", "2026-T3", "", ""),
+        ("prévu", False, "2027-02-24", "2027-T1", "", ""),
+        ("attribué", False, "2025-04-01", "2025-T2", "2025-05-23", "2025-07-05"),
+        ("reporté", False, "", "", "", ""),
+    ]
+    for state, late, planned, quarter, launched, limit in cases:
+        row = {
+            "retard": int(late),
+            "prevue": planned,
+            "trimestre": quarter,
+            "lancement": launched,
+            "limite": limit,
+        }
+        day = lambda text: date.fromisoformat(text) if text else None  # noqa: E731
+        expected = programme.deadline(state, late, day(planned), quarter, day(launched), day(limit))
+        found = js(helpers, "X.deadlineParts(args[0], args[1])", row, state)
+        jour = expected.jour.isoformat() if expected.jour else ""
+        assert found == [expected.avant, jour, expected.apres], (state, planned, quarter)
 
 
 def test_script_text_search_ignores_accents_case_and_ligatures(helpers: Any) -> None:
@@ -243,7 +297,7 @@ def test_supplier_filter_and_sorting(
     tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
 ) -> None:
     page, _ = explorer
-    links = csv("marches-titulaires")
+    links = current_links()
     siret = links["titulaire_id"].value_counts().index[0]
     open_explorer(page, demo_url + f"marches/?titulaire={siret}&tri=date-asc")
     uids = set(links[links["titulaire_id"] == siret]["uid"])
@@ -254,6 +308,32 @@ def test_supplier_filter_and_sorting(
     assert hrefs(page)[0] in set(
         oldest[oldest["dateNotification"] == oldest["dateNotification"].iloc[0]]["lien"]
     )
+
+
+def test_modified_contracts_sorted_by_increase_with_both_totals(
+    tables: dict[str, pd.DataFrame], explorer: tuple[Any, browser.Watch], demo_url: str
+) -> None:
+    page, _ = explorer
+    m = tables["marches"]
+    open_explorer(page, demo_url + "marches/?modifie=montant&tri=hausse-desc")
+    changed = m[m["montant"] != m["montantActuel"]]
+    assert count(page) == len(changed) == 272
+    before = pd.to_numeric(changed["montant"])
+    after = pd.to_numeric(changed["montantActuel"])
+    increase = (after - before) / before
+    assert hrefs(page)[0] == changed.loc[increase.idxmax(), "lien"]
+    status = page.inner_text("[data-ao-compte]")
+    assert explorer_contracts.totals_text(float(before.sum()), float(after.sum())) in status
+    first = page.inner_text("[data-ao-resultats] tbody tr:first-child td.ao-num")
+    assert "actuel : " in first
+    assert "%" in first
+    modified = m["uid"].isin(set(csv("modifications")["uid"]))
+    page.select_option("#f-modifie", "oui")
+    settle(page)
+    assert count(page) == int(modified.sum())
+    page.select_option("#f-modifie", "non")
+    settle(page)
+    assert count(page) == int((~modified).sum())
 
 
 @pytest.mark.usefixtures("tables")
@@ -339,7 +419,8 @@ def test_upcoming_filters_match_counts_from_the_csv(
 ) -> None:
     page, _ = explorer
     a = tables["achats"]
-    open_list = a[a["statut"].isin(aggregates.OPEN_STATUSES)]
+    open_list = open_purchases(a, reference_day(tables["marches"]))
+    assert len(open_list) < int(a["statut"].isin(["prévu", "lancé"]).sum()), "some have closed"
     open_explorer(page, demo_url + "achats-a-venir/")
     assert count(page) == len(open_list)
     page.select_option("#f-statut", "tous")
@@ -428,7 +509,10 @@ def test_axe_on_explorers_and_detail_pages(
         if "?" in path:
             settle(page)
         assert browser.axe_violations(page) == [], path
-        assert (seen.console_errors, seen.external_requests) == ([], []), path
+        assert labelled(seen, "console_errors", "external_requests") == {
+            "console_errors": [],
+            "external_requests": [],
+        }, path
 
 
 # --- Data that tries to run -----------------------------------------------------------------------
@@ -439,7 +523,7 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = make_explorer_data(tmp_path_factory.mktemp("hostile") / "data")
     text = (folder / "marches.csv").read_text(encoding="utf-8")
     (folder / "marches.csv").write_text(
-        text.replace(CONTRACTS[0]["objet"], "<img src=x onerror=alert(1)> piège"), encoding="utf-8"
+        text.replace(RENOVATION["objet"], "<img src=x onerror=alert(1)> piège"), encoding="utf-8"
     )
     out = tmp_path_factory.mktemp("hostile-site") / "site"
     build(Settings(data_dir=folder, output_dir=out, project_dir=ROOT))

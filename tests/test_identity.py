@@ -17,7 +17,8 @@ from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.output import urls
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
-from tests.support import DATA, ROOT, make_data_dir
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.paths import DATA, ROOT
 
 
 def demo_identity() -> dict[str, str]:

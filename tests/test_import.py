@@ -15,17 +15,11 @@ from achats_ouverts.importing import FileUnreadable, ImportOptions, import_files
 from achats_ouverts.importing import importer as importer_module
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.validation import validate
-from tests.import_support import (
-    export_decp_2022,
-    folder_digests,
-    marche,
-    read_csv,
-    write_json,
-)
-from tests.support import BUYER, SUPPLIER, make_data_dir
-
-OTHER_BUYER = "21590350100017"
-OTHER_SUPPLIER = "44306184100047"
+from tests.fixtures.companies import LILLE_SME, OTHER_BUYER, OTHER_SUPPLIER, REGION_BUYER
+from tests.fixtures.decp_json import export_decp_2022, marche
+from tests.fixtures.files import folder_digests, read_csv, write_json
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.labels import labelled, labelled_each
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -99,20 +93,30 @@ def test_decp_2022_json_with_modifications_and_concessions(tmp_path: Path) -> No
     data = tmp_path / "data"
     result = import_files([source], data)
     s = result.summary
-    assert (s.read, s.imported, s.rejected_records, s.concessions, s.modifications) == (
-        5,
-        1,
-        2,
-        2,
-        2,
-    )
+    counts = {"read": 5, "imported": 1, "rejected_records": 2, "concessions": 2, "modifications": 2}
+    assert labelled(s, *counts) == counts
     assert dict(s.rejected) == {"montant-invalide": 1, "enregistrement-illisible": 1}
     contracts = read_csv(data / "marches.csv")
-    assert [(c["uid"], c["montant"], c["dureeMois"]) for c in contracts] == [
-        (BUYER + "A1", "150000", "18")
-    ]
+    # Values at notification kept, current values after the modifications in id order.
+    assert [
+        (c["uid"], c["montant"], c["montantActuel"], c["dureeMois"], c["dureeMoisActuelle"])
+        for c in contracts
+    ] == [(REGION_BUYER + "A1", "100000", "150000", "12", "18")]
     assert read_csv(data / "marches-titulaires.csv") == [
-        {"uid": BUYER + "A1", "titulaire_typeIdentifiant": "SIRET", "titulaire_id": OTHER_SUPPLIER}
+        {
+            "uid": REGION_BUYER + "A1",
+            "titulaire_typeIdentifiant": "SIRET",
+            "titulaire_id": LILLE_SME,
+            "titulaireInitial": "true",
+            "titulaireActuel": "false",
+        },
+        {
+            "uid": REGION_BUYER + "A1",
+            "titulaire_typeIdentifiant": "SIRET",
+            "titulaire_id": OTHER_SUPPLIER,
+            "titulaireInitial": "false",
+            "titulaireActuel": "true",
+        },
     ]
     assert [m["modification_id"] for m in read_csv(data / "modifications.csv")] == ["1", "2"]
     assert positions(data, "montant-invalide") == ["marches.marche[1]"]
@@ -180,19 +184,18 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 def test_decp_2022_xml_with_line_numbers(tmp_path: Path) -> None:
     source = tmp_path / "decp.xml"
-    source.write_text(XML.format(buyer=BUYER, supplier=SUPPLIER, other=OTHER_SUPPLIER), "utf-8")
+    source.write_text(
+        XML.format(buyer=REGION_BUYER, supplier=LILLE_SME, other=OTHER_SUPPLIER), "utf-8"
+    )
     data = tmp_path / "data"
     result = import_files([source], data)
-    assert (result.summary.imported, result.summary.concessions) == (1, 1)
+    assert labelled(result.summary, "imported", "concessions") == {"imported": 1, "concessions": 1}
     (row,) = read_csv(data / "marches.csv")
     assert row["objet"] == "Nettoyage & entretien"
     assert row["lieuExecution_code"] == "02691"
     assert row["considerationsSociales"] == "Clause sociale, Critère social"
-    assert (row["marcheInnovant"], row["attributionAvance"], row["montant"]) == (
-        "false",
-        "true",
-        "600000",
-    )
+    assert (row["marcheInnovant"], row["attributionAvance"]) == ("false", "true")
+    assert (row["montant"], row["montantActuel"]) == ("575000.5", "600000")
     assert len(read_csv(data / "marches-titulaires.csv")) == 2
     assert positions(data, "date-notification-invalide") == ["ligne 37"]
     assert_valid(data)
@@ -214,9 +217,9 @@ def test_xml_with_a_doctype_is_refused(tmp_path: Path) -> None:
 def test_decp_2019_json_keeps_names_and_maps_the_vocabulary(tmp_path: Path) -> None:
     record = {
         "_type": "Marché",
-        "uid": BUYER + "2019001",
+        "uid": REGION_BUYER + "2019001",
         "id": "2019001",
-        "acheteur": {"id": BUYER, "nom": "Région Hauts-de-France"},
+        "acheteur": {"id": REGION_BUYER, "nom": "Région Hauts-de-France"},
         "nature": "Accord-cadre",
         "objet": "Entretien",
         "codeCPV": "9310000-5",
@@ -228,7 +231,7 @@ def test_decp_2019_json_keeps_names_and_maps_the_vocabulary(tmp_path: Path) -> N
         "montant": 50273.41,
         "formePrix": "Ferme",
         "titulaires": [
-            {"typeIdentifiant": "SIRET", "id": SUPPLIER, "denominationSociale": "BEYER"}
+            {"typeIdentifiant": "SIRET", "id": LILLE_SME, "denominationSociale": "BEYER"}
         ],
         "modifications": [
             {
@@ -244,14 +247,19 @@ def test_decp_2019_json_keeps_names_and_maps_the_vocabulary(tmp_path: Path) -> N
     data = tmp_path / "data"
     result = import_files([source], data)
     s = result.summary
-    assert (s.read, s.imported, s.duplicates, s.concessions, s.modifications) == (3, 1, 1, 1, 1)
+    counts = {"read": 3, "imported": 1, "duplicates": 1, "concessions": 1, "modifications": 1}
+    assert labelled(s, *counts) == counts
     (row,) = read_csv(data / "marches.csv")
     assert (row["techniques"], row["typesPrix"], row["codeCPV"]) == (
         "Accord-cadre",
         "Définitif ferme",
         "09310000-5",
     )
-    assert (row["dateNotification"], row["montant"]) == ("2019-01-15", "57379.41")
+    assert (row["dateNotification"], row["montant"], row["montantActuel"]) == (
+        "2019-01-15",
+        "50273.41",
+        "57379.41",
+    )
     assert row["procedure"] == "Procédure avec négociation"
     assert read_csv(data / "titulaires.csv")[0]["titulaire_nom"] == "BEYER"
     assert 'nom: "Région Hauts-de-France"' in (data / "editeur.yaml").read_text("utf-8")
@@ -274,10 +282,10 @@ def test_shared_ids_are_kept_with_a_stable_uid_and_buyers_filtered(tmp_path: Pat
     data = tmp_path / "data"
     result = import_files([source], data)
     uids = [row["uid"] for row in read_csv(data / "marches.csv")]
-    assert uids == [BUYER + "L1", BUYER + "L1-2", OTHER_BUYER + "L1"]
+    assert uids == [REGION_BUYER + "L1", REGION_BUYER + "L1-2", OTHER_BUYER + "L1"]
     assert result.summary.shared_id == 1
     assert positions(data, "identifiant-partage") == ["marches.marche[1]"]
-    assert result.publisher_siret == BUYER
+    assert result.publisher_siret == REGION_BUYER
     again = import_files([source], tmp_path / "again")
     assert folder_digests(tmp_path / "again") == folder_digests(data)
     assert again.summary == result.summary
@@ -301,9 +309,9 @@ TABULAR_HEADER = (
 
 def tab_row(ident: str, supplier: str, amount: str, date: str, mod: str = "", **kw: str) -> str:
     cells = {
-        "uid": BUYER + ident,
+        "uid": REGION_BUYER + ident,
         "id": ident,
-        "acheteur_id": BUYER,
+        "acheteur_id": REGION_BUYER,
         "acheteur_nom": "CONSEIL REGIONAL",
         "titulaire_id": supplier,
         "titulaire_typeIdentifiant": "SIRET",
@@ -328,35 +336,42 @@ def test_tabular_versions_by_modification_id(tmp_path: Path) -> None:
     source = tmp_path / "decp.csv"
     source.write_text(
         TABULAR_HEADER
-        + tab_row("T1", SUPPLIER, "100000", "2024-03-01", "0", actuel="false")
+        + tab_row("T1", LILLE_SME, "100000", "2024-03-01", "0", actuel="false")
         + tab_row("T1", OTHER_SUPPLIER, "100000", "2024-03-01", "0", actuel="false")
-        + tab_row("T1", SUPPLIER, "120000", "2024-06-01", "1", duree="18", actuel="true")
-        + tab_row("T1", SUPPLIER, "120000", "2024-06-01", "1", duree="18", actuel="true")
-        + tab_row("", SUPPLIER, "1", "2024-06-01"),
+        + tab_row("T1", LILLE_SME, "120000", "2024-06-01", "1", duree="18", actuel="true")
+        + tab_row("T1", LILLE_SME, "120000", "2024-06-01", "1", duree="18", actuel="true")
+        + tab_row("", LILLE_SME, "1", "2024-06-01"),
         encoding="utf-8",
     )
     data = tmp_path / "data"
     result = import_files([source], data)
     s = result.summary
-    assert (s.read, s.kept, s.imported, s.duplicates, s.rejected_records) == (5, 3, 1, 1, 1)
+    counts = {"read": 5, "kept": 3, "imported": 1, "duplicates": 1, "rejected_records": 1}
+    assert labelled(s, *counts) == counts
     (row,) = read_csv(data / "marches.csv")
+    # The first version (modification_id 0) gives the values at notification.
     assert (row["dateNotification"], row["montant"], row["dureeMois"]) == (
         "2024-03-01",
-        "120000",
-        "18",
+        "100000",
+        "12",
     )
-    assert [r["titulaire_id"] for r in read_csv(data / "marches-titulaires.csv")] == [SUPPLIER]
+    assert (row["montantActuel"], row["dureeMoisActuelle"]) == ("120000", "18")
+    assert [
+        (r["titulaire_id"], r["titulaireInitial"], r["titulaireActuel"])
+        for r in read_csv(data / "marches-titulaires.csv")
+    ] == [(LILLE_SME, "true", "true"), (OTHER_SUPPLIER, "true", "false")]
     (mod,) = read_csv(data / "modifications.csv")
-    assert (mod["modification_id"], mod["montant"], mod["dureeMois"], mod["titulaires"]) == (
-        "1",
-        "120000",
-        "18",
-        f"SIRET:{SUPPLIER}",
-    )
+    values = {
+        "modification_id": "1",
+        "montant": "120000",
+        "dureeMois": "18",
+        "titulaires": f"SIRET:{LILLE_SME}",
+    }
+    assert labelled(mod, *values) == values
     suppliers = read_csv(data / "titulaires.csv")
-    assert [(t["titulaire_id"], t["titulaire_departement_code"]) for t in suppliers] == [
-        (OTHER_SUPPLIER, "02"),
-        (SUPPLIER, "02"),
+    assert labelled_each(suppliers, "titulaire_id", "titulaire_departement_code") == [
+        {"titulaire_id": OTHER_SUPPLIER, "titulaire_departement_code": "02"},
+        {"titulaire_id": LILLE_SME, "titulaire_departement_code": "02"},
     ]
     assert positions(data, "identifiant-manquant") == ["ligne 6"]
     assert positions(data, "doublon-exact") == ["ligne 5"]
@@ -371,28 +386,34 @@ def test_tabular_versions_by_date_and_lots_under_one_id(tmp_path: Path) -> None:
     source.write_text(
         TABULAR_HEADER
         # versions of one contract, told apart by their notification dates (file not sorted)
-        + tab_row("V1", SUPPLIER, "90000", "2024-08-01")
-        + tab_row("V1", SUPPLIER, "80000", "2024-07-01")
+        + tab_row("V1", LILLE_SME, "90000", "2024-08-01")
+        + tab_row("V1", LILLE_SME, "80000", "2024-07-01")
         # two lots published under one id: two amounts on the same date
-        + tab_row("L1", SUPPLIER, "50000", "2024-07-01", objet="Lot 1")
+        + tab_row("L1", LILLE_SME, "50000", "2024-07-01", objet="Lot 1")
         + tab_row("L1", OTHER_SUPPLIER, "70000", "2024-07-01", objet="Lot 1"),
         encoding="utf-8",
     )
     data = tmp_path / "data"
     result = import_files([source], data)
     rows = {r["uid"]: r for r in read_csv(data / "marches.csv")}
-    assert (rows[BUYER + "V1"]["dateNotification"], rows[BUYER + "V1"]["montant"]) == (
+    v1 = rows[REGION_BUYER + "V1"]
+    assert (v1["dateNotification"], v1["montant"], v1["montantActuel"]) == (
         "2024-07-01",
+        "80000",
         "90000",
     )
-    assert {rows[BUYER + "L1"]["montant"], rows[BUYER + "L1-2"]["montant"]} == {"50000", "70000"}
+    assert {rows[REGION_BUYER + "L1"]["montant"], rows[REGION_BUYER + "L1-2"]["montant"]} == {
+        "50000",
+        "70000",
+    }
     assert result.summary.shared_id == 1
     (mod,) = read_csv(data / "modifications.csv")
-    assert (mod["uid"], mod["dateNotificationModification"], mod["montant"]) == (
-        BUYER + "V1",
-        "2024-08-01",
-        "90000",
-    )
+    values = {
+        "uid": REGION_BUYER + "V1",
+        "dateNotificationModification": "2024-08-01",
+        "montant": "90000",
+    }
+    assert labelled(mod, *values) == values
     assert_valid(data)
 
 
@@ -425,9 +446,9 @@ constantes:
 
 def test_in_house_csv_latin1_semicolon_crlf_french_numbers(tmp_path: Path) -> None:
     mapping = tmp_path / "correspondance.yaml"
-    mapping.write_text(MAPPING.format(buyer=BUYER), encoding="utf-8")
+    mapping.write_text(MAPPING.format(buyer=REGION_BUYER), encoding="utf-8")
     source = tmp_path / "export.csv"
-    spaced = " ".join([SUPPLIER[:3], SUPPLIER[3:6], SUPPLIER[6:9], SUPPLIER[9:]])
+    spaced = " ".join([LILLE_SME[:3], LILLE_SME[3:6], LILLE_SME[6:9], LILLE_SME[9:]])
     header = "N° marché;Objet;Montant HT;Date de notification;SIRET titulaire;Type;Titulaire"
     roof = "2021-01;Réfection toiture;14\u00a0700,00;01/02/2021"
     lines = [
@@ -443,16 +464,17 @@ def test_in_house_csv_latin1_semicolon_crlf_french_numbers(tmp_path: Path) -> No
     result = import_files([source], data, ImportOptions(mapping=mapping))
     assert source.read_bytes() == before
     s = result.summary
-    assert (s.read, s.imported, s.kept, dict(s.rejected)) == (4, 2, 3, {"montant-invalide": 1})
+    assert labelled(s, "read", "imported", "kept") == {"read": 4, "imported": 2, "kept": 3}
+    assert dict(s.rejected) == {"montant-invalide": 1}
     rows = read_csv(data / "marches.csv")
-    assert [(r["id"], r["montant"], r["dateNotification"]) for r in rows] == [
-        ("2021-01", "14700", "2021-02-01"),
-        ("2021-02", "1234567.89", "2021-03-15"),
+    assert labelled_each(rows, "id", "montant", "dateNotification") == [
+        {"id": "2021-01", "montant": "14700", "dateNotification": "2021-02-01"},
+        {"id": "2021-02", "montant": "1234567.89", "dateNotification": "2021-03-15"},
     ]
     assert rows[0]["lieuExecution_typeCode"] == "Code commune"
     assert rows[0]["lieuExecution_code"] == "02691"
     assert [r["titulaire_id"] for r in read_csv(data / "marches-titulaires.csv")] == [
-        SUPPLIER,
+        LILLE_SME,
         OTHER_SUPPLIER,
     ]
     assert read_csv(data / "titulaires.csv")[1]["titulaire_nom"] == "Société Générale d'Été"
@@ -477,17 +499,17 @@ def test_in_house_xlsx(tmp_path: Path) -> None:
     assert sheet is not None
     sheet.append(["Liste des marchés 2024"])
     sheet.append(["Numéro", "Objet", "Montant", "Notifié le", "SIRET acheteur"])
-    sheet.append([20240001, "Fournitures", 45000.5, date(2024, 2, 1), BUYER])
+    sheet.append([20240001, "Fournitures", 45000.5, date(2024, 2, 1), REGION_BUYER])
     sheet.append([None, None, None, None, None])
-    sheet.append(["20240002", "Services", "1e11", date(2024, 3, 1), int(BUYER)])
+    sheet.append(["20240002", "Services", "1e11", date(2024, 3, 1), int(REGION_BUYER)])
     source = tmp_path / "export.xlsx"
     workbook.save(source)
     data = tmp_path / "data"
     import_files([source], data, ImportOptions(mapping=mapping))
     rows = read_csv(data / "marches.csv")
-    assert [(r["id"], r["montant"], r["dateNotification"]) for r in rows] == [
-        ("20240001", "45000.5", "2024-02-01"),
-        ("20240002", "100000000000", "2024-03-01"),
+    assert labelled_each(rows, "id", "montant", "dateNotification") == [
+        {"id": "20240001", "montant": "45000.5", "dateNotification": "2024-02-01"},
+        {"id": "20240002", "montant": "100000000000", "dateNotification": "2024-03-01"},
     ]
     assert_valid(data)
 
@@ -526,7 +548,7 @@ def test_existing_folder_keeps_everything_but_the_contract_tables(tmp_path: Path
     assert set(after) == {*before, "import-rapport.json"}
     # The supplier reference kept its rows (none were learnt from the 2022 file).
     assert after["titulaires.csv"] == before["titulaires.csv"]
-    assert [r["uid"] for r in read_csv(data / "marches.csv")] == [BUYER + "N1"]
+    assert [r["uid"] for r in read_csv(data / "marches.csv")] == [REGION_BUYER + "N1"]
     assert_valid(data)
 
 
@@ -669,7 +691,7 @@ def test_concession_scan(tmp_path: Path) -> None:
 
 
 def test_existing_folder_warnings(tmp_path: Path) -> None:
-    from tests.support import write_table
+    from tests.fixtures.folders import write_table
 
     data = make_data_dir(tmp_path / "data")
     write_table(
@@ -689,8 +711,8 @@ def test_existing_folder_warnings(tmp_path: Path) -> None:
     source = write_json(tmp_path / "decp.json", {"marches": {"marche": records}})
     result = import_files([source], data)
     assert result.warnings == [
-        f"1 acheteur(s) importé(s) autre(s) que celui d'editeur.yaml ({BUYER}), par exemple "
-        f"{OTHER_BUYER} : utiliser --acheteur {BUYER} pour ne garder que ses marchés",
+        f"1 acheteur(s) importé(s) autre(s) que celui d'editeur.yaml ({REGION_BUYER}), par exemple "
+        f"{OTHER_BUYER} : utiliser --acheteur {REGION_BUYER} pour ne garder que ses marchés",
         "achats-a-venir.csv : 1 achat(s) renvoient (uidMarche) à un marché absent des données "
         "importées, par exemple « X » : corriger uidMarche",
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import ROOT
+from tests.fixtures.paths import ROOT
 
 
 def test_readme_explains_how_to_import() -> None:

@@ -14,8 +14,9 @@ from achats_ouverts.importing import ImportOptions, import_files
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
-from tests.import_support import folder_digests, read_csv
-from tests.support import ROOT, reference_file
+from tests.fixtures.files import folder_digests, read_csv
+from tests.fixtures.labels import labelled, labelled_each
+from tests.fixtures.paths import ROOT, reference_file
 
 SAMPLE_2019 = "real_decp-2019-format_pes-dgfip-collectivites_2019-04-05.json"
 TABULAR = "real_decp-tabulaire_2024S2_travaux-cpv4521_hauts-de-france-hors-region.csv"
@@ -36,8 +37,9 @@ def errors(data_dir: Path) -> list[str]:
     return [p.line() for p in result.report.problems if p.severity == 0]
 
 
-def total(data_dir: Path) -> Decimal:
-    return sum((Decimal(r["montant"]) for r in read_csv(data_dir / "marches.csv")), Decimal(0))
+def total(data_dir: Path, column: str = "montantActuel") -> Decimal:
+    """The sum of a column of marches.csv: by default the current amounts."""
+    return sum((Decimal(r[column]) for r in read_csv(data_dir / "marches.csv")), Decimal(0))
 
 
 def by_uid(data_dir: Path, name: str) -> dict[str, list[dict[str, str]]]:
@@ -53,21 +55,22 @@ def test_sample_2019(tmp_path: Path) -> None:
     data = tmp_path / "data"
     s = import_files([source], data).summary
     assert folder_digests(source.parent) == before, "inputs are never modified"
-    assert (s.read, s.imported, s.duplicates, s.shared_id, s.modifications) == (
-        1148,
-        1144,
-        2,
-        6,
-        8,
-    )
+    counts = {"read": 1148, "imported": 1144, "duplicates": 2, "shared_id": 6, "modifications": 8}
+    assert labelled(s, *counts) == counts
     assert dict(s.rejected) == {"montant-invalide": 2}
     assert s.read == s.imported + s.rejected_records + s.duplicates
     assert s.corrections["procedure-ancienne"] == 68
     assert s.corrections["date-normalisee"] == 1148 * 2 + 8
-    # Independently: distinct records with an amount of at least 1 €, modification amounts applied.
+    # Independently: distinct records with an amount of at least 1 €, modification amounts applied
+    # (current amounts) or not (amounts at notification).
     assert total(data) == Decimal("1682033215.26")
+    assert total(data, "montant") == Decimal("1681998257.26")
     (contract,) = by_uid(data, "marches.csv")["2000678740001220191815201"]
-    assert (contract["montant"], contract["dateNotification"]) == ("57379.41", "2019-01-15")
+    assert (contract["montant"], contract["montantActuel"], contract["dateNotification"]) == (
+        "50273.41",
+        "57379.41",
+        "2019-01-15",
+    )
     assert len(read_csv(data / "titulaires.csv")) == s.named_suppliers > 900
     assert errors(data) == []
 
@@ -75,23 +78,30 @@ def test_sample_2019(tmp_path: Path) -> None:
 def test_national_tabular_sample(tmp_path: Path) -> None:
     data = tmp_path / "data"
     s = import_files([reference_file(TABULAR)], data).summary
-    assert (s.read, s.kept, s.imported, s.modifications, s.shared_id) == (415, 415, 321, 53, 45)
+    counts = {"read": 415, "kept": 415, "imported": 321, "modifications": 53, "shared_id": 45}
+    assert labelled(s, *counts) == counts
     assert total(data) == Decimal("194083907.90")
+    assert total(data, "montant") == Decimal("192734196.66")
     dunkerque = "2459004280001320230000000106"
     (contract,) = by_uid(data, "marches.csv")[dunkerque]
+    # The earliest version (notified on 2024-08-08 at 2 103 947,63 €) gives the values at
+    # notification; the last one the current amount.
     assert (contract["dateNotification"], contract["montant"], contract["dureeMois"]) == (
         "2024-08-08",
-        "2083999.82",
+        "2103947.63",
         "14",
     )
-    assert len(by_uid(data, "marches-titulaires.csv")[dunkerque]) == 3
+    assert (contract["montantActuel"], contract["dureeMoisActuelle"]) == ("2083999.82", "14")
+    holders = by_uid(data, "marches-titulaires.csv")[dunkerque]
+    assert {(r["titulaireInitial"], r["titulaireActuel"]) for r in holders} == {("true", "true")}
+    assert len(holders) == 3
     history = by_uid(data, "modifications.csv")[dunkerque]
-    assert [(m["dateNotificationModification"], m["montant"]) for m in history] == [
-        ("2024-09-06", "2105976.17"),
-        ("2024-09-09", "2083999.82"),
-        ("2024-09-13", ""),
-        ("2024-09-24", ""),
-        ("2024-10-10", ""),
+    assert labelled_each(history, "dateNotificationModification", "montant") == [
+        {"dateNotificationModification": "2024-09-06", "montant": "2105976.17"},
+        {"dateNotificationModification": "2024-09-09", "montant": "2083999.82"},
+        {"dateNotificationModification": "2024-09-13", "montant": ""},
+        {"dateNotificationModification": "2024-09-24", "montant": ""},
+        {"dateNotificationModification": "2024-10-10", "montant": ""},
     ]
     suppliers = {r["titulaire_id"]: r for r in read_csv(data / "titulaires.csv")}
     assert suppliers["32029116400012"]["titulaire_nom"] == "LOISON"
@@ -103,7 +113,11 @@ def test_national_tabular_sample_for_one_buyer(tmp_path: Path) -> None:
     data = tmp_path / "data"
     options = ImportOptions(acheteur="24590042800013")
     s = import_files([reference_file(TABULAR)], data, options).summary
-    assert (s.kept, s.other_buyers, s.read) == (22, 393, 415)
+    assert labelled(s, "kept", "other_buyers", "read") == {
+        "kept": 22,
+        "other_buyers": 393,
+        "read": 415,
+    }
     assert {r["acheteur_id"] for r in read_csv(data / "marches.csv")} == {"24590042800013"}
     assert 'nom: "COMMUNAUTE URBAINE DE DUNKERQUE"' in (data / "editeur.yaml").read_text("utf-8")
     assert errors(data) == []
@@ -113,19 +127,19 @@ def test_in_house_export_with_the_example_mapping(tmp_path: Path) -> None:
     data = tmp_path / "data"
     mapping = ROOT / "exemples" / "correspondance-export-interne.yaml"
     s = import_files([reference_file(BRETAGNE)], data, ImportOptions(mapping=mapping)).summary
-    assert (s.read, s.kept, s.imported, s.rejected_records) == (195, 195, 191, 0)
+    counts = {"read": 195, "kept": 195, "imported": 191, "rejected_records": 0}
+    assert labelled(s, *counts) == counts
     assert total(data) == Decimal("17765139.86")
     first = read_csv(data / "marches.csv")[0]
-    assert (first["uid"], first["montant"], first["dateNotification"]) == (
-        "23350001600040202190006",
-        "14700",
-        "2021-01-01",
-    )
-    assert (first["lieuExecution_typeCode"], first["modalitesExecution"], first["typesPrix"]) == (
-        "Code région",
-        "Marchés subséquents",
-        "Définitif révisable",
-    )
+    values = {
+        "uid": "23350001600040202190006",
+        "montant": "14700",
+        "dateNotification": "2021-01-01",
+        "lieuExecution_typeCode": "Code région",
+        "modalitesExecution": "Marchés subséquents",
+        "typesPrix": "Définitif révisable",
+    }
+    assert labelled(first, *values) == values
     assert {r["titulaire_typeIdentifiant"] for r in read_csv(data / "marches-titulaires.csv")} == {
         "SIRET"
     }
@@ -136,20 +150,33 @@ def test_in_house_export_with_the_example_mapping(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "imported", "concessions", "montant"),
+    ("name", "imported", "concessions", "amounts", "durations"),
     [
-        (OFFICIAL[0], 1, 0, "123457.87"),
-        (OFFICIAL[1], 1, 2, "123457.87"),
-        (OFFICIAL[4], 1, 0, "575000"),
+        (OFFICIAL[0], 1, 0, ("575000", "123457.87"), ("48", "12")),
+        (OFFICIAL[1], 1, 2, ("575000", "123457.87"), ("48", "12")),
+        (OFFICIAL[4], 1, 0, ("575000", "575000"), ("48", "48")),
     ],
 )
 def test_official_examples_with_contracts(
-    tmp_path: Path, name: str, imported: int, concessions: int, montant: str
+    tmp_path: Path,
+    name: str,
+    imported: int,
+    concessions: int,
+    amounts: tuple[str, str],
+    durations: tuple[str, str],
 ) -> None:
+    """Notified at 575 000 € for 48 months; the modification of the JSON examples sets
+    123 457,87 € and 12 months: both are kept."""
     data = tmp_path / "data"
     s = import_files([reference_file(name)], data).summary
     assert (s.imported, s.concessions) == (imported, concessions)
-    assert read_csv(data / "marches.csv")[0]["montant"] == montant
+    row = read_csv(data / "marches.csv")[0]
+    assert (row["montant"], row["montantActuel"]) == amounts
+    assert (row["dureeMois"], row["dureeMoisActuelle"]) == durations
+    initial = [
+        r for r in read_csv(data / "marches-titulaires.csv") if r["titulaireInitial"] == "true"
+    ]
+    assert [r["titulaire_id"] for r in initial] == ["55204599900869"]
     assert errors(data) == []
 
 

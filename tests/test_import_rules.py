@@ -18,10 +18,7 @@ from achats_ouverts.importing.records import (
     RawSupplier,
     Rejected,
 )
-from tests.support import BUYER, SUPPLIER
-
-OTHER_SUPPLIER = "44306184100047"  # Luhn-valid
-
+from tests.fixtures.companies import LA_POSTE, LILLE_SME, OTHER_SUPPLIER, REGION_BUYER
 
 # --- Values ------------------------------------------------------------------------------------
 
@@ -125,7 +122,7 @@ def test_siret_keeps_leading_zeros_and_repairs_spaces() -> None:
     assert n.siret("04555025800029") == n.Siret("04555025800029")
     assert n.siret("23 350 001 600 040") == n.Siret("23350001600040", "siret-reformate")
     assert n.siret("4555025800029") == n.Siret("04555025800029", "siret-zero-restaure")
-    assert n.siret(35600000000048) == n.Siret("35600000000048")  # La Poste: its own rule
+    assert n.siret(int(LA_POSTE)) == n.Siret(LA_POSTE)  # La Poste: its own rule
 
 
 @pytest.mark.parametrize("raw", ["21750001630066", "868768687576575", "214356", "884123902", ""])
@@ -169,7 +166,7 @@ POSITION = Position("essai.json", "marches.marche[0]")
 def raw_contract(**values: Any) -> RawContract:
     base: dict[str, Any] = {
         "id": "2024-001",
-        "acheteur_id": BUYER,
+        "acheteur_id": REGION_BUYER,
         "objet": "Travaux",
         "dateNotification": "2024-03-01",
         "montant": 100000,
@@ -178,7 +175,7 @@ def raw_contract(**values: Any) -> RawContract:
         "codeCPV": "45000000-7",
     }
     base.update(values)
-    return RawContract(POSITION, base, [RawSupplier("SIRET", SUPPLIER)])
+    return RawContract(POSITION, base, [RawSupplier("SIRET", LILLE_SME)])
 
 
 def build(raw: RawContract) -> tuple[Any, list[tuple[str | None, str, str]]]:
@@ -291,7 +288,7 @@ def test_repairs_are_counted_as_corrections() -> None:
             dateNotification="2024-03-01+01:00",
         )
     )
-    assert contract.values["acheteur_id"] == BUYER
+    assert contract.values["acheteur_id"] == REGION_BUYER
     assert contract.values["codeCPV"] == "09310000"
     assert contract.values["dureeMois"] == "3"
     assert contract.values["lieuExecution_typeCode"] == "Code commune"
@@ -308,8 +305,8 @@ def test_repairs_are_counted_as_corrections() -> None:
 def test_invalid_suppliers_are_set_aside_and_repeats_removed() -> None:
     raw = raw_contract()
     raw.titulaires = [
-        RawSupplier("SIRET", SUPPLIER, "Menuiseries"),
-        RawSupplier("Siret", SUPPLIER),
+        RawSupplier("SIRET", LILLE_SME, "Menuiseries"),
+        RawSupplier("Siret", LILLE_SME),
         RawSupplier("SIRET", "868768687576575"),
         RawSupplier(None, OTHER_SUPPLIER),
         RawSupplier("TVA", "FR 12 345678901"),
@@ -317,7 +314,7 @@ def test_invalid_suppliers_are_set_aside_and_repeats_removed() -> None:
     ]
     contract, notes = build(raw)
     assert contract.suppliers == [
-        ("SIRET", SUPPLIER),
+        ("SIRET", LILLE_SME),
         ("SIRET", OTHER_SUPPLIER),
         ("TVA", "FR12345678901"),
     ]
@@ -347,8 +344,9 @@ def test_modifications_apply_in_id_order() -> None:
     ]
     contract, notes = build(raw)
     assert notes == []
-    assert contract.values["montant"] == "150000"
-    assert contract.values["dureeMois"] == "24"
+    assert (contract.values["montant"], contract.values["montantActuel"]) == ("100000", "150000")
+    assert (contract.values["dureeMois"], contract.values["dureeMoisActuelle"]) == ("12", "24")
+    assert contract.initial_suppliers == [("SIRET", LILLE_SME)]
     assert contract.suppliers == [("SIRET", OTHER_SUPPLIER)]
     assert contract.modification_rows("U") == [
         ["U", "1", "2024-06-01", "2024-06-03", "120000", "18", f"SIRET:{OTHER_SUPPLIER}"],

@@ -19,9 +19,10 @@ import yaml
 
 from achats_ouverts.building import build
 from achats_ouverts.settings import Settings
-from tests import browser
-from tests.indicator_fixture import CONTRACTS, make_indicator_data
-from tests.support import ROOT
+from tests.fixtures import browser
+from tests.fixtures.companies import REGION_BUYER
+from tests.fixtures.indicator_folder import CONTRACTS, make_indicator_data
+from tests.fixtures.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -263,15 +264,15 @@ def test_quality_page_grades_and_lists_failing_records(site: Path) -> None:
     page = html(site, "qualite")
     assert "Note de transparence 2024" in page  # 2025 is still running: not graded
     assert 'ao-note--c">C</span>' in page  # 2024C lacks key fields
-    assert "200053742000172024C" in page
+    assert REGION_BUYER + "2024C" in page
     assert "codeCPV, formePrix, titulaire" in page
     incomplete = csv(site, "../qualite/marches-incomplets.csv")
-    assert incomplete["uid"].tolist() == ["200053742000172024C"]
+    assert incomplete["uid"].tolist() == [REGION_BUYER + "2024C"]
     late = csv(site, "../qualite/marches-publies-hors-delai.csv")
     assert sorted(late["uid"]) == [
-        "200053742000172022C",
-        "200053742000172024B",
-        "200053742000172024C",
+        REGION_BUYER + "2022C",
+        REGION_BUYER + "2024B",
+        REGION_BUYER + "2024C",
     ]
     assert "<code>publication-tardive</code>" in page
     report = json.loads((site / "qualite" / "rapport-validation.json").read_text("utf-8"))

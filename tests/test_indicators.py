@@ -14,7 +14,9 @@ from achats_ouverts.datafolder import config, schemas
 from achats_ouverts.datafolder.config import Action, Axis, Indicator, Policy
 from achats_ouverts.model import indicators, loading
 from achats_ouverts.model.calculations import REGISTRY
-from tests.support import CONTRACT, DATA, ROOT, SUPPLIER_ROW
+from tests.fixtures.folders import CONTRACT, SUPPLIER_ROW
+from tests.fixtures.labels import labelled_each, projection
+from tests.fixtures.paths import DATA, ROOT
 
 REFERENCE = date(2024, 12, 31)
 
@@ -136,7 +138,7 @@ def test_unknown_calculation_is_rejected_with_file_and_line(tmp_path: Path) -> N
     line = broken.splitlines().index("    calcul: part_pme_montants") + 1
     result, problems = config.load_policy(tmp_path, calculations=REGISTRY)
     assert result is None
-    assert [(p.file, p.row, p.field, p.code) for p in problems] == [
+    assert projection(problems) == [
         ("politique.yaml", line, "indicateurs.3.calcul", "calcul-inconnu")
     ]
     assert problems[0].message == "le calcul « part_pme_montants » n'existe pas dans l'outil"
@@ -353,7 +355,11 @@ def test_declared_indicators_come_from_the_declared_table() -> None:
         "delai", "", type="déclaré", unite="jours", sens="baisse", cibles=((2024, 30.0),)
     )
     result = compute(policy(ind), tables([contract("m1")]), declared)["delai"]
-    assert [(y.annee, y.valeur) for y in result.annees] == [(2022, 34.5), (2023, None), (2024, 28)]
+    assert labelled_each(result.annees, "annee", "valeur") == [
+        {"annee": 2022, "valeur": 34.5},
+        {"annee": 2023, "valeur": None},
+        {"annee": 2024, "valeur": 28},
+    ]
     assert result.annees[0].source == "Finances"
     assert result.status.atteinte is True
     assert result.services == ()

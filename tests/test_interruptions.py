@@ -20,7 +20,8 @@ from achats_ouverts.building import guard
 from achats_ouverts.cli import run
 from achats_ouverts.datafolder import workdirs
 from achats_ouverts.settings import Settings
-from tests.support import REFERENCE, ROOT, make_data_dir
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.paths import REFERENCE, ROOT
 
 build_module = importlib.import_module("achats_ouverts.building.build")
 

@@ -34,9 +34,18 @@ from referencing.jsonschema import DRAFT4
 from achats_ouverts.building import build
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
-from tests.opendata_fixture import CONTRACTS, FORMULA, OTHER_SUPPLIER, write_rich_data
-from tests.support import ROOT, reference_file
-from tests.test_build import manifest
+from tests.fixtures.companies import LILLE_SME, PARIS_LARGE, REGION_BUYER
+from tests.fixtures.files import folder_digests
+from tests.fixtures.labels import labelled, labelled_each
+from tests.fixtures.opendata_folder import (
+    CLEANING,
+    CONTRACTS,
+    FORMULA,
+    RENOVATION,
+    SOFTWARE,
+    write_rich_data,
+)
+from tests.fixtures.paths import ROOT, reference_file
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -212,7 +221,7 @@ def test_the_workbook_never_holds_a_formula(rich: tuple[Path, Path]) -> None:
     assert cell.data_type == "s"
     assert cell.value == FORMULA
     assert cell.quotePrefix
-    assert sheet.cell(row=2, column=header.index("acheteur_id") + 1).value == "20005374200017"
+    assert sheet.cell(row=2, column=header.index("acheteur_id") + 1).value == REGION_BUYER
     assert sheet.cell(row=2, column=header.index("montant") + 1).value == 120000
     assert sheet.cell(row=2, column=header.index("dateNotification") + 1).value.year == 2024
     assert sheet.cell(row=4, column=header.index("nature") + 1).value is None
@@ -230,7 +239,7 @@ def test_a_sheet_past_the_spreadsheet_row_limit_continues_on_another(
     from achats_ouverts.datafolder import schemas
     from achats_ouverts.exports import tables
     from achats_ouverts.model.loading import typed_frame
-    from tests.support import SERVICE
+    from tests.fixtures.folders import SERVICE
 
     ds = schemas.dataset("services")
     text = pd.DataFrame([{**SERVICE, "service_id": f"s{i}"} for i in range(5)])
@@ -309,11 +318,17 @@ def test_decp_json_is_valid_against_the_official_schema(rich: tuple[Path, Path])
     assert all(ISO_DATE.match(d) for d in dates)
     modified = records[1]
     assert modified["objet"] == FORMULA
-    assert modified["montant"] == 61500.5
+    # The official semantics: the marché at notification, each modification what it set.
+    assert (modified["montant"], modified["dureeMois"]) == (55000, 12)
+    assert modified["titulaires"] == [
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": LILLE_SME}},
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": PARIS_LARGE}},
+    ]
     assert [m["modification"]["id"] for m in modified["modifications"]] == [1, 2]
-    assert modified["modifications"][1]["modification"]["titulaires"][1] == {
-        "titulaire": {"typeIdentifiant": "SIRET", "id": OTHER_SUPPLIER}
-    }
+    assert modified["modifications"][1]["modification"]["montant"] == 61500.5
+    assert modified["modifications"][1]["modification"]["titulaires"] == [
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": PARIS_LARGE}}
+    ]
     assert modified["considerationsEnvironnementales"] == {
         "considerationEnvironnementale": ["Clause environnementale", "Critère environnemental"]
     }
@@ -342,12 +357,19 @@ def test_ocds_release_package_is_valid_offline(rich: tuple[Path, Path]) -> None:
     assert len(awards) == 3
     assert all(r["ocid"].startswith("ocds-demo00-") for r in releases)
     attributed = next(r for r in planning if r["tender"]["id"] == "2025-lyc-003")
-    award = next(r for r in awards if r["awards"][0]["id"] == CONTRACTS[0]["uid"])
+    award = next(r for r in awards if r["awards"][0]["id"] == RENOVATION["uid"])
     assert attributed["ocid"] == award["ocid"]  # one contracting process, two stages
     assert attributed["tender"]["status"] == "complete"
-    second = next(r for r in awards if r["awards"][0]["id"] == CONTRACTS[1]["uid"])
+    second = next(r for r in awards if r["awards"][0]["id"] == SOFTWARE["uid"])
     suppliers = [p for p in second["parties"] if "supplier" in p["roles"]]
-    assert {p["identifier"]["id"] for p in suppliers} == {"59145318800029", OTHER_SUPPLIER}
+    assert {p["identifier"]["id"] for p in suppliers} == {LILLE_SME, PARIS_LARGE}
+    # The award at notification, the contract as modified.
+    assert second["awards"][0]["value"] == {"amount": 55000, "currency": "EUR"}
+    assert [s["id"] for s in second["awards"][0]["suppliers"]] == [
+        f"FR-RCS-{LILLE_SME}",
+        f"FR-RCS-{PARIS_LARGE}",
+    ]
+    assert second["contracts"][0]["value"] == {"amount": 61500.5, "currency": "EUR"}
     assert all(p["identifier"]["scheme"] == "FR-RCS" for p in suppliers)
     assert len(second["contracts"][0]["amendments"]) == 2
     # The schema must reject what is wrong, or the test above proves nothing.
@@ -372,7 +394,7 @@ def test_dcat_catalogue_parses_back_without_blank_nodes(rich: tuple[Path, Path])
     assert len(datasets) == 7
     base = "https://achats-ouverts.example.fr/"
     marches = rdflib.URIRef(f"{base}donnees/marches/#jeu")
-    assert str(turtle.value(marches, DCTERMS.identifier)) == "20005374200017-marches"
+    assert str(turtle.value(marches, DCTERMS.identifier)) == f"{REGION_BUYER}-marches"
     assert turtle.value(marches, DCTERMS.conformsTo) == rdflib.URIRef(
         f"{base}donnees/schemas/marches.json"
     )
@@ -405,7 +427,7 @@ def test_pages_carry_schema_org_json_ld(rich: tuple[Path, Path]) -> None:
     _data, site = rich
     home = [json.loads(x) for x in links(site / "index.html").jsonld]
     assert home[0]["@type"] == "GovernmentOrganization"
-    assert home[0]["identifier"]["value"] == "20005374200017"
+    assert home[0]["identifier"]["value"] == REGION_BUYER
     dataset = [json.loads(x) for x in links(site / "donnees" / "marches" / "index.html").jsonld]
     assert dataset[0]["@type"] == "Dataset"
     assert dataset[0]["creator"]["@type"] == "GovernmentOrganization"
@@ -436,7 +458,9 @@ def test_no_data_can_close_the_json_ld_script(tmp_path: Path) -> None:
 def test_every_feed_parses_without_error(rich: tuple[Path, Path]) -> None:
     _data, site = rich
     feeds = sorted(p for p in (site / "flux").glob("*.xml") if p.name != "sitemap.xml")
-    assert len(feeds) == 45 + 5 + 3  # CPV divisions, départements of the publisher, main feeds
+    # CPV divisions, départements of the publisher, main feeds, categories, then the pairs the
+    # programme has a purchase in: CPV 45 in the Nord and the Pas-de-Calais, Travaux in both.
+    assert len(feeds) == 45 + 5 + 3 + 3 + 2 + 2
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, (path.name, parsed.get("bozo_exception"))
@@ -461,10 +485,17 @@ def test_upcoming_feeds_hold_open_purchases_by_division_and_departement(
     assert ids("achats-a-venir-departement-59.xml") == ["2026-lyc-001"]
     assert ids("achats-a-venir-departement-62.xml") == ["2026-lyc-002"]
     assert ids("achats-a-venir-departement-80.xml") == []
+    assert ids("achats-a-venir-cpv-45-departement-59.xml") == ["2026-lyc-001"]
+    assert ids("achats-a-venir-travaux-departement-62.xml") == ["2026-lyc-002"]
+    assert ids("achats-a-venir-services.xml") == ["2026-num-004"]
+    assert not (site / "flux" / "achats-a-venir-cpv-72-departement-59.xml").exists(), (
+        "only the pairs the programme has a purchase in"
+    )
     parsed = feedparser.parse((site / "flux" / "achats-a-venir.xml").read_bytes())
     assert parsed.feed.updated == "2025-10-06T00:00:00+00:00"  # latest date in the data
     launched = parsed.entries[0]
-    assert launched.link == "https://marches.example.fr/c/1"
+    assert launched.link == "https://achats-ouverts.example.fr/achats-a-venir/2026-lyc-002/"
+    assert "dossier de consultation : https://marches.example.fr/c/1" in launched.summary
     assert launched.title == "Réfection des toitures <b>urgentes</b>"
     recent = feedparser.parse((site / "flux" / "marches-attribues.xml").read_bytes())
     assert [e.id.rsplit("/", 1)[-1] for e in recent.entries] == [c["uid"] for c in CONTRACTS[::-1]]
@@ -533,7 +564,7 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     from achats_ouverts.pages import sitemap
     from achats_ouverts.settings import Limits
     from achats_ouverts.validation.runner import validate
-    from tests.support import make_data_dir
+    from tests.fixtures.folders import make_data_dir
 
     data = load(validate(make_data_dir(tmp_path / "d"), Limits(), None, calculations=REGISTRY))
     site = tmp_path / "site"
@@ -550,9 +581,18 @@ def test_the_sitemap_includes_detail_pages_and_splits_past_the_protocol_limit(
     ctx.put(artifacts.MKDOCS_PAGES, take_mkdocs_pages(site, base))
     assert not list(site.iterdir()), "MkDocs' sitemap files give way to the site's"
     ctx.put(artifacts.DETAIL_PAGES, ("marches/b/", "marches/a/"))
+    ctx.put(artifacts.PURCHASE_PAGES, ("achats-a-venir/2026-x/",))
+    ctx.put(artifacts.FEED_PAGES, ("flux/achats-a-venir/",))
     sitemap.produce_sitemap(ctx)
     urls_listed = re.findall(r"<loc>([^<]+)</loc>", (files / "sitemap.xml").read_text("utf-8"))
-    assert urls_listed == [base, f"{base}donnees/", f"{base}marches/a/", f"{base}marches/b/"]
+    assert urls_listed == [
+        base,
+        f"{base}achats-a-venir/2026-x/",
+        f"{base}donnees/",
+        f"{base}flux/achats-a-venir/",
+        f"{base}marches/a/",
+        f"{base}marches/b/",
+    ]
     assert (
         gzip.decompress((files / "sitemap.xml.gz").read_bytes())
         == (files / "sitemap.xml").read_bytes()
@@ -588,7 +628,7 @@ def test_two_builds_of_the_same_data_give_the_same_bytes(
         capture_output=True,
     )
 
-    first, second = manifest(site), manifest(again)
+    first, second = folder_digests(site), folder_digests(again)
     assert first == second
     assert len([p for p in first if p.startswith(("donnees/", "flux/"))]) > 100
 
@@ -601,7 +641,7 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
     history = read(site / "donnees" / "nouveautes.json")["publications"]
     assert len(history) == 1
     assert history[0]["premiere"] is True
-    assert (history[0]["numero"], history[0]["date"]) == (1, "2025-06-30")
+    assert labelled(history[0], "numero", "date") == {"numero": 1, "date": "2025-06-30"}
     html = (site / "nouveautes" / "index.html").read_text(encoding="utf-8")
     assert "Première publication : 3\u00a0marchés et 4\u00a0achats à venir." in html
     assert "C'est la première publication de ces données sur ce site" in html
@@ -610,24 +650,26 @@ def test_the_first_release_says_it_is_the_first(rich: tuple[Path, Path]) -> None
 def changed_data(target: Path) -> Path:
     """The rich data one release later: a new contract, a modified one, a removed one, and
     upcoming purchases added, removed or moved to another status."""
-    from tests.opendata_fixture import (
+    from tests.fixtures.folders import CONTRACT_SUPPLIER, contract, make_data_dir
+    from tests.fixtures.opendata_folder import (
+        AWARDED,
         CONTRACT_SUPPLIERS,
+        LAUNCHED,
         MODIFICATIONS,
+        PLANNED,
         SUPPLIERS,
-        UPCOMING,
         UPCOMING_BASE,
     )
-    from tests.support import contract, make_data_dir
 
     new = contract(id="20250009", objet="Fourniture de mobilier", dateNotification="2025-06-20")
-    first = {**CONTRACTS[0], "objet": "Rénovation complète de la demi-pension"}
-    contracts_now = [first, CONTRACTS[1], new]
-    suppliers_now = [s for s in CONTRACT_SUPPLIERS if s["uid"] != CONTRACTS[2]["uid"]]
-    suppliers_now.append({**CONTRACT_SUPPLIERS[0], "uid": new["uid"]})
+    first = {**RENOVATION, "objet": "Rénovation complète de la demi-pension"}
+    contracts_now = [first, SOFTWARE, new]
+    suppliers_now = [s for s in CONTRACT_SUPPLIERS if s["uid"] != CLEANING["uid"]]
+    suppliers_now.append({**CONTRACT_SUPPLIER, "uid": new["uid"]})
     upcoming_now = [
-        {**UPCOMING[0], "statut": "lancé", "dateLancement": "2025-06-25"},
-        UPCOMING[1],
-        UPCOMING[2],
+        {**PLANNED, "statut": "lancé", "dateLancement": "2025-06-25"},
+        LAUNCHED,
+        AWARDED,
         {**UPCOMING_BASE, "id": "2026-lyc-005", "objet": "Clos et couvert", "statut": "prévu"},
     ]
     return make_data_dir(
@@ -656,11 +698,11 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     assert history[0] == read_json_bytes(v1)["publications"][0]
     latest = history[1]
     assert latest["premiere"] is False
-    assert [m["uid"] for m in latest["nouveaux"]] == [BUYER_ID + "20250009"]
-    assert [(m["uid"], m["champs"]) for m in latest["modifies"]] == [
-        (CONTRACTS[0]["uid"], ["objet"])
+    assert [m["uid"] for m in latest["nouveaux"]] == [REGION_BUYER + "20250009"]
+    assert labelled_each(latest["modifies"], "uid", "champs") == [
+        {"uid": RENOVATION["uid"], "champs": ["objet"]}
     ]
-    assert [m["uid"] for m in latest["supprimes"]] == [CONTRACTS[2]["uid"]]
+    assert [m["uid"] for m in latest["supprimes"]] == [CLEANING["uid"]]
     assert latest["supprimes"][0]["objet"] == "Nettoyage des locaux"
     assert latest["achats_statut"] == [
         {
@@ -674,7 +716,7 @@ def test_the_changelog_records_every_change_and_carries_the_history_forward(
     assert [a["id"] for a in latest["achats_retires"]] == ["2026-num-004"]
     html = (out / "nouveautes" / "index.html").read_text(encoding="utf-8")
     assert "Marchés retirés de la publication (1)" in html
-    assert CONTRACTS[2]["uid"] in html
+    assert CLEANING["uid"] in html
     feed = feedparser.parse((out / "flux" / "nouveautes.xml").read_bytes())
     assert not feed.bozo
     assert [e.id.rsplit("/", 1)[-1] for e in feed.entries] == ["2", "1"]
@@ -723,9 +765,6 @@ def test_a_previous_publication_without_its_files_where_the_downloads_are_stops_
     build(Settings(data_dir=data, output_dir=first, project_dir=ROOT, previous_site=empty))
     history = read(first / "donnees" / "nouveautes.json")["publications"]
     assert [r["premiere"] for r in history] == [True], "an empty folder is no publication"
-
-
-BUYER_ID = "20005374200017"
 
 
 def read_json_bytes(content: bytes) -> Any:
@@ -785,7 +824,7 @@ def test_decp_json_imports_back_to_the_same_contracts(
 
     records = read(site / "donnees" / "decp.json")["marches"]["marche"]
     exported = [r["acheteur"]["id"] + r["id"] for r in records]
-    assert exported == [CONTRACTS[0]["uid"], CONTRACTS[1]["uid"]]
+    assert exported == [RENOVATION["uid"], SOFTWARE["uid"]]
     keys = {
         "marches": ["uid"],
         "marches-titulaires": ["uid", "titulaire_typeIdentifiant", "titulaire_id"],
@@ -804,7 +843,7 @@ def test_decp_json_imports_back_to_the_same_contracts(
 def test_the_publication_pages_have_no_accessibility_violation(
     rich: tuple[Path, Path], new_page: Any
 ) -> None:
-    from tests import browser
+    from tests.fixtures import browser
 
     _data, site = rich
     with browser.serve(site) as url:
@@ -835,6 +874,7 @@ def test_the_departement_of_a_place_of_execution() -> None:
         ("FR", "Code pays", ""),
         ("", "", ""),
     ]
-    codes = pd.Series([c[0] for c in cases])
-    kinds = pd.Series([c[1] for c in cases])
-    assert execution_departement(codes, kinds).tolist() == [c[2] for c in cases]
+    codes = pd.Series([code for code, _kind, _departement in cases])
+    kinds = pd.Series([kind for _code, kind, _departement in cases])
+    expected = [departement for _code, _kind, departement in cases]
+    assert execution_departement(codes, kinds).tolist() == expected

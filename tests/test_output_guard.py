@@ -17,7 +17,8 @@ from achats_ouverts.datafolder.problem_codes.output import (
 )
 from achats_ouverts.output import urls
 from achats_ouverts.settings import Settings
-from tests.support import ROOT, make_data_dir
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.paths import ROOT
 
 build_module = importlib.import_module("achats_ouverts.building.build")
 

@@ -2,8 +2,8 @@
 
 Three proofs: the source (no problem is made with a literal code, each entry is used, the
 importer's codes are the declared ones), the test session (every problem and import note made
-while the tests ran has a declared code and severity, recorded by `tests.emitted_codes`), and the
-README (its tables are the catalogue's).
+while the tests ran has a declared code and severity, recorded by
+`tests.fixtures.emitted_codes`), and the README (its tables are the catalogue's).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from achats_ouverts.datafolder.problem_codes import (
 )
 from achats_ouverts.importing import records
 from achats_ouverts.validation import reading, rules
-from tests import emitted_codes
-from tests.support import ROOT
+from tests.fixtures import emitted_codes
+from tests.fixtures.paths import ROOT
 
 SOURCE = ROOT / "src" / "achats_ouverts"
 CATALOGUE = SOURCE / "datafolder" / "problem_codes"
@@ -290,7 +290,7 @@ def test_the_readme_tables_are_rewritten_between_their_markers() -> None:
 
 
 def test_every_code_the_test_session_met_is_catalogued() -> None:
-    """Runs last (see tests.emitted_codes): every problem and import note the tests made."""
+    """Runs last (see tests.fixtures.emitted_codes): every problem and import note made."""
     declared = {(entry.code, entry.severity.name) for entry in CODES}
     assert emitted_codes.PROBLEMS - declared == set()
     declared_notes = {(item.code, kind) for item in IMPORT_CODES for kind in item.kinds}

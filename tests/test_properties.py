@@ -33,16 +33,16 @@ from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
-from tests.support import (
+from tests.fixtures.folders import (
     CONTRACT_SUPPLIER,
     DECLARED,
-    ROOT,
     SERVICE,
     SUPPLIER_ROW,
     UPCOMING,
     contract,
     make_data_dir,
 )
+from tests.fixtures.paths import ROOT
 
 QUICK = settings(
     derandomize=True,

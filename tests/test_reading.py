@@ -10,7 +10,9 @@ from achats_ouverts.datafolder import schemas
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import reading, validate
-from tests.support import CONTRACT, contract
+from tests.fixtures.companies import LA_POSTE
+from tests.fixtures.folders import CONTRACT, contract
+from tests.fixtures.labels import Located, projection
 
 FIELDS = schemas.dataset("marches").field_names
 
@@ -31,14 +33,14 @@ def marches_bytes(
     return (newline.join(lines) + newline).encode(encoding)
 
 
-def problems(data_dir: Path, content: bytes, limits: Limits | None = None) -> list[tuple]:
+def problems(data_dir: Path, content: bytes, limits: Limits | None = None) -> list[Located]:
     (data_dir / "marches.csv").write_bytes(content)
     report = validate(data_dir, limits, calculations=REGISTRY).report
-    return [(p.file, p.row, p.field, p.code) for p in report.sorted()]
+    return projection(report.sorted())
 
 
-def codes(found: list[tuple]) -> set[str]:
-    return {item[3] for item in found}
+def codes(found: list[Located]) -> set[str]:
+    return {item.code for item in found}
 
 
 def test_clean_folder_has_no_problem(data_dir: Path) -> None:
@@ -131,9 +133,8 @@ def test_sirets_damaged_by_a_spreadsheet_are_rejected(data_dir: Path, siret: str
 def test_la_poste_sirets_pass_despite_luhn(data_dir: Path) -> None:
     from stdnum.fr import siret
 
-    la_poste = "35600000000048"
-    assert siret.is_valid(la_poste)
-    row = contract(acheteur_id=la_poste, uid=la_poste + CONTRACT["id"])
+    assert siret.is_valid(LA_POSTE)
+    row = contract(acheteur_id=LA_POSTE, uid=LA_POSTE + CONTRACT["id"])
     found = problems(data_dir, marches_bytes([row]))
     assert "siret-invalide" not in codes(found)
 

@@ -20,8 +20,9 @@ from achats_ouverts.model import load
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings, theme_scripts_dir
 from achats_ouverts.validation import validate
-from tests import injection
-from tests.support import ROOT, make_complete_data_dir
+from tests.fixtures import injection
+from tests.fixtures.folders import make_complete_data_dir
+from tests.fixtures.paths import ROOT
 
 THEME_SCRIPT = (
     '__md_scope=new URL("..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0))'

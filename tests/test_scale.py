@@ -33,9 +33,10 @@ from achats_ouverts.output.urls import path_segment
 from achats_ouverts.pages import contract, producers
 from achats_ouverts.settings import Settings
 from achats_ouverts.validation import validate
-from tests import browser
-from tests.explorer_support import CONTRACTS, make_explorer_data
-from tests.support import ROOT, SUPPLIER
+from tests.fixtures import browser
+from tests.fixtures.companies import LILLE_SME
+from tests.fixtures.explorer_folder import CONTRACTS, RENOVATION, make_explorer_data
+from tests.fixtures.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,7 @@ def test_no_contract_page_is_written_and_lists_link_to_the_explorer(lean_site: P
     slugs = [path_segment(c["uid"]) for c in CONTRACTS]
     assert not any((lean_site / "marches" / slug).exists() for slug in slugs)
     assert (lean_site / "marches" / "index.html").is_file(), "the explorer stays"
-    supplier = (lean_site / "titulaires" / SUPPLIER / "index.html").read_text(encoding="utf-8")
+    supplier = (lean_site / "titulaires" / LILLE_SME / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'href="\.\./\.\./marches/\?recherche=([^"]+)"', supplier))
     assert linked
     assert linked <= set(slugs)
@@ -89,7 +90,7 @@ def test_cli_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = make_explorer_data(tmp_path / "data")
     code = run(["build", str(data), "-o", str(tmp_path / "site"), "--sans-pages-marches"])
     assert code == 0, capsys.readouterr()
-    assert not (tmp_path / "site" / "marches" / path_segment(CONTRACTS[0]["uid"])).exists()
+    assert not (tmp_path / "site" / "marches" / path_segment(RENOVATION["uid"])).exists()
 
 
 @pytest.fixture(scope="module")

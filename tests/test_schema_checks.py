@@ -23,7 +23,9 @@ from achats_ouverts.tools import demo
 from achats_ouverts.validation import cells, columns, table_schema, validate
 from achats_ouverts.validation.reading import Table, read_table
 from achats_ouverts.validation.runner import translate
-from tests.support import DATA, make_data_dir, write_table
+from tests.fixtures.folders import make_data_dir, write_table
+from tests.fixtures.labels import labelled_each
+from tests.fixtures.paths import DATA
 
 CONSTRAINT = re.compile(r'constraint "(\w+)"')
 
@@ -76,13 +78,12 @@ def corpus(target: Path) -> Path:
     return make_data_dir(target, **tables)
 
 
-def problems(data_dir: Path, engine: str) -> list[tuple[Any, ...]]:
+def problems(data_dir: Path, engine: str) -> list[dict[str, Any]]:
     result = validate(data_dir, engine=engine, calculations=REGISTRY)  # type: ignore[arg-type]
     assert result.engine == engine
-    return [
-        (p.file, p.row, p.field, p.code, p.message, p.fix, p.severity)
-        for p in result.report.sorted()
-    ]
+    return labelled_each(
+        result.report.sorted(), "file", "row", "field", "code", "message", "fix", "severity"
+    )
 
 
 def test_every_field_rule_gives_what_frictionless_gives(tmp_path: Path) -> None:
@@ -149,7 +150,7 @@ def test_repeated_keys_and_broken_references(tmp_path: Path) -> None:
         "primary-key",
         f"the same as in the row at position {n + 2}",
     ) in notes, "a repeat names the previous occurrence, as frictionless does"
-    assert {e[2] for e in notes} >= {"foreign-key", "unique-error", "primary-key"}
+    assert {kind for _, _, kind, _ in notes} >= {"foreign-key", "unique-error", "primary-key"}
     all_missing = 'cells composing the primary keys are all "None"'
     assert {name for name, _, _, note in notes if note == all_missing} == {
         "services",
@@ -174,7 +175,7 @@ def test_rows_of_the_wrong_width_blank_lines_and_windows_1252(tmp_path: Path) ->
     (data_dir / ds.path).write_bytes("\r\n".join(lines).replace(",", ";").encode("cp1252"))
     compiled = problems(data_dir, "compiled")
     assert compiled == problems(data_dir, "frictionless")
-    codes = {(p[1], p[3]) for p in compiled}
+    codes = {(p["row"], p["code"]) for p in compiled}
     assert {(4, "missing-cell"), (5, "extra-cell"), (3, "blank-row")} <= codes
     assert not any(row == 6 and code == "extra-cell" for row, code in codes)
 

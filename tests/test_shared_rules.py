@@ -10,7 +10,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from achats_ouverts.french import fold, plural, quarter_code, quarter_label, quarter_start
 from achats_ouverts.identifiers import LA_POSTE_HEAD_OFFICE, luhn_digit, luhn_valid, siret_valid
-from tests.support import BUYER, SUPPLIER
+from tests.fixtures.companies import LILLE_SME, REGION_BUYER
 
 
 def siret_corpus() -> list[str]:
@@ -22,7 +22,14 @@ def siret_corpus() -> list[str]:
     values += [siren + value[9:13] for siren, value in zip(sirens, values, strict=True)]
     values = [value if len(value) == 14 else value + luhn_digit(value) for value in values]
     values += [f"356000000{rng.randrange(10**5):05d}" for _ in range(2_000)]
-    values += [LA_POSTE_HEAD_OFFICE, SUPPLIER, BUYER, "٧٣٢٨٢٩٣٢٠٠٠٠٧٤", "123", "7328293200007 "]
+    values += [
+        LA_POSTE_HEAD_OFFICE,
+        LILLE_SME,
+        REGION_BUYER,
+        "٧٣٢٨٢٩٣٢٠٠٠٠٧٤",
+        "123",
+        "7328293200007 ",
+    ]
     return values
 
 

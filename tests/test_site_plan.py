@@ -25,7 +25,8 @@ from achats_ouverts.pages import producers
 from achats_ouverts.report import Report
 from achats_ouverts.settings import TEMPLATES_DIR, Limits
 from achats_ouverts.validation import validate
-from tests.support import ROOT, make_data_dir
+from tests.fixtures.folders import make_data_dir
+from tests.fixtures.paths import ROOT
 
 MKDOCS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 NOT_IN_NAV = pathspec.gitignore.GitIgnoreSpec.from_lines(MKDOCS["not_in_nav"].splitlines())

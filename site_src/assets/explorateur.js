@@ -69,13 +69,17 @@
     return true;
   }
 
-  /** Python's round(): halves go to the even neighbour. */
-  function roundHalfEven(value) {
-    var floor = Math.floor(value);
-    var diff = value - floor;
-    if (diff > 0.5) { return floor + 1; }
-    if (diff < 0.5) { return floor; }
-    return floor % 2 === 0 ? floor : floor + 1;
+  /** An amount to the euro as the site's Python writes it (french.euro_units): to the cent,
+   * half up, from its shortest decimal form (a sum that should be 1234.5 but reads
+   * 1234.4999999999998 comes back to 1234.50), then to the euro, half up: 2.5 gives 3. */
+  function roundEuros(value) {
+    var sign = value < 0 ? -1 : 1;
+    var text = String(Math.abs(value));
+    if (text.indexOf("e") !== -1) { return sign * Math.round(Math.abs(value)); }
+    var parts = text.split(".");
+    var fraction = (parts[1] || "") + "000";
+    var cents = parseInt(fraction.slice(0, 2), 10) + (fraction.charAt(2) >= "5" ? 1 : 0);
+    return sign * (parseInt(parts[0], 10) + (cents >= 50 ? 1 : 0));
   }
 
   function groupDigits(integer) {
@@ -92,11 +96,33 @@
   /** `1 234 568 €` (narrow no-break spaces, no-break space before the sign); `—` for nothing. */
   function formatEuros(value) {
     if (value === null || value === undefined || isNaN(value)) { return "—"; }
-    return groupDigits(roundHalfEven(value)) + NBSP + "€";
+    return groupDigits(roundEuros(value)) + NBSP + "€";
   }
 
   function formatNumber(value) {
     return groupDigits(Math.round(value));
+  }
+
+  /** A change already rounded to one decimal by the site (`12.3`) as `+12,3 %`, `−4,0 %`. */
+  function formatChange(value) {
+    if (value === null || value === undefined || isNaN(value)) { return "—"; }
+    var sign = value > 0 ? "+" : (value < 0 ? "\u2212" : "");
+    var parts = Math.abs(value).toFixed(1).split(".");
+    return sign + groupDigits(parseInt(parts[0], 10)) + "," + parts[1] + NBSP + "%";
+  }
+
+  /** The totals of listed contracts, as the page writes them for all of them (Python
+   * `explorer_contracts.totals_text`): at notification, and after modifications. */
+  function totalsText(rows) {
+    var initial = 0;
+    var current = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var amount = rows[i].montant || 0;
+      initial += amount;
+      current += rows[i].actuel !== null && rows[i].actuel !== undefined ? rows[i].actuel : amount;
+    }
+    return "Montant total à la notification : " + formatEuros(initial) + " HT ; montant actuel : " +
+      formatEuros(current) + " HT.";
   }
 
   /** `2024-03-01` -> `1er mars 2024`. */
@@ -186,19 +212,21 @@
 
   var CONTRACTS = {
     keys: ["recherche", "annee", "cpv", "procedure", "nature", "service", "titulaire", "departement",
-      "min", "max", "sociale", "environnementale", "tri", "page"],
+      "min", "max", "sociale", "environnementale", "modifie", "tri", "page"],
     defaultSort: "date-desc",
     sorts: {
       "date-desc": null,
       "date-asc": "reverse",
       "montant-desc": byNumber("montantTri", -1),
-      "montant-asc": byNumber("montantTri", 1)
+      "montant-asc": byNumber("montantTri", 1),
+      "hausse-desc": byNumber("hausse", -1)
     },
     sortPhrases: {
       "date-desc": "du plus récent au plus ancien",
       "date-asc": "du plus ancien au plus récent",
-      "montant-desc": "du montant le plus élevé au plus faible",
-      "montant-asc": "du montant le plus faible au plus élevé"
+      "montant-desc": "du montant à la notification le plus élevé au plus faible",
+      "montant-asc": "du montant à la notification le plus faible au plus élevé",
+      "hausse-desc": "de la plus forte hausse du montant depuis la notification à la plus faible"
     },
 
     /** The shards a state needs: those of the chosen year, or all of them. */
@@ -221,6 +249,9 @@
           annee: shard.date[i].slice(0, 4),
           montant: shard.montant[i],
           montantTri: shard.montant[i],
+          actuel: shard.actuel[i],
+          hausse: shard.hausse[i],
+          modifications: shard.modifications[i],
           cpv: shard.cpv[i],
           procedure: shard.procedure[i],
           nature: shard.nature[i],
@@ -288,6 +319,9 @@
         var wanted = { oui: 1, non: 0, inconnue: null }[state[key]];
         if (wanted !== undefined) { tests.push(function (r) { return r[key] === wanted; }); }
       });
+      if (state.modifie === "oui") { tests.push(function (r) { return r.modifications > 0; }); }
+      if (state.modifie === "non") { tests.push(function (r) { return r.modifications === 0; }); }
+      if (state.modifie === "montant") { tests.push(function (r) { return r.actuel !== null; }); }
       if (holder.length) {
         tests.push(function (r) { return containsAll(r.texteTitulaires, holder); });
       }
@@ -300,7 +334,7 @@
       };
     },
 
-    countText: function (config, state, count) {
+    countText: function (config, state, count, rows) {
       var filtered = isFiltered(state, CONTRACTS.keys);
       if (count === 0) {
         return filtered ? "Aucun marché ne correspond à vos critères." : "Aucun marché.";
@@ -310,7 +344,7 @@
       if (filtered) {
         noun += plural(count, " correspond", " correspondent") + " à vos critères";
       }
-      return noun + ", " + phrase + ".";
+      return noun + ", " + phrase + ". " + totalsText(rows);
     },
 
     render: function (row, config, doc) {
@@ -331,6 +365,11 @@
       tr.appendChild(cell(doc, "td", pairLabel(config.listes.service, row.service) || "—"));
       var amount = cell(doc, "td", formatEuros(row.montant));
       amount.className = "ao-num";
+      if (row.actuel !== null) {
+        amount.appendChild(doc.createElement("br"));
+        amount.appendChild(span(doc, "ao-actuel",
+          "actuel : " + formatEuros(row.actuel) + " (" + formatChange(row.hausse) + ")"));
+      }
       tr.appendChild(amount);
       return tr;
     }
@@ -349,28 +388,70 @@
   function amountText(row) {
     if (row.montant !== null) { return formatEuros(row.montant); }
     if (row.min !== null && row.max !== null) {
-      return groupDigits(roundHalfEven(row.min)) + " à " + formatEuros(row.max);
+      return groupDigits(roundEuros(row.min)) + " à " + formatEuros(row.max);
     }
     if (row.max !== null) { return "jusqu'à " + formatEuros(row.max); }
     if (row.min !== null) { return "à partir de " + formatEuros(row.min); }
     return "—";
   }
 
+  /** `2026-11-05` -> 20261105, a number that sorts like the date; null for no date. */
+  function dayNumber(iso) {
+    return /^\d{4}-\d{2}-\d{2}$/.test(iso || "") ? parseInt(iso.replace(/-/g, ""), 10) : null;
+  }
+
+  function isDay(value) {
+    return /^\d{4}-\d{2}-\d{2}$/.test(value || "");
+  }
+
+  /** Whether a purchase's period (when a company can act on it: launch to offer deadline, or
+   * the planned launch) meets the window [from, to] (ISO dates, either may be empty). */
+  function meets(row, from, to) {
+    if (!row.debut || !row.fin) { return false; }
+    return (!to || row.debut <= to) && (!from || row.fin >= from);
+  }
+
+  /** The « Échéance » cell: the same phrase as the site's Python (programme.deadline). */
+  function deadlineParts(row, status) {
+    var suffix = status === "prévu" && row.retard === 1 ? " (en retard)" : "";
+    if (status === "lancé") {
+      return row.limite ? ["Offres jusqu'au", row.limite, ""]
+        : ["Consultation ouverte depuis le", row.lancement, ""];
+    }
+    if (status === "clos") { return ["Offres closes le", row.limite, ""]; }
+    if (status !== "prévu" && row.lancement) { return ["Lancé le", row.lancement, ""]; }
+    if (row.prevue) { return ["Lancement prévu le", row.prevue, suffix]; }
+    if (row.trimestre) { return ["Lancement prévu au " + quarterLabel(row.trimestre), "", suffix]; }
+    return ["Date de lancement non précisée", "", ""];
+  }
+
   var PURCHASES = {
-    keys: ["recherche", "statut", "categorie", "cpv", "trimestre", "departement", "montant", "procedure",
-      "acces", "service", "tri", "page"],
-    defaultSort: "date-asc",
+    keys: ["recherche", "statut", "categorie", "cpv", "departement", "periode", "du", "au",
+      "trimestre", "montant", "procedure", "acces", "service", "tri", "page"],
+    defaultSort: "echeance",
     sorts: {
-      "date-asc": null,
-      "date-desc": "reverse",
+      "echeance": null,
+      "limite": byNumber("limiteTri", 1),
+      "date-asc": byNumber("planifieTri", 1),
+      "date-desc": byNumber("planifieTri", -1),
       "montant-desc": byNumber("montantTri", -1),
       "montant-asc": byNumber("montantTri", 1)
     },
     sortPhrases: {
+      "echeance": "par échéance",
+      "limite": "par date limite de remise des offres",
       "date-asc": "par date de lancement prévue",
       "date-desc": "du lancement prévu le plus lointain au plus proche",
       "montant-desc": "du montant estimé le plus élevé au plus faible",
       "montant-asc": "du montant estimé le plus faible au plus élevé"
+    },
+    /** What a feed leaves out, named for the sentence « il ne tient pas compte de … ». */
+    filterNames: {
+      recherche: "la recherche libre", statut: "l'avancement", categorie: "la catégorie",
+      cpv: "le code CPV précis", departement: "le département", periode: "la période",
+      du: "les dates", au: "les dates", trimestre: "le trimestre", montant: "le montant",
+      procedure: "la procédure", acces: "l'accès réservé ou facilité",
+      service: "le service acheteur"
     },
 
     shards: function (config) {
@@ -382,12 +463,14 @@
       for (var i = 0; i < rows.length; i++) {
         rows[i] = {
           id: shard.id[i],
+          lien: shard.lien[i],
           objet: shard.objet[i],
           service: shard.service[i],
           categorie: shard.categorie[i],
           cpv: shard.cpv[i],
           prevue: shard.prevue[i],
           trimestre: shard.trimestre[i],
+          planifieTri: dayNumber(shard.planifie[i]),
           montant: shard.montant[i],
           min: shard.min[i],
           max: shard.max[i],
@@ -398,9 +481,13 @@
           reserve: shard.reserve[i],
           pme: shard.pme[i],
           statut: shard.statut[i],
+          retard: shard.retard[i],
           annonce: shard.annonce[i],
           lancement: shard.lancement[i],
           limite: shard.limite[i],
+          limiteTri: dayNumber(shard.limite[i]),
+          debut: shard.debut[i],
+          fin: shard.fin[i],
           consultation: shard.consultation[i],
           marche: shard.marche[i],
           contact: shard.contact[i],
@@ -447,6 +534,16 @@
         var d = find(lists.departement, state.departement, true);
         tests.push(function (r) { return r.departement === d; });
       }
+      if (state.periode) {
+        var period = null;
+        lists.periode.forEach(function (p) { if (p[0] === state.periode) { period = p; } });
+        tests.push(function (r) { return period !== null && meets(r, period[2], period[3]); });
+      }
+      if (isDay(state.du) || isDay(state.au)) {
+        var from = isDay(state.du) ? state.du : "";
+        var to = isDay(state.au) ? state.au : "";
+        tests.push(function (r) { return meets(r, from, to); });
+      }
       if (state.montant) {
         var band = null;
         lists.montant.forEach(function (b) { if (b[0] === state.montant) { band = b; } });
@@ -491,7 +588,9 @@
       var tr = doc.createElement("tr");
       var th = doc.createElement("th");
       th.setAttribute("scope", "row");
-      th.appendChild(span(doc, "ao-objet", row.objet));
+      var title = span(doc, "ao-objet", "");
+      title.appendChild(link(doc, config.liens.achat + row.lien + "/", row.objet));
+      th.appendChild(title);
       var meta = ["Réf. " + row.id];
       var service = pairLabel(lists.service, row.service);
       if (service) { meta.push(service); }
@@ -508,17 +607,22 @@
         th.appendChild(badges);
       }
       tr.appendChild(th);
-      tr.appendChild(row.prevue ? cell(doc, "td", timeOrDash(doc, row.prevue))
-        : cell(doc, "td", quarterLabel(row.trimestre) || "—"));
+      var status = pairValue(lists.statut, row.statut);
+      var parts = deadlineParts(row, status);
+      var when = doc.createElement("td");
+      when.appendChild(doc.createTextNode(parts[0] + (parts[1] ? " " : "")));
+      if (parts[1]) { when.appendChild(timeOrDash(doc, parts[1])); }
+      if (parts[2]) { when.appendChild(doc.createTextNode(parts[2])); }
+      tr.appendChild(when);
       var amount = cell(doc, "td", amountText(row));
       amount.className = "ao-num";
       tr.appendChild(amount);
       tr.appendChild(cell(doc, "td", row.lieu || "—"));
       tr.appendChild(cell(doc, "td", label(lists.procedure, row.procedure) || "—"));
-      var status = pairValue(lists.statut, row.statut);
       var progress = doc.createElement("td");
       var strong = doc.createElement("strong");
-      strong.textContent = pairLabel(lists.statut, row.statut);
+      strong.textContent = status === "prévu" && row.retard === 1 ? "Prévu, lancement en retard"
+        : pairLabel(lists.statut, row.statut);
       progress.appendChild(strong);
       var steps = doc.createElement("ul");
       steps.className = "ao-etapes";
@@ -537,7 +641,6 @@
       }
       if (row.annonce) { step("Annoncé le ", row.annonce); }
       if (row.lancement) { step("Lancé le ", row.lancement); }
-      if (row.limite && status === "lancé") { step("Offres jusqu'au ", row.limite); }
       var consultation = safeHttpUrl(row.consultation);
       if (consultation && status === "lancé") { linkStep(consultation, "Consulter le dossier"); }
       if (row.marche) { linkStep(config.liens.marche + row.marche, "Voir le marché attribué"); }
@@ -667,6 +770,13 @@
           el.appendChild(option);
           known = true;
         }
+        if (!known && el.name === "trimestre" && /^\d{4}-T[1-4]$/.test(value)) {
+          var quarter = doc.createElement("option");
+          quarter.value = value;
+          quarter.textContent = quarterLabel(value);
+          el.appendChild(quarter);
+          known = true;
+        }
         if (!known) { value = ""; state[el.name] = ""; }
       }
       el.value = value;
@@ -698,8 +808,10 @@
       self.state.page = String(Math.max(page, 1));
       self.update(true);
     });
+    setUpFolding(this);
     if (this.isDefault(this.state)) {
       this.showPager(1, Math.ceil(this.initialCount() / this.config.parPage));
+      showFolding(this, this.initialCount());
     } else {
       this.update(false);
     }
@@ -883,8 +995,10 @@
       fragment.appendChild(this.kind.render(shown[i], this.config, this.doc));
     }
     this.tbody.replaceChildren(fragment);
-    this.status.textContent = this.kind.countText(this.config, state, found.length);
+    this.status.textContent = this.kind.countText(this.config, state, found.length, found);
     this.showPager(page, pages);
+    showFolding(this, found.length);
+    showSubscription(this, state);
     this.writeUrl(state);
     if (moveFocus && this.heading) { this.heading.focus(); }
     this.root.setAttribute("data-ao-pret", String(this.sequence));
@@ -904,6 +1018,113 @@
     if (url !== loc.pathname + loc.search) { this.win.history.replaceState(null, "", url); }
   };
 
+  // --- The filter panel on a phone (site.css shows its buttons on narrow screens only) ---------
+
+  var NARROW = "(max-width: 59.9375em)";
+
+  /** Fold the filter panel behind its heading's button on a narrow screen; « Voir les N
+   * résultats » folds it again and goes to the results. */
+  function setUpFolding(explorer) {
+    var form = explorer.form;
+    var toggle = form.querySelector("[data-ao-bascule]");
+    var show = form.querySelector("[data-ao-voir]");
+    if (!toggle || !show) { return; }
+    explorer.toggle = toggle;
+    explorer.showButton = show;
+    fold(explorer, true);
+    toggle.addEventListener("click", function () {
+      fold(explorer, toggle.getAttribute("aria-expanded") === "true");
+      if (toggle.getAttribute("aria-expanded") === "true") {
+        var first = form.querySelector("input, select");
+        if (first) { first.focus(); }
+      }
+    });
+    show.addEventListener("click", function () {
+      var narrow = explorer.win.matchMedia && explorer.win.matchMedia(NARROW).matches;
+      if (narrow) { fold(explorer, true); }
+      if (explorer.heading) {
+        explorer.heading.focus();
+        explorer.heading.scrollIntoView();
+      }
+    });
+  }
+
+  function fold(explorer, folded) {
+    explorer.form.classList.toggle("ao-filtres--plie", folded);
+    explorer.toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    showFolding(explorer, null);
+  }
+
+  /** The buttons' words: how many filters are on, how many results they give. */
+  function showFolding(explorer, count) {
+    if (!explorer.toggle) { return; }
+    var state = explorer.readControls();
+    var on = explorer.kind.keys.filter(function (k) {
+      return k !== "tri" && k !== "page" && state[k];
+    }).length;
+    explorer.toggle.textContent = "Filtres" + (on ? " (" + on + " " + plural(on, "actif", "actifs") + ")" : "");
+    if (count === null) { return; }
+    explorer.showButton.textContent = count === 0 ? "Aucun résultat : voir la liste"
+      : count === 1 ? "Voir le résultat" : "Voir les " + formatNumber(count) + " résultats";
+  }
+
+  // --- « S'abonner à cette recherche » ---------------------------------------------------------
+
+  /** The feed of the filters in `state`: `exact` when a published feed selects exactly the same
+   * purchases, else the closest broader one and the filters it leaves out. */
+  function feedOf(config, state, kind) {
+    var active = {};
+    kind.keys.forEach(function (k) { if (k !== "tri" && k !== "page" && state[k]) { active[k] = state[k]; } });
+    var best = null;
+    var bestLeft = null;
+    (config.flux || []).forEach(function (feed) {
+      var names = Object.keys(feed.filtres);
+      var fits = names.every(function (k) {
+        var want = feed.filtres[k];
+        return active[k] === want || (k === "cpv" && active[k] && active[k].indexOf(want) === 0);
+      });
+      if (!fits) { return; }
+      var left = Object.keys(active).filter(function (k) {
+        return names.indexOf(k) === -1 || active[k] !== feed.filtres[k];
+      });
+      if (best === null || left.length < bestLeft.length
+          || (left.length === bestLeft.length && names.length > Object.keys(best.filtres).length)) {
+        best = feed;
+        bestLeft = left;
+      }
+    });
+    return best === null ? null : { feed: best, exact: bestLeft.length === 0, left: bestLeft };
+  }
+
+  function showSubscription(explorer, state) {
+    var box = explorer.root.querySelector("[data-ao-flux-recherche]");
+    if (!box || !explorer.kind.filterNames) { return; }
+    var doc = explorer.doc;
+    var found = feedOf(explorer.config, state, explorer.kind);
+    var parts = [];
+    if (found && found.exact) {
+      parts.push(link(doc, found.feed.page, "S'abonner à cette recherche"));
+      parts.push(doc.createTextNode(" : flux « " + found.feed.titre + " », qui prévient de chaque achat annoncé."));
+    } else {
+      parts.push(doc.createTextNode("Aucun flux ne correspond exactement à cette recherche : un flux retient au plus "
+        + "une catégorie ou un domaine d'achat (division CPV) et un département, et les achats prévus ou en "
+        + "consultation. "));
+      if (found) {
+        var names = [];
+        found.left.forEach(function (k) {
+          var name = explorer.kind.filterNames[k] || k;
+          if (names.indexOf(name) === -1) { names.push(name); }
+        });
+        parts.push(doc.createTextNode("Le plus proche, "));
+        parts.push(link(doc, found.feed.page, "« " + found.feed.titre + " »"));
+        parts.push(doc.createTextNode(", ne tient pas compte de : " + names.join(", ") + ". "));
+      }
+      parts.push(link(doc, explorer.config.fluxTous, "Tous les flux"));
+      parts.push(doc.createTextNode("."));
+    }
+    box.replaceChildren.apply(box, parts);
+  }
+
   function start() {
     var roots = document.querySelectorAll("[data-ao-explorateur]");
     Array.prototype.forEach.call(roots, function (element) {
@@ -917,9 +1138,11 @@
     normalize: normalize,
     words: words,
     containsAll: containsAll,
-    roundHalfEven: roundHalfEven,
+    roundEuros: roundEuros,
     formatEuros: formatEuros,
     formatNumber: formatNumber,
+    formatChange: formatChange,
+    totalsText: totalsText,
     formatDate: formatDate,
     quarterLabel: quarterLabel,
     parseAmount: parseAmount,
@@ -932,6 +1155,9 @@
     select: select,
     overlaps: overlaps,
     amountText: amountText,
+    meets: meets,
+    deadlineParts: deadlineParts,
+    feedOf: feedOf,
     kinds: KINDS,
     Explorer: Explorer,
     start: start

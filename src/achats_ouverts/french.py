@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
 Number = int | float | Decimal
@@ -38,13 +38,39 @@ def _positive_decimal(value: float, digits: int) -> str:
     return grouped(int(whole)) + ("," + fraction if digits else "")
 
 
+CENT = Decimal("0.01")
+
+
+def to_cents(value: Number) -> Decimal:
+    """An amount to the cent, half up (`2.675` -> `2.68`), read from its shortest decimal form:
+    a float sum that should be `1234.5` but reads `1234.4999999999998` comes back to `1234.50`,
+    the sum of the published CSV."""
+    if isinstance(value, Decimal):
+        exact = value
+    elif isinstance(value, int):
+        exact = Decimal(value)
+    else:  # a float, or a NumPy number
+        exact = Decimal(repr(float(value)))
+    return exact.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def euro_units(value: Number) -> int:
+    """An amount to the euro, half up, after rounding it to the cent (`to_cents`): `2,50 €` gives
+    3 (Python's `round` gives 2). `site_src/assets/explorateur.js` rounds the same way."""
+    return int(to_cents(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def euros(value: Number | None, cents: bool = False) -> str:
-    """`1 234 567 €` (narrow no-break spaces, no-break space before the sign)."""
+    """`1 234 567 €`, or `1 234 567,89 €` with the cents (narrow no-break spaces, no-break space
+    before the sign), rounded half up (`euro_units`, `to_cents`)."""
     if value is None:
         return "—"
     if cents:
-        return str(format_currency(value, "EUR", locale=LOCALE))
-    return grouped(round(value)) + "\xa0€"
+        exact = to_cents(value)
+        whole, _, fraction = f"{abs(exact):f}".partition(".")
+        sign = "-" if exact < 0 else ""
+        return f"{sign}{grouped(int(whole))},{fraction}\xa0€"
+    return grouped(euro_units(value)) + "\xa0€"
 
 
 def number(value: Number | None, digits: int = 0) -> str:
@@ -63,6 +89,15 @@ def percent(value: Number | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     return f"{number(value, digits)}\xa0%"
+
+
+def signed_percent(value: Number | None, digits: int = 1) -> str:
+    """A change in percent: `+12,3 %`, `−4,0 %` (minus sign), `0,0 %`."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    magnitude: Number = -value if value < 0 else value
+    return sign + percent(magnitude, digits)
 
 
 def french_date(value: date | str | None) -> str:

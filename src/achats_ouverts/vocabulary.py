@@ -74,8 +74,6 @@ UNITES_INDICATEUR = ("%", "€", "jours", "nombre", "heures", "offres")
 SENS_INDICATEUR = ("hausse", "baisse")
 TYPES_INDICATEUR = ("calculé", "déclaré")
 
-SEUIL_DECP_EUROS = 40_000
-"""Contracts of 40 000 € HT or more must be published as DECP."""
 DELAI_PUBLICATION_JOURS = 61
 """Publication is due within 2 months of notification; 61 days covers every pair of months."""
 

@@ -14,6 +14,8 @@ Modules:
   (the purchasing policy), read with the line of every value;
 - `writing`: atomic file writes, canonical CSV and JSON text, writing the schemas and the Data
   Package into a folder;
+- `thresholds`: legal thresholds that change with time (the DECP publication threshold by
+  notification date), as a dated table with the text that sets each value;
 - `ranges`: the plausible range of every value (numbers, integers, dates, addresses, text), which
   validation checks so that whatever it accepts can be published;
 - `yaml_safe`: reading a configuration file as small, plain YAML (file type, size, depth, aliases,

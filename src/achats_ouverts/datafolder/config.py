@@ -287,6 +287,9 @@ class Publisher:
     hebergeur: str = ""
     nomenclature_cpv: str = ""
     ocid_prefixe: str = ""
+    marches_sous_seuil_publies: bool = False
+    """The buyer publishes contracts below the DECP threshold on purpose: validation counts them
+    in one line instead of warning about each."""
     accessibilite: Accessibility = field(default_factory=Accessibility)
     identite: Identity = field(default_factory=Identity)
 
@@ -398,6 +401,7 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
         hebergeur=r.text(("hebergeur",), required=False),
         nomenclature_cpv=r.text(("nomenclature_cpv",), required=False),
         ocid_prefixe=r.text(("ocid_prefixe",), required=False),
+        marches_sous_seuil_publies=r.flag(("marches_sous_seuil_publies",), False),
         accessibilite=a11y,
         identite=identity,
     )

@@ -188,10 +188,21 @@ MARCHES_FIELDS: list[Field] = [
     define(
         "dureeMois",
         "integer",
-        "Durée en mois",
-        "Durée initiale du marché en mois, tranches et reconductions comprises, arrondie au mois "
-        "supérieur (entier, 1 au moins).",
+        "Durée en mois à la notification",
+        "Durée du marché en mois à sa notification, tranches et reconductions comprises, arrondie "
+        "au mois supérieur (entier, 1 au moins), comme dans les DECP. Une modification ne la "
+        "change pas : la durée après modifications est dans dureeMoisActuelle.",
         "36",
+        minimum=1,
+    ),
+    define(
+        "dureeMoisActuelle",
+        "integer",
+        "Durée actuelle en mois",
+        "Durée du marché en mois après ses modifications : celle fixée par la dernière "
+        "modification qui en fixe une (modifications.csv), sinon la durée à la notification "
+        "(dureeMois). Ce champ n'existe pas dans les DECP : il est propre à ce site.",
+        "42",
         minimum=1,
     ),
     define(
@@ -212,11 +223,23 @@ MARCHES_FIELDS: list[Field] = [
     define(
         "montant",
         "number",
-        "Montant en euros HT",
-        "Montant du marché en euros hors taxes, après les éventuelles modifications (montant "
-        "forfaitaire ou maximum estimé), avec un point décimal et sans séparateur de milliers "
-        "(1234567.89).",
+        "Montant à la notification en euros HT",
+        "Montant du marché en euros hors taxes à sa notification (montant forfaitaire ou maximum "
+        "estimé), comme dans les DECP, avec un point décimal et sans séparateur de milliers "
+        "(1234567.89). Une modification ne le change pas : le montant après modifications est "
+        "dans montantActuel.",
         "1250000.00",
+        required=True,
+        minimum=1,
+    ),
+    define(
+        "montantActuel",
+        "number",
+        "Montant actuel en euros HT",
+        "Montant du marché en euros hors taxes après ses modifications : celui fixé par la "
+        "dernière modification qui en fixe un (modifications.csv), sinon le montant à la "
+        "notification (montant). Ce champ n'existe pas dans les DECP : il est propre à ce site.",
+        "1380000.00",
         required=True,
         minimum=1,
     ),
@@ -297,6 +320,27 @@ MARCHES_TITULAIRES_FIELDS: list[Field] = [
         required=True,
         maxLength=32,
     ),
+    define(
+        "titulaireInitial",
+        "boolean",
+        "Titulaire à la notification",
+        "« true » si l'entreprise est titulaire du marché à sa notification (la liste des "
+        "titulaires des DECP), « false » si elle ne l'est devenue que par une modification. Ce "
+        "champ n'existe pas dans les DECP : il est propre à ce site.",
+        "true",
+        required=True,
+    ),
+    define(
+        "titulaireActuel",
+        "boolean",
+        "Titulaire actuel",
+        "« true » si l'entreprise est titulaire du marché après ses modifications (la liste fixée "
+        "par la dernière modification qui en fixe une, sinon la liste à la notification), "
+        "« false » si une modification l'a remplacée. Sans modification des titulaires, les deux "
+        "colonnes valent « true ». Ce champ n'existe pas dans les DECP : il est propre à ce site.",
+        "true",
+        required=True,
+    ),
 ]
 
 MODIFICATIONS_FIELDS: list[Field] = [
@@ -337,9 +381,10 @@ MODIFICATIONS_FIELDS: list[Field] = [
         "montant",
         "number",
         "Nouveau montant en euros HT",
-        "Nouveau montant total du marché après la modification (il remplace le montant "
+        "Nouveau montant total du marché fixé par la modification (il remplace le montant "
         "précédent, il ne s'y ajoute pas), en euros HT avec un point décimal. Vide si la "
-        "modification ne change pas le montant.",
+        "modification ne change pas le montant. Le montant de la dernière modification qui en "
+        "fixe un est le montant actuel (montantActuel de marches.csv).",
         "1380000.00",
         minimum=1,
     ),

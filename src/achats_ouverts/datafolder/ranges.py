@@ -46,6 +46,7 @@ LATEST_DATE = date(2100, 12, 31)
 INTEGER_MAXIMA = {
     "offresRecues": 10_000,
     "dureeMois": 1_200,
+    "dureeMoisActuelle": 1_200,
     "dureeMoisPrevue": 1_200,
     "nombreLots": 10_000,
     "modification_id": 10_000,

@@ -72,8 +72,10 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset(
         "marches",
         "Marchés attribués",
-        "Un marché par ligne, dans son état actuel (modifications appliquées), avec les champs "
-        "des données essentielles de la commande publique (format DECP 2022).",
+        "Un marché par ligne, avec les champs des données essentielles de la commande publique "
+        "(format DECP 2022) : montant et durée à la notification, comme dans les DECP, et, dans "
+        "montantActuel et dureeMoisActuelle, leurs valeurs après les modifications (égales à "
+        "celles de la notification quand le marché n'est pas modifié).",
         tuple(MARCHES_FIELDS),
         ("uid",),
         ((("acheteur_service_id",), "services", ("service_id",)),),
@@ -81,8 +83,9 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset(
         "marches-titulaires",
         "Titulaires des marchés",
-        "Une ligne par marché et par titulaire : la liste actuelle des titulaires de chaque "
-        "marché.",
+        "Une ligne par marché et par titulaire : les titulaires à la notification "
+        "(titulaireInitial) et les titulaires actuels (titulaireActuel), qui diffèrent quand une "
+        "modification a remplacé la liste.",
         tuple(MARCHES_TITULAIRES_FIELDS),
         ("uid", "titulaire_typeIdentifiant", "titulaire_id"),
         ((("uid",), "marches", ("uid",)),),

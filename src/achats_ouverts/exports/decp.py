@@ -1,5 +1,9 @@
 """The official DECP 2022 JSON (`{"marches": {"marche": [...]}}`), streamed from the validated
 tables; contracts lacking a field the format requires are left out and counted by reason.
+
+The official semantics: a `marche` carries its values at notification (`montant`, `dureeMois` and
+the suppliers at notification of the data folder), each modification the values it set. Importing
+the file gives back the current values (`montantActuel`, `dureeMoisActuelle`, current suppliers).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import pandas as pd
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.exports.rows import (
+    INITIAL,
     amount,
     column_lists,
     modifications_by_contract,
@@ -97,8 +102,9 @@ def decp_record(
 ) -> dict[str, Any]:
     """A contract in the DECP 2022 `marche` form, from its validated CSV row.
 
-    Its values are those of `marches.csv` (the current state); each modification carries the new
-    values it set, as published in `modifications.csv`.
+    Its values are those at notification (`montant`, `dureeMois`, the suppliers at
+    notification); each modification carries the new values it set, as published in
+    `modifications.csv`.
     """
     record: dict[str, Any] = {
         "id": row["id"],
@@ -164,7 +170,7 @@ class DecpSummary:
 
 def decp_records(data: Data) -> tuple[Iterator[dict[str, Any]], DecpSummary]:
     text = data.text["marches"]
-    suppliers = suppliers_by_contract(data.text["marches-titulaires"])
+    suppliers = suppliers_by_contract(data.text["marches-titulaires"], INITIAL)
     modifications = data.text["modifications"]
     gaps = decp_gaps(text, suppliers, modifications)
     counts = gaps[gaps != ""].value_counts()

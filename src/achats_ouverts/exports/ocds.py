@@ -1,5 +1,9 @@
 """An OCDS 1.1 release package: a planning release per upcoming purchase and an award and
 contract release per contract, streamed from the validated tables.
+
+The award carries the values at notification (`awards[].value` is `montant`, its suppliers those
+at notification); the contract carries the current value (`contracts[].value` is
+`montantActuel`) and one amendment per modification, which says what it changed.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from achats_ouverts import cpv
 from achats_ouverts.datafolder import Publisher, schemas
 from achats_ouverts.exports.dcat import LICENCE_URL
 from achats_ouverts.exports.rows import (
+    INITIAL,
     amount,
     column_lists,
     modifications_by_contract,
@@ -128,20 +133,25 @@ def contract_release(
     row: dict[str, str],
     prefix: str,
     publisher: Publisher,
-    suppliers: list[tuple[str, str]],
+    suppliers: tuple[list[tuple[str, str]], list[tuple[str, str]]],
     reference: dict[tuple[str, str], SupplierReference],
     modifications: list[dict[str, str]],
     label: str,
 ) -> dict[str, Any]:
-    """An award and contract release for an awarded contract (current state)."""
+    """An award and contract release for an awarded contract: the award at notification
+    (value, suppliers), the contract as modified (current value, amendments). `suppliers`:
+    those at notification, and the current ones."""
     uid = row["uid"]
-    value = {"amount": amount(float(row["montant"])), "currency": "EUR"}
+    awarded = {"amount": amount(float(row["montant"])), "currency": "EUR"}
+    value = {"amount": amount(float(row["montantActuel"])), "currency": "EUR"}
+    initial, current = suppliers
     parties = [buyer_party(publisher)]
     supplier_refs = []
-    for kind, ident in suppliers:
+    for kind, ident in [*initial, *(key for key in current if key not in initial)]:
         party = supplier_party(kind, ident, reference.get((kind, ident)))
         parties.append(party)
-        supplier_refs.append({"id": party["id"], "name": party["name"]})
+        if (kind, ident) in initial:
+            supplier_refs.append({"id": party["id"], "name": party["name"]})
     tender: dict[str, Any] = {"id": uid, "title": row["objet"]}
     if row["procedure"]:
         tender["procurementMethodDetails"] = row["procedure"]
@@ -192,7 +202,7 @@ def contract_release(
                 "title": row["objet"],
                 "status": "active",
                 "date": timestamp(row["dateNotification"]),
-                "value": value,
+                "value": awarded,
                 "suppliers": supplier_refs,
             }
         ],
@@ -290,7 +300,8 @@ def ocds_releases(data: Data) -> Iterator[dict[str, Any]]:
             row, prefix, data.publisher, data.reference_date, nomenclature.label(row["codeCPV"])
         )
     text = data.text["marches"]
-    suppliers = suppliers_by_contract(data.text["marches-titulaires"])
+    initial = suppliers_by_contract(data.text["marches-titulaires"], INITIAL)
+    current = suppliers_by_contract(data.text["marches-titulaires"])
     reference = supplier_reference(data.text["titulaires"])
     by_uid = modifications_by_contract(data.text["modifications"])
     names = list(schemas.dataset("marches").field_names)
@@ -299,7 +310,7 @@ def ocds_releases(data: Data) -> Iterator[dict[str, Any]]:
             row,
             prefix,
             data.publisher,
-            suppliers.get(row["uid"], []),
+            (initial.get(row["uid"], []), current.get(row["uid"], [])),
             reference,
             by_uid.get(row["uid"], []),
             nomenclature.label(row["codeCPV"]),

@@ -40,11 +40,19 @@ def row_dicts(frame: pd.DataFrame, names: Sequence[str] | None = None) -> list[d
     return [dict(zip(columns, values, strict=True)) for values in column_lists(frame, columns)]
 
 
-def suppliers_by_contract(contract_suppliers: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
-    """uid -> [(typeIdentifiant, id)], in the order of the table."""
+INITIAL = "titulaireInitial"
+CURRENT = "titulaireActuel"
+
+
+def suppliers_by_contract(
+    contract_suppliers: pd.DataFrame, state: str = CURRENT
+) -> dict[str, list[tuple[str, str]]]:
+    """uid -> [(typeIdentifiant, id)] of the validated marches-titulaires rows whose `state`
+    column (`INITIAL`: at notification, `CURRENT`: now) is true, in the order of the table."""
+    chosen = contract_suppliers[contract_suppliers[state] == "true"]
     result: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for uid, kind, ident in column_lists(
-        contract_suppliers, ("uid", "titulaire_typeIdentifiant", "titulaire_id")
+        chosen, ("uid", "titulaire_typeIdentifiant", "titulaire_id")
     ):
         result[uid].append((kind, ident))
     return result

@@ -1,10 +1,12 @@
 """From a contract as read in any source format to a canonical contract (`records.Contract`).
 
-`build_contract` applies the normalisation rules (`normalise`) field by field, applies the
-modifications in `id` order to get the current state, and notes every correction and every value
-set aside. A record that cannot be published (no identifier, no valid buyer SIRET, no subject, no
-notification date, no amount of at least 1 €) raises `Rejected`; anything else is repaired with a
-note, or the faulty part (one field, one supplier, one modification) is set aside with a note.
+`build_contract` applies the normalisation rules (`normalise`) field by field, keeps the values at
+notification (`montant`, `dureeMois`, the supplier list) as the DECP define them, applies the
+modifications in `id` order to get the current ones (`montantActuel`, `dureeMoisActuelle`, the
+current supplier list), and notes every correction and every value set aside. A record that
+cannot be published (no identifier, no valid buyer SIRET, no subject, no notification date, no
+amount of at least 1 €) raises `Rejected`; anything else is repaired with a note, or the faulty
+part (one field, one supplier, one modification) is set aside with a note.
 """
 
 from __future__ import annotations
@@ -154,6 +156,19 @@ def _positive_integer(raw: Any, name: str, notes: Notes, where: str = "") -> str
     if rounded:
         notes.fix(name, "entier-arrondi", f"« {raw} » arrondi au mois supérieur : {value}", where)
     return value
+
+
+def _current_amount(raw: Any, at_notification: str, notes: Notes) -> str:
+    """The current amount a source gives beside the amount at notification (an in-house export's
+    `montantActuel` column); without one, or when it is unusable, the amount at notification,
+    which the modifications then replace."""
+    if n.text(raw) is None:
+        return at_notification
+    try:
+        return n.positive_amount(raw)
+    except n.Unusable as exc:
+        notes.drop("montantActuel", "valeur-invalide", f"{exc} : montant actuel écarté", "")
+        return at_notification
 
 
 def _date(raw: Any, name: str, notes: Notes, where: str = "") -> str:
@@ -465,12 +480,18 @@ def build_contract(raw: RawContract, notes: Notes) -> Contract:
     values["lieuExecution_code"] = place
     values["offresRecues"] = _positive_integer(src.get("offresRecues"), "offresRecues", notes)
     values["dureeMois"] = _positive_integer(src.get("dureeMois"), "dureeMois", notes)
+    values["montantActuel"] = _current_amount(src.get("montantActuel"), values["montant"], notes)
+    values["dureeMoisActuelle"] = (
+        _positive_integer(src.get("dureeMoisActuelle"), "dureeMoisActuelle", notes)
+        or values["dureeMois"]
+    )
     values["datePublicationDonnees"] = _date(
         src.get("datePublicationDonnees"), "datePublicationDonnees", notes
     )
 
     known: list[SupplierInfo] = []
-    current = suppliers(raw.titulaires, notes, "", known)
+    initial = suppliers(raw.titulaires, notes, "", known)
+    current = initial
     history: dict[int, tuple[dict[str, str], list[tuple[str, str]] | None]] = {}
     for i, mod in enumerate(raw.modifications):
         if not mod.where:
@@ -492,15 +513,16 @@ def build_contract(raw: RawContract, notes: Notes) -> Contract:
     for ident in sorted(history):
         row, new_suppliers = history[ident]
         if row["montant"]:
-            values["montant"] = row["montant"]
+            values["montantActuel"] = row["montant"]
         if row["dureeMois"]:
-            values["dureeMois"] = row["dureeMois"]
+            values["dureeMoisActuelle"] = row["dureeMois"]
         if new_suppliers is not None:
             current = new_suppliers
         modifications.append(row)
     quiet = Notes(raw.position)
     return Contract(
         values,
+        initial,
         current,
         modifications,
         known,

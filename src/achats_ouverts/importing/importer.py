@@ -88,6 +88,8 @@ class Summary:
     suppliers: int = 0
     named_suppliers: int = 0
     flat: bool = False
+    remarks: list[str] = field(default_factory=list)
+    """What the import could not know, said once for the whole import."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +106,7 @@ class Summary:
             "corrections_par_motif": dict(sorted(self.corrections.items())),
             "valeurs_ecartees_par_motif": dict(sorted(self.set_aside.items())),
             "titulaires_references": self.named_suppliers,
+            "remarques": list(self.remarks),
         }
 
 
@@ -289,7 +292,12 @@ class _State:
 
 
 def _events(
-    path: Path, file: str, file_format: str, options: ImportOptions, workdir: Path
+    path: Path,
+    file: str,
+    file_format: str,
+    options: ImportOptions,
+    workdir: Path,
+    mapping: inhouse.Mapping | None,
 ) -> Iterator[Event]:
     if file_format == DECP_2022_JSON:
         return decp2022.read_json(path, file)
@@ -299,12 +307,11 @@ def _events(
         return decp2019.read_json(path, file)
     if file_format == TABULAR:
         return tabular.read_tabular(path, file, workdir, options.acheteur)
-    if options.mapping is None:
+    if mapping is None:
         raise UsageError(
             f"{file} : format non reconnu comme DECP ; pour un export interne, indiquer un "
             "fichier de correspondance avec --mapping (voir exemples/)"
         )
-    mapping = inhouse.load_mapping(options.mapping)
     return inhouse.read_in_house(path, file, mapping, workdir, options.acheteur)
 
 
@@ -372,12 +379,19 @@ def import_files(
         staging.discard()
         raise
     try:
+        mapping = inhouse.load_mapping(options.mapping) if options.mapping is not None else None
         for path, file_format in plan:
+            if file_format == IN_HOUSE and mapping is not None:
+                state.summary.remarks.extend(
+                    f"{path.name} : {remark}"
+                    for remark in inhouse.unknown_current_values(mapping)
+                    if f"{path.name} : {remark}" not in state.summary.remarks
+                )
             state.summary.files.append((path.name, file_format))
             state.summary.flat = state.summary.flat or file_format in (TABULAR, IN_HOUSE)
             progress(f"lecture de {path.name}")
             state.consume(
-                _events(path, path.name, file_format, options, staging.work),
+                _events(path, path.name, file_format, options, staging.work, mapping),
                 path.name,
                 options.acheteur,
             )
@@ -488,5 +502,6 @@ def summary_text(result: ImportResult) -> str:
             "Rapport détaillé (position de chaque correction et de chaque rejet) : "
             f"{result.report_path}"
         )
+    lines.extend(f"Remarque : {remark}" for remark in s.remarks)
     lines.extend(f"Attention : {warning}" for warning in result.warnings)
     return "\n".join(lines) + "\n"

@@ -42,6 +42,14 @@ DELIMITER_WORDS = {"tabulation": "\t", "tab": "\t", "\\t": "\t"}
 DATE_WORDS = {"jj/mm/aaaa": "%d/%m/%Y", "aaaa-mm-jj": "%Y-%m-%d", "jj.mm.aaaa": "%d.%m.%Y"}
 
 
+CURRENT_VALUES = (
+    ("montantActuel", "montant", "le montant actuel"),
+    ("dureeMoisActuelle", "dureeMois", "la durée actuelle"),
+)
+"""(current field, field at notification, what it is): an export without the first gives the
+second for both."""
+
+
 class MappingError(UsageError):
     """The mapping file is missing, unreadable or names an unknown field or column."""
 
@@ -175,6 +183,20 @@ def load_mapping(path: Path) -> Mapping:
         decimal_mark=str(numbers.get("decimal") or "."),
         thousands=tuple(str(t) for t in thousands),
     )
+
+
+def unknown_current_values(mapping: Mapping) -> list[str]:
+    """What the import report says of the current values an export does not give: an export has
+    no modification history, so without a column of current values they are taken equal to the
+    values at notification."""
+    given = {*mapping.columns, *mapping.constants}
+    return [
+        f"{label} n'est pas dans l'export (aucune colonne « {current} » dans la "
+        f"correspondance) : la valeur actuelle est prise égale à celle de la notification "
+        f"({initial}) ; les modifications éventuelles ne sont pas connues"
+        for current, initial, label in CURRENT_VALUES
+        if current not in given and initial in given
+    ]
 
 
 def _check_columns(mapping: Mapping, header: list[str], file: str) -> None:

@@ -2,10 +2,10 @@
 
 Readers turn their format into a `RawContract` (values as found, DECP 2022 field names, lists
 unwrapped) and yield it, or a `Skipped` or `Unreadable` record (`Event`). `conversion` builds a
-`Contract` from it: the normalised contract in its current state, with its history and the
-suppliers it names (`SupplierInfo`, the rows of titulaires.csv). Every correction and every value
-set aside is a `Note` with its `Position` in the source; a record that cannot be published raises
-`Rejected`.
+`Contract` from it: the normalised contract, its values at notification and current ones, with
+its history and the suppliers it names (`SupplierInfo`, the rows of titulaires.csv). Every
+correction and every value set aside is a `Note` with its `Position` in the source; a record that
+cannot be published raises `Rejected`.
 """
 
 from __future__ import annotations
@@ -174,10 +174,14 @@ class SupplierInfo:
 
 @dataclass
 class Contract:
-    """A normalised contract in its current state, with its history."""
+    """A normalised contract: its values (at notification, and current ones in `montantActuel`
+    and `dureeMoisActuelle`), its suppliers at notification and current ones, its history."""
 
     values: dict[str, str]
+    initial_suppliers: list[tuple[str, str]]
     suppliers: list[tuple[str, str]]
+    """The current suppliers: the list of the last modification that sets one, else the
+    initial list."""
     modifications: list[dict[str, str]]
     known_suppliers: list[SupplierInfo]
     acheteur_nom: str = ""
@@ -196,7 +200,20 @@ class Contract:
         return [uid if name == "uid" else self.values.get(name, "") for name in MARCHES_FIELDS]
 
     def supplier_rows(self, uid: str) -> list[list[str]]:
-        return [[uid, kind, ident] for kind, ident in self.suppliers]
+        """The suppliers at notification, then those a modification brought in, each with
+        `titulaireInitial` and `titulaireActuel`."""
+        listed = [*self.initial_suppliers]
+        listed += [key for key in self.suppliers if key not in listed]
+        return [
+            [
+                uid,
+                kind,
+                ident,
+                _flag((kind, ident) in self.initial_suppliers),
+                _flag((kind, ident) in self.suppliers),
+            ]
+            for kind, ident in listed
+        ]
 
     def modification_rows(self, uid: str) -> list[list[str]]:
         return [
@@ -211,6 +228,10 @@ class Contract:
         parts.extend(self.modification_rows(""))
         joined = "\x1e".join("\x1f".join(part) for part in parts)
         return hashlib.blake2b(joined.encode("utf-8"), digest_size=16).digest()
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 class Notes:

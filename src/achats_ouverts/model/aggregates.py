@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import numpy as np
 import pandas as pd
 
 from achats_ouverts import vocabulary as v
 
 OPEN_STATUSES = ("prévu", "lancé")
+"""The derived statuses (`etat`, see `programme_columns`) of the purchases still ahead or open
+to offers: the « open » list of upcoming purchases, its count and its feeds."""
+CLOSED = "clos"
+"""A launched purchase whose offer deadline is before the reference date: closed, awaiting its
+award (the data says nothing more)."""
+STATES = ("prévu", "lancé", CLOSED, "attribué", "reporté", "abandonné")
+"""Every derived status, in the order of a purchase's life."""
+NO_COMPETITION = "Marché passé sans publicité ni mise en concurrence préalable"
+"""A procedure no company can answer: such a purchase is never presented as open to SMEs."""
 
 
 def awarded_amount(contracts: pd.DataFrame) -> pd.Series:
@@ -46,12 +58,34 @@ def totals_by_departement(contracts: pd.DataFrame) -> pd.DataFrame:
 
 
 def yearly_totals(contracts: pd.DataFrame) -> pd.DataFrame:
-    """Number and total amount of contracts per year of notification, oldest first."""
+    """Number and total amounts of contracts per year of notification, oldest first: `montant`
+    at notification, `montant_actuel` after modifications."""
     dated = contracts.dropna(subset=["annee"])
     grouped = dated.groupby("annee", sort=True).agg(
-        marches=("uid", "size"), montant=("montant", "sum")
+        marches=("uid", "size"),
+        montant=("montant", "sum"),
+        montant_actuel=("montantActuel", "sum"),
     )
     return grouped.reset_index().astype({"annee": "int64", "marches": "int64"})
+
+
+def change_percent(before: pd.Series, after: pd.Series) -> pd.Series:
+    """Per row, how much `after` differs from `before`, in percent of `before`, rounded to one
+    decimal (half to even, as the site writes percentages); NaN where they are equal or one is
+    unknown. For a contract: the change of its amount since notification."""
+    changed = (before.notna() & after.notna() & (before != after) & (before != 0)).to_numpy()
+    result = np.full(len(before), np.nan)
+    raw = (after.to_numpy()[changed] - before.to_numpy()[changed]) / before.to_numpy()[changed]
+    result[changed] = [
+        float(Decimal(repr(float(x * 100))).quantize(Decimal("0.1"), ROUND_HALF_EVEN)) for x in raw
+    ]
+    return pd.Series(result, index=before.index)
+
+
+def modification_counts(uids: pd.Series, modifications: pd.DataFrame) -> pd.Series:
+    """Per contract (its `uid`), the number of its modifications."""
+    counts = modifications["uid"].value_counts()
+    return uids.map(counts).fillna(0).astype("int64")
 
 
 def has_environmental_consideration(contracts: pd.DataFrame) -> pd.Series:
@@ -75,7 +109,14 @@ def latest_year(contracts: pd.DataFrame) -> int | None:
 
 
 def open_upcoming(upcoming: pd.DataFrame) -> pd.DataFrame:
-    return upcoming[upcoming["statut"].isin(OPEN_STATUSES)]
+    """The purchases still ahead or open to offers at the reference date (`is_open`)."""
+    return upcoming[is_open(upcoming)]
+
+
+def is_open(upcoming: pd.DataFrame) -> pd.Series:
+    """Whether each purchase is planned or open to offers at the reference date: its derived
+    status (`etat`, added when the data is loaded) is one of `OPEN_STATUSES`."""
+    return upcoming["etat"].isin(OPEN_STATUSES)
 
 
 def distinct_suppliers(contract_suppliers: pd.DataFrame, uids: pd.Series) -> int:
@@ -332,3 +373,63 @@ def cpv_counts(contract_codes: pd.Series, upcoming_codes: pd.Series) -> pd.DataF
     frame = pd.concat(parts).fillna(0).astype("int64").sort_index()
     frame.index.name = "code"
     return frame.reset_index()[["code", "marches", "achats"]]
+
+
+# --- The programme at the reference date --------------------------------------------------------
+
+
+def planned_period(upcoming: pd.DataFrame) -> pd.DataFrame:
+    """The planned launch as a period: `debut` and `fin` are the planned day, or the first and
+    last days of the planned quarter when only the quarter is given (NaT when neither is)."""
+    day = upcoming["dateLancementPrevue"]
+    quarter = upcoming["trimestreLancementPrevu"].fillna("").astype(str)
+    valid = quarter.str.match(r"^[0-9]{4}-T[1-4]$")
+    periods = pd.PeriodIndex(quarter.where(valid, "").str.replace("-T", "Q"), freq="Q")
+    starts = pd.Series(periods.start_time, index=upcoming.index)
+    ends = pd.Series(periods.end_time.normalize(), index=upcoming.index)
+    return pd.DataFrame(
+        {"debut": day.fillna(starts), "fin": day.fillna(ends)}, index=upcoming.index
+    )
+
+
+def programme_columns(upcoming: pd.DataFrame, reference: pd.Timestamp) -> pd.DataFrame:
+    """What the programme means at the reference date, in one place for every page, feed and
+    count (added to the loaded table, see `loading`):
+
+    - `etat`: the derived status (`STATES`): the published `statut`, except that a launched
+      purchase whose offer deadline is before `reference` is `clos`;
+    - `en_retard`: still planned although its planned launch day (or quarter) is past;
+    - `adapte_pme`: published as adapted to SMEs, and not planned without publicity or
+      competition (no company can answer such a purchase);
+    - `debut`, `fin`: when a company can act on it: from the launch to the offer deadline once
+      launched (the launch day alone without a deadline), else the planned launch period (the
+      time filters select purchases whose period meets the window asked for);
+    - `echeance`, `rang`: the default order, the next thing a company can act on first: open
+      consultations by offer deadline (`rang` 0), then planned launches not yet past by date
+      (1), then planned launches already past (2), then every other purchase (3).
+    """
+    status = upcoming["statut"]
+    deadline = upcoming["dateLimiteRemiseOffres"]
+    launched = upcoming["dateLancement"]
+    closed = status.eq("lancé") & deadline.notna() & (deadline < reference)
+    planned = planned_period(upcoming)
+    late = status.eq("prévu") & planned["fin"].notna() & (planned["fin"] < reference)
+    pme = upcoming["accessiblePME"].fillna(False).astype(bool)
+    state = status.mask(closed, CLOSED).astype(object)
+    start = launched.fillna(planned["debut"])
+    end = deadline.where(launched.notna()).fillna(launched).fillna(planned["fin"])
+    rank = pd.Series(3, index=upcoming.index, dtype="int64")
+    rank = rank.mask(state.eq("prévu") & late, 2).mask(state.eq("prévu") & ~late, 1)
+    rank = rank.mask(state.eq("lancé"), 0)
+    return pd.DataFrame(
+        {
+            "etat": state,
+            "en_retard": late,
+            "adapte_pme": pme & upcoming["procedurePrevue"].ne(NO_COMPETITION),
+            "debut": start,
+            "fin": end,
+            "rang": rank,
+            "echeance": deadline.where(rank.eq(0), planned["debut"]).fillna(start),
+        },
+        index=upcoming.index,
+    )

@@ -256,8 +256,14 @@ class Calculation:
 
 
 SUPPLIERS_READ = (
-    "les titulaires de chaque marché (marches-titulaires.csv) et, dans le référentiel des "
-    "entreprises (titulaires.csv), {what}"
+    "les titulaires actuels de chaque marché (marches-titulaires.csv, titulaireActuel : ceux "
+    "de la dernière modification qui remplace la liste, sinon ceux de la notification) et, dans "
+    "le référentiel des entreprises (titulaires.csv), {what}"
+)
+AMOUNT = (
+    "le montant du marché à sa notification (montant, sans les modifications, comme les totaux "
+    "par année de notification : la valeur d'une année terminée ne change pas quand une "
+    "modification est publiée plus tard)"
 )
 LOCATION = SUPPLIERS_READ.format(
     what="leur département (titulaire_departement_code) ou leur région"
@@ -275,7 +281,7 @@ REGISTRY: dict[str, Calculation] = {
             "part",
             ("montant",),
             regional_amount,
-            "le montant du marché (montant), " + LOCATION,
+            AMOUNT + ", " + LOCATION,
         ),
         Calculation("part_pme_nombre", "part", (), sme_count, CATEGORY),
         Calculation(
@@ -283,7 +289,7 @@ REGISTRY: dict[str, Calculation] = {
             "part",
             ("montant",),
             sme_amount,
-            "le montant du marché (montant), " + CATEGORY,
+            AMOUNT + ", " + CATEGORY,
         ),
         Calculation(
             "part_avance",
@@ -318,7 +324,7 @@ REGISTRY: dict[str, Calculation] = {
             "part",
             ("montant", "considerationsEnvironnementales"),
             environment_amount,
-            "le montant du marché (montant) et " + ENVIRONMENT,
+            AMOUNT + " et " + ENVIRONMENT,
         ),
         Calculation(
             "part_environnement_travaux",
@@ -391,7 +397,7 @@ REGISTRY: dict[str, Calculation] = {
             key_field_completeness,
             "les 10 champs clés : "
             + ", ".join(label for _, label in aggregates.KEY_FIELDS)
-            + " (présence d'au moins une ligne dans marches-titulaires.csv)",
+            + " (présence d'au moins un titulaire actuel dans marches-titulaires.csv)",
         ),
     )
 }

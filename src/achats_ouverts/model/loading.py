@@ -15,6 +15,7 @@ import pandas as pd
 from achats_ouverts import cpv
 from achats_ouverts.datafolder import Dataset, Policy, Publisher, schemas
 from achats_ouverts.errors import DataError
+from achats_ouverts.model.aggregates import programme_columns
 from achats_ouverts.settings import source_date_epoch
 from achats_ouverts.validation import Validation
 
@@ -36,7 +37,16 @@ class Data:
 
     @property
     def contract_suppliers(self) -> pd.DataFrame:
-        return self.tables["marches-titulaires"]
+        """The current suppliers of each contract (`titulaireActuel`): those every list, page
+        and indicator uses unless it says otherwise."""
+        links = self.tables["marches-titulaires"]
+        return links[links["titulaireActuel"].fillna(False).to_numpy(dtype=bool)]
+
+    @property
+    def initial_suppliers(self) -> pd.DataFrame:
+        """The suppliers of each contract at its notification (`titulaireInitial`)."""
+        links = self.tables["marches-titulaires"]
+        return links[links["titulaireInitial"].fillna(False).to_numpy(dtype=bool)]
 
     @property
     def modifications(self) -> pd.DataFrame:
@@ -52,6 +62,8 @@ class Data:
 
     @property
     def upcoming(self) -> pd.DataFrame:
+        """The programme, with what it means at the reference date (`etat`, `en_retard`,
+        `adapte_pme`…: `aggregates.programme_columns`)."""
         return self.tables["achats-a-venir"]
 
     @property
@@ -117,11 +129,14 @@ def load(validation: Validation) -> Data:
         text[ds.name] = frame
         tables[ds.name] = typed_frame(frame, ds)
     tables["marches"] = with_contract_columns(tables["marches"])
+    reference = reference_date(tables["marches"])
+    upcoming = tables["achats-a-venir"]
+    tables["achats-a-venir"] = upcoming.join(programme_columns(upcoming, pd.Timestamp(reference)))
     return Data(
         publisher=validation.publisher,
         policy=validation.policy,
         nomenclature=validation.nomenclature,
         tables=tables,
         text=text,
-        reference_date=reference_date(tables["marches"]),
+        reference_date=reference,
     )

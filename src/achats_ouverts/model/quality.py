@@ -5,7 +5,9 @@ buyer publishes its contracts. Its published criteria are applied here as a ladd
 per buying service: each grade needs every criterion of the grades below it.
 
 - E: no contract published;
-- D: contracts published, but not both of 40 000 € HT or more and below 40 000 € HT;
+- D: contracts published, but not both at or above the DECP publication threshold in force at
+  their notification (`datafolder.thresholds`: 25 000 € HT until 2019, 40 000 € HT since 2020)
+  and below it;
 - C: both sizes published, but some contract lacks one of the 10 key fields;
 - B: the 10 key fields filled on every contract, but the mean publication delay exceeds two months;
 - A: every criterion met.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import thresholds
 from achats_ouverts.model import aggregates
 
 GRADES = "EDCBA"
@@ -25,11 +28,19 @@ CRITERIA: tuple[tuple[str, str], ...] = (
     ("critere_publication", "Des marchés sont publiés"),
     (
         "critere_tailles",
-        "Des marchés de 40 000 € HT ou plus et des marchés de moins de 40 000 € HT sont publiés",
+        "Des marchés au seuil de publication des DECP ou au-dessus et des marchés sous ce seuil "
+        "sont publiés",
     ),
     ("critere_champs", "Les 10 champs clés sont renseignés sur chaque marché"),
     ("critere_delai", "Le délai moyen de publication ne dépasse pas deux mois"),
 )
+
+
+def above_decp_threshold(contracts: pd.DataFrame) -> pd.Series:
+    """True for a contract whose amount at notification (`montant`) reaches the DECP publication
+    threshold in force on its notification date."""
+    limit = thresholds.values_by_date(thresholds.DECP_PUBLICATION, contracts["dateNotification"])
+    return (contracts["montant"] >= limit).fillna(False).astype(bool)
 
 
 def contract_checks(contracts: pd.DataFrame, contract_suppliers: pd.DataFrame) -> pd.DataFrame:
@@ -44,7 +55,7 @@ def contract_checks(contracts: pd.DataFrame, contract_suppliers: pd.DataFrame) -
         {
             "annee": contracts["annee"],
             "service_id": contracts["acheteur_service_id"].astype(str),
-            "au_dessus_seuil": (contracts["montant"] >= v.SEUIL_DECP_EUROS).fillna(False),
+            "au_dessus_seuil": above_decp_threshold(contracts),
             "complet": filled.all(axis=1),
             "champs_manquants": aggregates.missing_key_fields(filled),
             "delai_jours": days,

@@ -12,6 +12,8 @@ Modules:
 - `charts`: static, accessible SVG charts drawn with matplotlib;
 - `site_info`: what every page shows about the site (publisher, « S'abonner » block);
 - `listing`: the shared list index, rows of lists of contracts, links to contracts and suppliers;
+- `programme`: the upcoming purchases as pages, feeds and the calendar present them (status in
+  words, the next date that matters, rows of lists, the feeds a company can subscribe to);
 - `explorer_data`: the explorers' select options and JSON data shards;
 - `indicator_views`: indicator results in words and figures, and the rows behind a figure.
 """

@@ -59,3 +59,9 @@ UPCOMING_EXPLORER: Artifact[str] = Artifact(
 DETAIL_PAGES: Artifact[tuple[str, ...]] = Artifact(
     "pages-detaillees", "the address of every contract and supplier page"
 )
+PURCHASE_PAGES: Artifact[tuple[str, ...]] = Artifact(
+    "pages-achats", "the address of every upcoming purchase's page"
+)
+FEED_PAGES: Artifact[tuple[str, ...]] = Artifact(
+    "pages-flux", "the address of every feed's companion page"
+)

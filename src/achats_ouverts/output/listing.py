@@ -1,16 +1,17 @@
 """Lists of contracts and suppliers, as every page shows them.
 
 `ListIndex` is the shared list index, computed once a build (`artifacts.LIST_INDEX`): contracts in
-the default list order with the page segment and execution département of each, suppliers by key,
-each contract's suppliers and the services' names. From it come the rows of any list of contracts
-(`ContractRow`), the links to contract and supplier pages, a supplier as pages present it
-(`SupplierView`) and the suppliers that received the most (`top_suppliers`). Page contexts hold
-plain values only.
+the default list order with the page segment, execution département, number of modifications and
+change of amount since notification of each, suppliers by key, each contract's current suppliers
+(and those at notification where a modification replaced them) and the services' names. From it
+come the rows of any list of contracts (`ContractRow`), the links to contract and supplier pages,
+a supplier as pages present it (`SupplierView`) and the suppliers that received the most
+(`top_suppliers`). Page contexts hold plain values only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -77,9 +78,14 @@ class ListIndex:
     contracts: pd.DataFrame
     suppliers: dict[SupplierKey, ListedSupplier]
     suppliers_of: dict[str, tuple[SupplierKey, ...]]
+    """The current suppliers of each contract."""
     services: dict[str, str]
     contract_pages: bool = True
     """Whether each contract has a page; else links go to the explorer filtered on it."""
+    initial_suppliers_of: dict[str, tuple[SupplierKey, ...]] = field(default_factory=dict)
+    """The suppliers at notification of the contracts whose list a modification replaced."""
+    holders: frozenset[SupplierKey] = frozenset()
+    """The suppliers holding a contract now: those with a page."""
 
     def contract_link(self, root: str, slug: str) -> str:
         """The address of a contract, from a page whose path to the site root is `root`."""
@@ -102,6 +108,8 @@ def build_list_index(data: Data, contract_pages: bool = True) -> ListIndex:
         departement=aggregates.execution_departement(
             frame["lieuExecution_code"], frame["lieuExecution_typeCode"]
         ),
+        modifications=aggregates.modification_counts(frame["uid"], data.modifications),
+        hausse=aggregates.change_percent(frame["montant"], frame["montantActuel"]),
     )
     suppliers: dict[SupplierKey, ListedSupplier] = {}
     ref = data.suppliers
@@ -129,13 +137,30 @@ def build_list_index(data: Data, contract_pages: bool = True) -> ListIndex:
             suppliers[key] = ListedSupplier(
                 kind, ident, ident, urls.supplier_segment(kind, ident), "", "", "", "", False
             )
+    initial: dict[str, list[SupplierKey]] = {}
+    first = data.initial_suppliers
+    for uid, kind, ident in zip(
+        first["uid"], first["titulaire_typeIdentifiant"], first["titulaire_id"], strict=True
+    ):
+        initial.setdefault(uid, []).append((kind, ident))
+        if (kind, ident) not in suppliers:
+            suppliers[(kind, ident)] = ListedSupplier(
+                kind, ident, ident, urls.supplier_segment(kind, ident), "", "", "", "", False
+            )
+    current = {k: tuple(keys) for k, keys in links.items()}
     services = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
     return ListIndex(
         frame,
         suppliers,
-        {k: tuple(keys) for k, keys in links.items()},
+        current,
         services,
         contract_pages,
+        {
+            uid: tuple(keys)
+            for uid, keys in initial.items()
+            if set(keys) != set(current.get(uid, ()))
+        },
+        frozenset(key for keys in current.values() for key in keys),
     )
 
 
@@ -150,8 +175,9 @@ class Link:
 
 @dataclass(frozen=True)
 class ContractRow:
-    """A contract in a list: notification date, object (link to its page), suppliers, service,
-    current amount."""
+    """A contract in a list: notification date, object (link to its page), current suppliers,
+    service, amount at notification and, when a modification changed it, the current amount
+    and its change in percent."""
 
     notification: date | None
     objet: str
@@ -159,6 +185,8 @@ class ContractRow:
     titulaires: tuple[Link, ...]
     service: str
     montant: float | None
+    montant_actuel: float | None = None
+    hausse: float | None = None
 
 
 class RowMaker:
@@ -175,6 +203,8 @@ class RowMaker:
         self.dates = dates_of(frame["dateNotification"])
         self.services = frame["acheteur_service_id"].to_list()
         self.amounts = floats_of(frame["montant"])
+        self.current = floats_of(frame["montantActuel"])
+        self.changes = floats_of(frame["hausse"])
         self.links: dict[SupplierKey, Link] = {}
 
     def supplier_link(self, key: SupplierKey) -> Link:
@@ -187,6 +217,7 @@ class RowMaker:
         return found
 
     def row(self, i: int) -> ContractRow:
+        changed = self.current[i] != self.amounts[i]
         return ContractRow(
             self.dates[i],
             self.objets[i],
@@ -194,6 +225,8 @@ class RowMaker:
             tuple(self.supplier_link(key) for key in self.index.suppliers_of.get(self.uids[i], ())),
             self.index.services.get(self.services[i], ""),
             self.amounts[i],
+            self.current[i] if changed else None,
+            self.changes[i] if changed else None,
         )
 
 
@@ -220,6 +253,8 @@ class SupplierView:
 
 
 def supplier_view(index: ListIndex, key: SupplierKey, root: str) -> SupplierView:
+    """A supplier as pages present it; linked to its page when it has one (it holds a contract
+    now: `ListIndex.holders`)."""
     info = index.suppliers[key]
     place = info.commune
     if info.departement:
@@ -230,7 +265,7 @@ def supplier_view(index: ListIndex, key: SupplierKey, root: str) -> SupplierView
             place = ", ".join(p for p in (info.commune, f"{name} ({info.departement})") if p)
     return SupplierView(
         info.nom,
-        root + urls.supplier(info.slug),
+        root + urls.supplier(info.slug) if key in index.holders else "",
         info.kind,
         info.identifier,
         info.categorie,
@@ -250,8 +285,8 @@ class SupplierTotal:
 def top_suppliers(
     data: Data, index: ListIndex, keys: pd.Series, root: str, limit: int
 ) -> dict[str, tuple[SupplierTotal, ...]]:
-    """Per entity (`keys`: the entity of each contract of the index), the suppliers with the
-    largest equal share of its contracts' amounts."""
+    """Per entity (`keys`: the entity of each contract of the index), the suppliers (current
+    ones) with the largest equal share of its contracts' amounts at notification."""
     contracts_frame = pd.DataFrame(
         {
             "uid": index.contracts["uid"].to_numpy(),

@@ -20,7 +20,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from achats_ouverts.french import euros, french_date, number, percent
+from achats_ouverts.french import euros, french_date, number, percent, signed_percent
 from achats_ouverts.output import urls
 from achats_ouverts.settings import TEMPLATES_DIR
 
@@ -81,6 +81,7 @@ def environment() -> jinja2.Environment:
         euros=euros,
         nombre=number,
         pourcent=percent,
+        evolution=signed_percent,
         date_fr=french_date,
         time=time_tag,
         url=safe_url,

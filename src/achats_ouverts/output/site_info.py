@@ -55,14 +55,19 @@ def theme_css(identity: Identity) -> str:
 
 @dataclass(frozen=True)
 class FeedLink:
+    """A feed: `href` is the feed itself (what a feed reader or a calendar reads), `page` its
+    companion page, readable in a browser ('' for the calendar)."""
+
     titre: str
     href: str
+    page: str = ""
 
 
 @dataclass(frozen=True)
 class SubscribeView:
-    """The « S'abonner » block (`_abonnement.html.j2`): the main feeds, the calendar and the page
-    listing every feed, linked relatively from the page that shows it."""
+    """The « S'abonner » block (`_abonnement.html.j2`): the main feeds (each with its companion
+    page), the calendar and the page listing every feed, linked relatively from the page that
+    shows it."""
 
     flux: tuple[FeedLink, ...]
     calendrier: FeedLink
@@ -72,7 +77,12 @@ class SubscribeView:
 def subscribe_view(from_page: str) -> SubscribeView:
     return SubscribeView(
         tuple(
-            FeedLink(feed.titre, relative_url(from_page, feed.chemin)) for feed in urls.MAIN_FEEDS
+            FeedLink(
+                feed.titre,
+                relative_url(from_page, feed.chemin),
+                relative_url(from_page, urls.feed_page(feed.chemin)),
+            )
+            for feed in urls.MAIN_FEEDS
         ),
         FeedLink(urls.CALENDAR.titre, relative_url(from_page, urls.CALENDAR.chemin)),
         relative_url(from_page, urls.FEEDS),

@@ -7,11 +7,11 @@ global `urls` (this module), and `mkdocs.yml`'s `nav` and `not_in_nav` are check
 `NAV` and `NOT_IN_NAV` by a test. Moving a section or a download means changing it here.
 
 - sections: the pages of the navigation and those outside it;
-- per-entity pages: a contract, a supplier, a buying service, a CPV division, a département, an
-  action of the policy, an indicator, a data dictionary;
+- per-entity pages: a contract, a supplier, an upcoming purchase, a buying service, a CPV
+  division, a département, an action of the policy, an indicator, a data dictionary;
 - data files under `donnees/` (the Data Package's relative paths: `marches.csv`,
   `schemas/marches.json`…), the standard formats, the indicators and the changelog;
-- feeds, the calendar and the sitemaps;
+- feeds (each with its companion page, readable in a browser), the calendar and the sitemaps;
 - what the build uses around pages: the shells of detail pages (`_gabarit`) and the explorers'
   data shards (`_donnees`).
 """
@@ -66,7 +66,7 @@ NAV = (HOME, UPCOMING, CONTRACTS, POLICY, INDICATORS, DATA, QUALITY, CHANGELOG, 
 """The pages of the navigation, in its order (`mkdocs.yml`'s `nav`)."""
 SHELL_DIR = "_gabarit"
 """Where, in a section of detail pages, MkDocs builds the shell those pages are written into."""
-SHELL_SECTIONS = (CONTRACTS, SUPPLIERS)
+SHELL_SECTIONS = (CONTRACTS, SUPPLIERS, UPCOMING, FEEDS)
 """Sections whose detail pages are written into a shell after MkDocs."""
 NOT_IN_NAV = (
     f"/*/{SHELL_DIR}/",
@@ -134,6 +134,11 @@ def contract_in_explorer(segment: str) -> str:
 
 def supplier(segment: str) -> str:
     return f"{SUPPLIERS}{segment}/"
+
+
+def purchase(segment: str) -> str:
+    """The page of an upcoming purchase, from its segment (`path_segment(id)`)."""
+    return f"{UPCOMING}{segment}/"
 
 
 def service(service_id: str) -> str:
@@ -243,6 +248,27 @@ def division_feed(code: str) -> str:
 def departement_feed(code: str) -> str:
     """The upcoming purchases executed in one département."""
     return f"{FEEDS}achats-a-venir-departement-{code}.xml"
+
+
+def category_feed(slug: str) -> str:
+    """The upcoming purchases of one category (`travaux`, `fournitures`, `services`)."""
+    return f"{FEEDS}achats-a-venir-{slug}.xml"
+
+
+def division_departement_feed(code: str, departement_code: str) -> str:
+    """The upcoming purchases of one CPV division executed in one département."""
+    return f"{FEEDS}achats-a-venir-cpv-{code}-departement-{departement_code}.xml"
+
+
+def category_departement_feed(slug: str, departement_code: str) -> str:
+    """The upcoming purchases of one category executed in one département."""
+    return f"{FEEDS}achats-a-venir-{slug}-departement-{departement_code}.xml"
+
+
+def feed_page(path: str) -> str:
+    """The companion page of a feed, readable in a browser: `flux/achats-a-venir/` for
+    `flux/achats-a-venir.xml`."""
+    return f"{path.removesuffix('.xml')}/"
 
 
 # --- Files at the root for hosts and for the tool itself ----------------------------------------

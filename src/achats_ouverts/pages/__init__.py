@@ -13,11 +13,13 @@ Modules:
 - `quality`: the transparency self-audit and the validation report;
 - `explorer_contracts`, `explorer_upcoming`: the two explorers and their data shards;
 - `contract`: one page per contract, written into a shell after MkDocs;
+- `purchase`: one page per upcoming purchase, written into a shell after MkDocs;
 - `supplier`: the suppliers' entry page, and one page per supplier after MkDocs;
 - `entity`: pages per buying service, CPV division and département, their index pages and the
   CPV helper;
 - `downloads`: the `/donnees/` section, every published file and the data dictionaries;
-- `feeds`: the Atom feeds, the calendar and the page that lists them;
+- `feeds`: the Atom feeds, the calendar, the page that lists them and a companion page per feed
+  (after MkDocs);
 - `changelog`: what changed since the previous publication;
 - `sitemap`: the sitemap of every page.
 """

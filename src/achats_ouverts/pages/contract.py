@@ -1,6 +1,8 @@
-"""One page per contract (`contract.html.j2`, `/marches/<uid>/`): its summary, suppliers,
-modifications and every other published field, rendered straight into the theme's shell after
-MkDocs, since there may be hundreds of thousands of them.
+"""One page per contract (`contract.html.j2`, `/marches/<uid>/`): its summary (amount and duration
+at notification, and the current ones when a modification changed them), suppliers (current ones,
+and those at notification when a modification replaced them), modifications and every other
+published field, rendered straight into the theme's shell after MkDocs, since there may be
+hundreds of thousands of them.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ SHOWN_ABOVE = frozenset(
     {
         "objet",
         "montant",
+        "montantActuel",
         "dateNotification",
         "dureeMois",
+        "dureeMoisActuelle",
         "acheteur_service_id",
         "codeCPV",
         "lieuExecution_code",
@@ -84,8 +88,16 @@ class ContractPage:
     objet: str
     titre: str
     montant: float | None
+    """At notification."""
+    montant_actuel: float | None
+    """After the modifications; None when they did not change the amount."""
+    hausse: float | None
+    """The change of the amount since notification, in percent."""
     notification: date | None
     duree: int | None
+    """At notification."""
+    duree_actuelle: int | None
+    """After the modifications; None when they did not change the duration."""
     service: Link | None
     cpv_code: str
     cpv_libelle: str
@@ -93,6 +105,9 @@ class ContractPage:
     lieu: str
     departement: Link | None
     titulaires: tuple[SupplierView, ...]
+    """The current suppliers."""
+    titulaires_notification: tuple[SupplierView, ...]
+    """The suppliers at notification, when a modification replaced them (else empty)."""
     modifications: tuple[ModificationView, ...]
     champs: tuple[FieldRow, ...]
     achat_prevu: Link | None
@@ -110,7 +125,7 @@ def format_field(kind: str, name: str, raw: str) -> str:
     if kind == "integer":
         return number(int(raw))
     if kind == "number":
-        if name in ("montant",):
+        if name in ("montant", "montantActuel"):
             return euros(float(raw), cents=True)
         return percent(float(raw) * 100, 0 if float(raw) * 100 == round(float(raw) * 100) else 1)
     return raw
@@ -160,6 +175,8 @@ def modification_views(
             info = index.suppliers.get(key)
             if info is None:
                 links.append(Link(f"{key[0]} {key[1]}", ""))
+            elif key not in index.holders:  # no page: it holds no contract now
+                links.append(Link(info.nom, ""))
             else:
                 links.append(Link(info.nom, root + urls.supplier(info.slug)))
         result.setdefault(uid, []).append(
@@ -209,6 +226,15 @@ def contract_pages(
     deps: dict[str, Link] = {}
     places: dict[tuple[str, str], str] = {}
     views: dict[SupplierKey, SupplierView] = {}
+
+    def view_of(key: SupplierKey) -> SupplierView:
+        view = views.get(key)
+        if view is None:
+            view = supplier_view(index, key, root)
+            if len(views) < CACHED_LINKS:
+                views[key] = view
+        return view
+
     for lo in range(0, len(index.contracts), PAGE_CHUNK):
         if (lo // PAGE_CHUNK) % share[1] != share[0]:
             continue
@@ -223,8 +249,11 @@ def contract_pages(
             slug,
             objet,
             amount,
+            current_amount,
+            change,
             day,
             duration,
+            current_duration,
             service,
             code,
             dep,
@@ -236,8 +265,11 @@ def contract_pages(
                 frame["slug"].to_list(),
                 frame["objet"].to_list(),
                 floats_of(frame["montant"]),
+                floats_of(frame["montantActuel"]),
+                floats_of(frame["hausse"]),
                 dates_of(frame["dateNotification"]),
                 frame["dureeMois"].to_list(),
+                frame["dureeMoisActuelle"].to_list(),
                 frame["acheteur_service_id"].to_list(),
                 frame["codeCPV"].to_list(),
                 frame["departement"].to_list(),
@@ -248,14 +280,10 @@ def contract_pages(
         ):
             if dep and dep not in deps:
                 deps[dep] = Link(departement_name(dep), root + urls.departement(dep))
-            holders = []
-            for key in index.suppliers_of.get(uid, ()):
-                view = views.get(key)
-                if view is None:
-                    view = supplier_view(index, key, root)
-                    if len(views) < CACHED_LINKS:
-                        views[key] = view
-                holders.append(view)
+            holders = tuple(view_of(key) for key in index.suppliers_of.get(uid, ()))
+            first = tuple(view_of(key) for key in index.initial_suppliers_of.get(uid, ()))
+            duree = None if pd.isna(duration) else int(duration)
+            duree_actuelle = None if pd.isna(current_duration) else int(current_duration)
             purchase = planned.get(uid)
             yield (
                 slug,
@@ -265,8 +293,11 @@ def contract_pages(
                     objet=objet,
                     titre=short_title(objet),
                     montant=amount,
+                    montant_actuel=current_amount if current_amount != amount else None,
+                    hausse=change,
                     notification=day,
-                    duree=None if pd.isna(duration) else int(duration),
+                    duree=duree,
+                    duree_actuelle=duree_actuelle if duree_actuelle != duree else None,
                     service=services.get(service),
                     cpv_code=code,
                     cpv_libelle=data.nomenclature.labels.get(code[:8], ""),
@@ -274,7 +305,8 @@ def contract_pages(
                     lieu=places.get((place, kind))
                     or places.setdefault((place, kind), place_label(place, kind)),
                     departement=deps.get(dep),
-                    titulaires=tuple(holders),
+                    titulaires=holders,
+                    titulaires_notification=first,
                     modifications=mods.get(uid, ()),
                     champs=tuple(
                         FieldRow(title, column[i])
@@ -284,7 +316,7 @@ def contract_pages(
                     achat_prevu=(
                         Link(
                             purchase,
-                            root + urls.explorer(urls.UPCOMING, recherche=purchase, statut="tous"),
+                            root + urls.purchase(urls.path_segment(purchase)),
                         )
                         if purchase
                         else None
@@ -298,7 +330,9 @@ def contract_description(page: ContractPage) -> str:
     if page.notification:
         parts.append(f"notifié le {french_date(page.notification)}")
     if page.montant is not None:
-        parts.append(f"montant {euros(page.montant)} HT")
+        parts.append(f"montant à la notification {euros(page.montant)} HT")
+    if page.montant_actuel is not None:
+        parts.append(f"montant actuel {euros(page.montant_actuel)} HT")
     if page.titulaires:
         others = len(page.titulaires) - 1
         more = f" et {others} cotitulaire{'s' if others > 1 else ''}" if others else ""

@@ -174,7 +174,7 @@ def upcoming_keys(data: Data, section: str) -> pd.Series:
 
 def open_upcoming_counts(data: Data, section: str) -> dict[str, int]:
     keys = upcoming_keys(data, section)
-    open_keys = keys[data.upcoming["statut"].isin(aggregates.OPEN_STATUSES)]
+    open_keys = keys[aggregates.is_open(data.upcoming)]
     return {str(k): int(n) for k, n in open_keys.value_counts().items() if k}
 
 

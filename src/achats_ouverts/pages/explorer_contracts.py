@@ -5,6 +5,10 @@ JavaScript); `site_src/assets/explorateur.js` then adds filters, sorting, paging
 state in the URL. Its data is written as compact JSON shards (`output.explorer_data`), one or more
 per year of notification, listed in the page's configuration: a filtered view loads only the
 shards it needs, and the first view loads none.
+
+Amounts: the filters and the sort by amount read the amount at notification; each row also
+carries the current amount and its change when a modification changed it, so that the explorer
+can sort by increase, keep the modified contracts, and give both totals of what it lists.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
+from achats_ouverts.french import euros
 from achats_ouverts.model import Data, aggregates
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 from achats_ouverts.output.explorer_data import (
@@ -64,9 +69,15 @@ class ContractLists:
         Option("non", "Sans considération environnementale"),
         Option("inconnue", "Non renseignée"),
     )
+    modifie: tuple[Option, ...] = (
+        Option("oui", "Modifiés (au moins une modification)"),
+        Option("montant", "Dont le montant a changé"),
+        Option("non", "Jamais modifiés"),
+    )
     tris: tuple[Option, ...] = (
-        Option("montant-desc", "Montant, du plus élevé au plus faible"),
-        Option("montant-asc", "Montant, du plus faible au plus élevé"),
+        Option("montant-desc", "Montant à la notification, du plus élevé au plus faible"),
+        Option("montant-asc", "Montant à la notification, du plus faible au plus élevé"),
+        Option("hausse-desc", "Hausse du montant depuis la notification, de la plus forte"),
         Option("date-asc", "Date de notification, de la plus ancienne à la plus récente"),
     )
 
@@ -108,6 +119,14 @@ def contract_shards(index: ListIndex, lists: ContractLists) -> list[Shard]:
         "objet": frame["objet"].tolist(),
         "date": isos(frame["dateNotification"]),
         "montant": floats_of(frame["montant"]),
+        "actuel": [
+            None if now == then else now
+            for then, now in zip(
+                floats_of(frame["montant"]), floats_of(frame["montantActuel"]), strict=True
+            )
+        ],
+        "hausse": floats_of(frame["hausse"]),
+        "modifications": [int(n) for n in frame["modifications"]],
         "cpv": [c[:8] for c in frame["codeCPV"]],
         "procedure": [procedures.get(p, UNKNOWN) for p in frame["procedure"]],
         "nature": [natures.get(n, UNKNOWN) for n in frame["nature"]],
@@ -159,10 +178,21 @@ def contract_shard(
     return Shard(urls.contract_shard(label, number), year, hi - lo, content)
 
 
+def totals_text(at_notification: float, current: float) -> str:
+    """The totals of a list of contracts, as the explorer script also writes them
+    (`explorateur.js`, `totalsText`)."""
+    return (
+        f"Montant total à la notification : {euros(at_notification)} HT ; "
+        f"montant actuel : {euros(current)} HT."
+    )
+
+
 @dataclass(frozen=True)
 class ContractsExplorerPage:
     site: SiteInfo
     total: int
+    montants: str
+    """Both totals of all the contracts (`totals_text`)."""
     lignes: tuple[ContractRow, ...]
     listes: ContractLists
     config: dict[str, Any]
@@ -198,6 +228,10 @@ def contracts_explorer(data: Data, index: ListIndex) -> tuple[ContractsExplorerP
         ContractsExplorerPage(
             site=SiteInfo.of(data.publisher),
             total=len(index.contracts),
+            montants=totals_text(
+                float(index.contracts["montant"].sum()),
+                float(index.contracts["montantActuel"].sum()),
+            ),
             lignes=contract_rows(index, index.contracts.iloc[:PAGE_SIZE], page),
             listes=lists,
             config=config,

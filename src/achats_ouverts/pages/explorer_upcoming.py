@@ -1,14 +1,17 @@
 """The explorer of upcoming purchases (`explorer_upcoming.html.j2`, `/achats-a-venir/`): the
-buyer's programme, soonest planned launch first, open purchases on the first page, and how the
-programme was carried out so far.
+buyer's programme, what a company can act on first (open consultations by offer deadline, then
+the coming launches; past items last), time filters (the next 3, 6 or 12 months, a date range),
+« S'abonner à cette recherche » when the filters match a published feed, and how the programme
+was carried out so far.
 
 Like the contracts' explorer, a static first page that `site_src/assets/explorateur.js` enhances,
-with its data as compact JSON shards (`output.explorer_data`).
+with its data as compact JSON shards (`output.explorer_data`). Each purchase links to its page
+(`pages.purchase`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,10 +20,9 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
-from achats_ouverts.french import euros, quarter_code, quarter_label, quarter_start
-from achats_ouverts.geography import place_label
+from achats_ouverts.french import french_date, number, quarter_label
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import BuildContext, artifacts, relative_url, render, safe_url, urls
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 from achats_ouverts.output.explorer_data import (
     PAGE_SIZE,
     SHARD_ROWS,
@@ -29,27 +31,22 @@ from achats_ouverts.output.explorer_data import (
     Shard,
     chunks,
     compact_json,
-    flag,
     indexer,
     isos,
     shard_manifest,
 )
-from achats_ouverts.output.listing import (
-    ListIndex,
-    departement_name,
-    floats_of,
-    to_date,
-    to_float,
+from achats_ouverts.output.listing import ListIndex, departement_name, floats_of
+from achats_ouverts.output.programme import (
+    STATUS_LABELS,
+    FeedChoice,
+    UpcomingRow,
+    feed_choices,
+    planned_key,
+    upcoming_frame,
+    upcoming_rows,
 )
 from achats_ouverts.output.site_info import WIDE, SiteInfo, SubscribeView, subscribe_view
 
-STATUS_LABELS = {
-    "prévu": "Prévu",
-    "lancé": "Consultation lancée",
-    "attribué": "Attribué",
-    "reporté": "Reporté",
-    "abandonné": "Abandonné",
-}
 AMOUNT_BANDS: tuple[tuple[str, str, float, float | None], ...] = (
     ("moins-100k", "Moins de 100 000 €", 0, 100_000),
     ("100k-500k", "De 100 000 à 500 000 €", 100_000, 500_000),
@@ -58,157 +55,38 @@ AMOUNT_BANDS: tuple[tuple[str, str, float, float | None], ...] = (
 )
 """Bands of the upcoming purchases' amount filter: [low, high) in euros HT. An estimate given as a
 range belongs to every band it overlaps."""
+PERIODS = (3, 6, 12)
+"""The « next months » a company can choose: from the data's reference date."""
+DEFAULT_SORT = "Par échéance : consultations en cours, puis lancements à venir"
 
 
-def upcoming_frame(data: Data) -> pd.DataFrame:
-    """The programme in the explorer's default order: soonest planned launch first, then id;
-    with the planned quarter (`trimestre`), sort key (`tri`), execution département and a
-    representative amount (`montant_tri`: the estimate, or the middle of its range)."""
-    up = data.upcoming
-    quarters = []
-    keys = []
-    for day, quarter in zip(up["dateLancementPrevue"], up["trimestreLancementPrevu"], strict=True):
-        planned = to_date(day)
-        q = quarter_code(planned) if planned else quarter
-        quarters.append(q)
-        keys.append(planned.isoformat() if planned else (quarter_start(q) if q else "9999"))
-    low = up["montantEstimeMin"].fillna(up["montantEstime"])
-    high = up["montantEstimeMax"].fillna(up["montantEstime"])
-    middle = up["montantEstime"].fillna((low.fillna(high) + high.fillna(low)) / 2)
-    frame = up.assign(
-        trimestre=quarters,
-        tri=keys,
-        departement=aggregates.execution_departement(
-            up["lieuExecution_code"], up["lieuExecution_typeCode"]
-        ),
-        montant_bas=low,
-        montant_haut=high,
-        montant_tri=middle,
-    )
-    return frame.sort_values(["tri", "id"], kind="stable")
+def months_later(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    moment: pd.Timestamp = pd.Timestamp(day) + pd.DateOffset(months=months)
+    return moment.date()
 
 
 @dataclass(frozen=True)
-class UpcomingRow:
-    """A purchase of the programme as the explorer lists it."""
+class Period:
+    """A time filter: the purchases a company can act on between `debut` and `fin`."""
 
-    id: str
-    objet: str
-    service: str
-    categorie: str
-    cpv: str
-    cpv_libelle: str
-    prevue: date | None
-    trimestre: str
-    montant: str
-    lieu: str
-    procedure: str
-    reserve: bool
-    pme: bool
-    statut: str
-    statut_libelle: str
-    annonce: date | None
-    lancement: date | None
-    limite: date | None
-    consultation: str
-    marche: str
-    contact: str
+    code: str
+    libelle: str
+    debut: date
+    fin: date
 
 
-def amount_text(estimate: float | None, low: float | None, high: float | None) -> str:
-    """`850 000 €`, `500 000 à 1 000 000 €`, `jusqu'à 1 000 000 €` or `—`."""
-    if estimate is not None:
-        return euros(estimate)
-    if low is not None and high is not None:
-        return f"{euros(low)[:-2]} à {euros(high)}"
-    if high is not None:
-        return f"jusqu'à {euros(high)}"
-    if low is not None:
-        return f"à partir de {euros(low)}"
-    return "—"
-
-
-def consultation_url(value: str) -> str:
-    url = safe_url(value)
-    return url if url.startswith(("http://", "https://")) else ""
-
-
-def upcoming_rows(
-    data: Data,
-    frame: pd.DataFrame,
-    slugs: dict[str, str],
-    page: str,
-    contract_link: Callable[[str, str], str],
-) -> tuple[UpcomingRow, ...]:
-    root = urls.to_root(page)
-    services = dict(zip(data.services["service_id"], data.services["service_nom"], strict=True))
-    names = [
-        "id",
-        "objet",
-        "service_id",
-        "categorie",
-        "codeCPV",
-        "dateLancementPrevue",
-        "trimestre",
-        "montantEstime",
-        "montantEstimeMin",
-        "montantEstimeMax",
-        "lieuExecution_nom",
-        "lieuExecution_code",
-        "lieuExecution_typeCode",
-        "departement",
-        "procedurePrevue",
-        "marcheReserve",
-        "accessiblePME",
-        "statut",
-        "dateAnnonce",
-        "dateLancement",
-        "dateLimiteRemiseOffres",
-        "urlConsultation",
-        "uidMarche",
-        "contact",
-    ]
-    rows = []
-    for values in zip(*(frame[name].to_list() for name in names), strict=True):
-        r: dict[str, Any] = dict(zip(names, values, strict=True))
-        code = str(r["codeCPV"])[:8]
-        dep = str(r["departement"])
-        place = str(r["lieuExecution_nom"])
-        if dep and place and place != dep:
-            place = f"{place} ({dep})"
-        place = place or place_label(str(r["lieuExecution_code"]), str(r["lieuExecution_typeCode"]))
-        contract = slugs.get(str(r["uidMarche"]), "")
-        status = str(r["statut"])
-        rows.append(
-            UpcomingRow(
-                id=str(r["id"]),
-                objet=str(r["objet"]),
-                service=services.get(str(r["service_id"]), ""),
-                categorie=str(r["categorie"]),
-                cpv=code,
-                cpv_libelle=cpv.DIVISIONS.get(code[:2], ""),
-                prevue=to_date(r["dateLancementPrevue"]),
-                trimestre=quarter_label(str(r["trimestre"])),
-                montant=amount_text(
-                    to_float(r["montantEstime"]),
-                    to_float(r["montantEstimeMin"]),
-                    to_float(r["montantEstimeMax"]),
-                ),
-                lieu=place,
-                procedure=str(r["procedurePrevue"]),
-                reserve=flag(r["marcheReserve"]) == 1,
-                pme=flag(r["accessiblePME"]) == 1,
-                statut=status,
-                statut_libelle=STATUS_LABELS.get(status, status),
-                annonce=to_date(r["dateAnnonce"]),
-                lancement=to_date(r["dateLancement"]),
-                limite=to_date(r["dateLimiteRemiseOffres"]),
-                consultation=consultation_url(str(r["urlConsultation"])),
-                marche=contract_link(root, contract) if contract else "",
-                contact=str(r["contact"]),
-            )
+def periods(reference: date) -> tuple[Period, ...]:
+    """« Dans les 3 prochains mois (jusqu'au 1er février 2027) »…, from the reference date."""
+    return tuple(
+        Period(
+            f"{n}-mois",
+            f"Dans les {n} prochains mois (jusqu'au {french_date(months_later(reference, n))})",
+            reference,
+            months_later(reference, n),
         )
-    return tuple(rows)
+        for n in PERIODS
+    )
 
 
 @dataclass(frozen=True)
@@ -216,6 +94,7 @@ class UpcomingLists:
     categories: tuple[str, ...]
     divisions: tuple[Option, ...]
     trimestres: tuple[Option, ...]
+    periodes: tuple[Period, ...]
     departements: tuple[Option, ...]
     procedures: tuple[str, ...]
     statuts: tuple[Option, ...]
@@ -227,27 +106,37 @@ class UpcomingLists:
         Option("pme", "Achats adaptés aux PME"),
     )
     tris: tuple[Option, ...] = (
+        Option("limite", "Date limite de remise des offres, la plus proche d'abord"),
+        Option("date-asc", "Lancement prévu, du plus proche au plus lointain"),
         Option("date-desc", "Lancement prévu, du plus lointain au plus proche"),
         Option("montant-desc", "Montant estimé, du plus élevé au plus faible"),
         Option("montant-asc", "Montant estimé, du plus faible au plus élevé"),
     )
 
+    @property
+    def choix_periodes(self) -> tuple[Option, ...]:
+        return tuple(Option(p.code, p.libelle) for p in self.periodes)
+
 
 def upcoming_lists(data: Data, frame: pd.DataFrame) -> UpcomingLists:
+    """The options of the filters. Quarters are those of the purchases the list shows by
+    default (open ones): choosing one never gives an empty list."""
+    open_rows = frame[aggregates.is_open(frame)]
     divisions = sorted({c[:2] for c in frame["codeCPV"] if c})
-    quarters = sorted({q for q in frame["trimestre"] if q})
+    quarters = sorted({q for q in open_rows["trimestre"] if q})
     deps = sorted({d for d in frame["departement"] if d})
     services = data.services.sort_values("service_id")
     return UpcomingLists(
         v.CATEGORIES_ACHAT,
         tuple(Option(d, f"{d} – {cpv.DIVISIONS.get(d, 'division ' + d)}") for d in divisions),
         tuple(Option(q, quarter_label(q)) for q in quarters),
+        periods(data.reference_date),
         tuple(Option(d, f"{departement_name(d)} ({d})") for d in deps),
         v.PROCEDURES,
-        tuple(Option(s, STATUS_LABELS[s]) for s in v.STATUTS_ACHAT),
+        tuple(Option(s, STATUS_LABELS[s]) for s in aggregates.STATES),
         (
             Option("tous", "Tous, quel que soit l'avancement"),
-            *(Option(s, STATUS_LABELS[s]) for s in v.STATUTS_ACHAT),
+            *(Option(s, STATUS_LABELS[s]) for s in aggregates.STATES),
         ),
         tuple(
             Option(k, n)
@@ -260,8 +149,9 @@ def upcoming_lists(data: Data, frame: pd.DataFrame) -> UpcomingLists:
 def upcoming_shards(
     frame: pd.DataFrame, rows: Sequence[UpcomingRow], lists: UpcomingLists
 ) -> list[Shard]:
-    """The upcoming explorer's data, in the default order, in chunks; a purchase's contract as
-    the part of its link after the contracts' section (see `liens` in the configuration)."""
+    """The upcoming explorer's data, in the default order, in chunks; a purchase's page and its
+    contract as the part of their link after the explorer's and the contracts' sections (see
+    `liens` in the configuration)."""
     contracts = relative_url(urls.UPCOMING, urls.CONTRACTS)
     categories = indexer(lists.categories)
     services = indexer([o.value for o in lists.services])
@@ -270,13 +160,16 @@ def upcoming_shards(
     statuses = indexer([o.value for o in lists.statuts])
     columns: dict[str, list[Any]] = {
         "id": frame["id"].tolist(),
+        "lien": frame["segment"].tolist(),
         "objet": frame["objet"].tolist(),
         "service": [services.get(s, UNKNOWN) for s in frame["service_id"]],
         "categorie": [categories.get(c, UNKNOWN) for c in frame["categorie"]],
         "cpv": [c[:8] for c in frame["codeCPV"]],
         "prevue": isos(frame["dateLancementPrevue"]),
         "trimestre": frame["trimestre"].tolist(),
-        "tri": frame["tri"].tolist(),
+        "planifie": [
+            planned_key(r.prevue, q) for r, q in zip(rows, frame["trimestre"], strict=True)
+        ],
         "montant": floats_of(frame["montantEstime"]),
         "min": floats_of(frame["montantEstimeMin"]),
         "max": floats_of(frame["montantEstimeMax"]),
@@ -286,10 +179,13 @@ def upcoming_shards(
         "departement": [deps.get(d, UNKNOWN) for d in frame["departement"]],
         "reserve": [int(r.reserve) for r in rows],
         "pme": [int(r.pme) for r in rows],
-        "statut": [statuses.get(s, UNKNOWN) for s in frame["statut"]],
+        "statut": [statuses.get(s, UNKNOWN) for s in frame["etat"]],
+        "retard": [int(r.en_retard) for r in rows],
         "annonce": isos(frame["dateAnnonce"]),
         "lancement": isos(frame["dateLancement"]),
         "limite": isos(frame["dateLimiteRemiseOffres"]),
+        "debut": isos(frame["debut"]),
+        "fin": isos(frame["fin"]),
         "consultation": [r.consultation for r in rows],
         "marche": [r.marche.removeprefix(contracts) for r in rows],
         "contact": [r.contact for r in rows],
@@ -338,18 +234,52 @@ def follow_up(data: Data) -> FollowUp:
 
 
 @dataclass(frozen=True)
+class SearchFeed:
+    """The feed of a search (the explorer's filters): its companion page and address."""
+
+    titre: str
+    page: str
+    href: str
+
+
+def search_feeds(choices: Sequence[FeedChoice], page: str) -> list[dict[str, Any]]:
+    """Every feed of upcoming purchases as the script matches it against the filters."""
+    return [
+        {
+            "filtres": dict(c.filtres),
+            "titre": c.titre,
+            "page": relative_url(page, c.page),
+            "href": relative_url(page, c.chemin),
+        }
+        for c in choices
+    ]
+
+
+@dataclass(frozen=True)
 class UpcomingExplorerPage:
     site: SiteInfo
     total: int
     en_cours: int
+    compte: str
     lignes: tuple[UpcomingRow, ...]
     listes: UpcomingLists
+    tri_par_defaut: str
     suivi: FollowUp
     config: dict[str, Any]
     script: str
     donnees: str
     aide_cpv: str
+    flux_recherche: SearchFeed
     abonnement: SubscribeView
+
+
+def static_count(open_count: int, shown: int) -> str:
+    """What the page says it shows before the script runs (or without it)."""
+    many = "s" if open_count > 1 else ""
+    text = f"{number(open_count)} achat{many} prévu{many} ou en consultation, par échéance"
+    if shown < open_count:
+        text += f" ; les {number(shown)} premiers sont affichés"
+    return text + "."
 
 
 def upcoming_explorer(data: Data, index: ListIndex) -> tuple[UpcomingExplorerPage, list[Shard]]:
@@ -360,6 +290,7 @@ def upcoming_explorer(data: Data, index: ListIndex) -> tuple[UpcomingExplorerPag
     lists = upcoming_lists(data, frame)
     shards = upcoming_shards(frame, rows, lists)
     open_rows = tuple(r for r in rows if r.statut in aggregates.OPEN_STATUSES)
+    choices = feed_choices(data)
     config = {
         "type": "achats",
         "total": len(rows),
@@ -373,23 +304,40 @@ def upcoming_explorer(data: Data, index: ListIndex) -> tuple[UpcomingExplorerPag
             "departement": [[o.value, o.label] for o in lists.departements],
             "statut": [[o.value, o.label] for o in lists.statuts],
             "montant": [[code, label, low, high] for code, label, low, high in AMOUNT_BANDS],
+            "periode": [
+                [p.code, p.libelle, p.debut.isoformat(), p.fin.isoformat()] for p in lists.periodes
+            ],
             "statutsEnCours": list(aggregates.OPEN_STATUSES),
             "cpv": {o.value: cpv.DIVISIONS.get(o.value, "") for o in lists.divisions},
         },
-        "liens": {"marche": relative_url(page, urls.CONTRACTS)},
+        "liens": {
+            "achat": urls.to_root(page) + urls.UPCOMING,
+            "marche": relative_url(page, urls.CONTRACTS),
+        },
+        "flux": search_feeds(choices, page),
+        "fluxTous": relative_url(page, urls.FEEDS),
     }
+    everything = choices[0]
+    shown = open_rows[:PAGE_SIZE]
     return (
         UpcomingExplorerPage(
             site=SiteInfo.of(data.publisher),
             total=len(rows),
             en_cours=len(open_rows),
-            lignes=open_rows[:PAGE_SIZE],
+            compte=static_count(len(open_rows), len(shown)),
+            lignes=shown,
             listes=lists,
+            tri_par_defaut=DEFAULT_SORT,
             suivi=follow_up(data),
             config=config,
             script=relative_url(page, urls.EXPLORER_SCRIPT),
             donnees=relative_url(page, urls.DATA),
             aide_cpv=relative_url(page, urls.CPV),
+            flux_recherche=SearchFeed(
+                everything.titre,
+                relative_url(page, everything.page),
+                relative_url(page, everything.chemin),
+            ),
             abonnement=subscribe_view(page),
         ),
         shards,

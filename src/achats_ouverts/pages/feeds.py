@@ -1,13 +1,21 @@
 """Subscriptions without an account under `/flux/`: the feeds of upcoming purchases (all, per CPV
-division, per département of execution) and of recently awarded contracts, the calendar of
-upcoming purchases, and the page that lists them (`feeds.html.j2`). The Atom and iCalendar
-writers are exports (`exports.syndication`); this module chooses what goes in them.
+division, per département of execution, per category, and the combinations a company needs:
+division × département and category × département), the feed of recently awarded contracts, the
+calendar of upcoming purchases, the page that lists them (`feeds.html.j2`), and a companion page
+per feed (`feed.html.j2`, `/flux/<feed>/`) that a browser shows readably, with how to subscribe.
+
+Which feeds exist and what each holds is the output kit's (`programme.feed_choices`), shared with
+the explorer that offers « S'abonner à cette recherche ». The Atom and iCalendar writers are
+exports (`exports.syndication`); this module chooses what goes in them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts.datafolder import schemas
@@ -26,30 +34,39 @@ from achats_ouverts.exports.syndication import (
 from achats_ouverts.french import euros, french_date, quarter_label
 from achats_ouverts.model import Data, aggregates
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, safe_url, urls
-from achats_ouverts.output.listing import ListIndex
-from achats_ouverts.output.site_info import SubscribeView, subscribe_view
+from achats_ouverts.output.listing import ListIndex, departement_name
+from achats_ouverts.output.programme import (
+    FeedChoice,
+    departement_label,
+    feed_choices,
+    status_label,
+)
+from achats_ouverts.output.site_info import FeedLink, SubscribeView, subscribe_view
 
 RECENT_CONTRACTS = 100
 UPCOMING_IDS = "achats-a-venir"
 CONTRACT_IDS = "marches"
 """Where the ids of entries are taken from (`tag:…:marches/<uid>`): ids, not addresses, they stay
 the same if pages move."""
+COMPANION_ENTRIES = 200
+"""Entries a companion page lists at most (the feed itself holds them all)."""
 
 
 # --- Upcoming purchases --------------------------------------------------------------------------
 
 
-def launch_text(row: dict[str, str]) -> str:
+def launch_text(row: dict[str, Any]) -> str:
     if row["dateLancement"]:
         return f"consultation lancée le {french_date(row['dateLancement'])}"
+    late = " (en retard)" if row["en_retard"] else ""
     if row["dateLancementPrevue"]:
-        return f"lancement prévu le {french_date(row['dateLancementPrevue'])}"
+        return f"lancement prévu le {french_date(row['dateLancementPrevue'])}{late}"
     if row["trimestreLancementPrevu"]:
-        return f"lancement prévu au {quarter_label(row['trimestreLancementPrevu'])}"
+        return f"lancement prévu au {quarter_label(row['trimestreLancementPrevu'])}{late}"
     return "date de lancement non précisée"
 
 
-def amount_text(row: dict[str, str]) -> str:
+def amount_text(row: dict[str, Any]) -> str:
     if row["montantEstime"]:
         return f"montant estimé {euros(float(row['montantEstime']))} HT"
     if row["montantEstimeMin"] and row["montantEstimeMax"]:
@@ -58,8 +75,11 @@ def amount_text(row: dict[str, str]) -> str:
     return "montant non précisé"
 
 
-def upcoming_summary(row: dict[str, str], label: str) -> str:
-    parts = [f"{row['categorie']}, statut : {row['statut']}", launch_text(row), amount_text(row)]
+def upcoming_summary(row: dict[str, Any], label: str) -> str:
+    """A purchase in one paragraph: its status at the reference date, dates, amount, CPV, place,
+    procedure, access and contact."""
+    status = status_label(row["etat"], bool(row["en_retard"])).lower()
+    parts = [f"{row['categorie']}, {status}", launch_text(row), amount_text(row)]
     if row["codeCPV"]:
         parts.append(f"CPV {row['codeCPV']}" + (f" ({label})" if label else ""))
     if row["lieuExecution_nom"]:
@@ -67,34 +87,46 @@ def upcoming_summary(row: dict[str, str], label: str) -> str:
     if row["procedurePrevue"]:
         parts.append(f"procédure envisagée : {row['procedurePrevue']}")
     if row["dateLimiteRemiseOffres"]:
-        parts.append(f"offres à remettre avant le {french_date(row['dateLimiteRemiseOffres'])}")
+        verb = "closes le" if row["etat"] == aggregates.CLOSED else "à remettre avant le"
+        parts.append(f"offres {verb} {french_date(row['dateLimiteRemiseOffres'])}")
     if row["marcheReserve"] == "true":
         parts.append("marché réservé")
-    if row["accessiblePME"] == "true":
+    if row["adapte_pme"]:
         parts.append("adapté aux PME")
     if row["contact"]:
         parts.append(f"contact : {row['contact']}")
+    consultation = safe_url(row["urlConsultation"])
+    if row["etat"] == "lancé" and consultation.startswith(("http://", "https://")):
+        parts.append(f"dossier de consultation : {consultation}")
     return " ; ".join(parts) + ". Programmation prévisionnelle, qui n'engage pas l'acheteur."
 
 
-def upcoming_link(row: dict[str, str], page: str, base: str) -> str:
-    consultation = safe_url(row["urlConsultation"])
-    return consultation if consultation.startswith(("http://", "https://")) else base + page
+def upcoming_table(data: Data) -> pd.DataFrame:
+    """The programme's validated text, with what it means at the reference date (`etat`,
+    `en_retard`, `adapte_pme`) and each purchase's page segment."""
+    typed = data.upcoming
+    return data.text["achats-a-venir"].assign(
+        etat=typed["etat"],
+        en_retard=typed["en_retard"],
+        adapte_pme=typed["adapte_pme"],
+        segment=[urls.path_segment(i) for i in typed["id"]],
+    )
 
 
-def upcoming_entries(data: Data, page: str) -> dict[str, FeedEntry]:
-    """Open upcoming purchases (planned or launched), by id."""
+ENTRY_COLUMNS = (*schemas.dataset("achats-a-venir").field_names, "etat", "en_retard", "adapte_pme")
+
+
+def upcoming_entries(data: Data, table: pd.DataFrame) -> dict[str, FeedEntry]:
+    """An entry per purchase of `table` (from `upcoming_table`), by id, linked to its page."""
     publisher = data.publisher
-    open_rows = aggregates.open_upcoming(data.text["achats-a-venir"])
-    names = schemas.dataset("achats-a-venir").field_names
     entries = {}
-    for row in row_dicts(open_rows, names):
+    for row in row_dicts(table, (*ENTRY_COLUMNS, "segment")):
         dates = [d for d in (row["dateAnnonce"], row["dateLancement"]) if d]
         updated = date.fromisoformat(max(dates)) if dates else data.reference_date
         entries[row["id"]] = FeedEntry(
             id=tag(publisher, f"{UPCOMING_IDS}/{row['id']}"),
             titre=row["objet"],
-            lien=upcoming_link(row, page, publisher.url_site),
+            lien=publisher.url_site + urls.purchase(row["segment"]),
             resume=upcoming_summary(row, data.nomenclature.label(row["codeCPV"])),
             mis_a_jour=updated,
             publie=date.fromisoformat(row["dateAnnonce"]) if row["dateAnnonce"] else None,
@@ -103,70 +135,37 @@ def upcoming_entries(data: Data, page: str) -> dict[str, FeedEntry]:
     return entries
 
 
-@dataclass(frozen=True)
-class FeedRow:
-    """A line of the feeds page: one feed of a CPV division or of a département."""
-
-    code: str
-    libelle: str
-    achats: int
-    href: str
-
-
-def upcoming_feeds(data: Data, page: str) -> tuple[list[FeedSpec], list[FeedRow], list[FeedRow]]:
-    """The upcoming-purchase feeds: all, one per CPV division, one per département."""
-    publisher = data.publisher
-    entries = upcoming_entries(data, page)
-    frame = aggregates.open_upcoming(data.text["achats-a-venir"])
-    division = frame["codeCPV"].str.slice(0, 2)
-    departement = aggregates.execution_departement(
-        frame["lieuExecution_code"], frame["lieuExecution_typeCode"]
-    )
-    ids = frame["id"]
-    specs = [
-        FeedSpec(
-            urls.UPCOMING_FEED.chemin,
-            f"Achats à venir – {publisher.nom}",
-            "Les achats que l'acheteur prévoit de lancer ou vient de lancer.",
-            page,
-            sorted_entries(entries.values()),
+def upcoming_feed_specs(
+    data: Data, choices: tuple[FeedChoice, ...]
+) -> list[tuple[FeedChoice, FeedSpec]]:
+    """Each feed of upcoming purchases with its entries (the open purchases it selects); its
+    HTML page is the explorer filtered the same way."""
+    table = upcoming_table(data)
+    entries = upcoming_entries(data, table[aggregates.is_open(data.upcoming)])
+    nom = data.publisher.nom
+    return [
+        (
+            choice,
+            FeedSpec(
+                choice.chemin,
+                f"{choice.titre} – {nom}",
+                choice.description,
+                urls.explorer(urls.UPCOMING, **dict(choice.filtres))
+                if choice.filtres
+                else urls.UPCOMING,
+                sorted_entries(entries[i] for i in choice.ids),
+            ),
         )
+        for choice in choices
     ]
-    division_rows, departement_rows = [], []
-    for code in sorted(set(cpv.DIVISIONS) | set(division[division != ""])):
-        chosen = [entries[i] for i in ids[division == code]]
-        label = cpv.DIVISIONS.get(code, "")
-        specs.append(
-            FeedSpec(
-                urls.division_feed(code),
-                f"Achats à venir, CPV {code} {label} – {publisher.nom}".replace("  ", " "),
-                f"Les achats à venir de la division CPV {code}.",
-                page,
-                sorted_entries(chosen),
-            )
-        )
-        division_rows.append(FeedRow(code, label, len(chosen), urls.division_feed(code)))
-    for code in sorted(set(publisher.departements) | set(departement[departement != ""])):
-        chosen = [entries[i] for i in ids[departement == code]]
-        specs.append(
-            FeedSpec(
-                urls.departement_feed(code),
-                f"Achats à venir, département {code} – {publisher.nom}",
-                f"Les achats à venir exécutés dans le département {code}.",
-                page,
-                sorted_entries(chosen),
-            )
-        )
-        departement_rows.append(FeedRow(code, "", len(chosen), urls.departement_feed(code)))
-    return specs, division_rows, departement_rows
 
 
 # --- Awarded contracts ---------------------------------------------------------------------------
 
 
 def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEntry]:
-    """The most recently notified contracts, with their suppliers' names, linked to their page
-    (to `fallback` when contracts have no page)."""
+    """The most recently notified contracts, as awarded (amount and suppliers at notification),
+    linked to their page (to `fallback` when contracts have no page)."""
     publisher = data.publisher
     text = data.text["marches"]
     if text.empty:
@@ -183,7 +182,7 @@ def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEn
         )
     }
     links = data.text["marches-titulaires"]
-    links = links[links["uid"].isin(recent["uid"])]
+    links = links[links["uid"].isin(recent["uid"]) & (links["titulaireInitial"] == "true")]
     suppliers: dict[str, list[str]] = {}
     for uid, kind, ident in zip(
         links["uid"], links["titulaire_typeIdentifiant"], links["titulaire_id"], strict=True
@@ -198,7 +197,7 @@ def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEn
         )
         parts = [
             f"notifié le {french_date(row['dateNotification'])}",
-            f"montant {euros(float(row['montant']))} HT",
+            f"montant à la notification {euros(float(row['montant']))} HT",
         ]
         if suppliers.get(row["uid"]):
             parts.append("titulaire(s) : " + ", ".join(suppliers[row["uid"]]))
@@ -220,25 +219,44 @@ def contract_entries(data: Data, index: ListIndex, fallback: str) -> list[FeedEn
     return entries
 
 
+def awarded_feed_spec(ctx: BuildContext) -> FeedSpec:
+    data = ctx.data
+    list_page = ctx.get(artifacts.CONTRACTS_EXPLORER)
+    return FeedSpec(
+        urls.AWARDED_FEED.chemin,
+        f"Marchés attribués récemment – {data.publisher.nom}",
+        f"Les {RECENT_CONTRACTS} marchés notifiés le plus récemment.",
+        list_page,
+        sorted_entries(contract_entries(data, ctx.get(artifacts.LIST_INDEX), list_page)),
+    )
+
+
 # --- iCalendar -----------------------------------------------------------------------------------
 
 
-def calendar_events(data: Data, page: str) -> list[CalendarEvent]:
-    """Planned launch dates and offer deadlines of open upcoming purchases, as all-day events.
+def calendar_events(data: Data) -> list[CalendarEvent]:
+    """Planned launch dates and offer deadlines of open upcoming purchases, and the deadline of
+    consultations closed since (awaiting award: an event once in a calendar stays there), as
+    all-day events linked to the purchase's page.
 
     A launch known only by its quarter has no day to put in a calendar: it is left out.
     """
     publisher = data.publisher
+    table = upcoming_table(data)
+    shown = aggregates.is_open(data.upcoming) | data.upcoming["etat"].eq(aggregates.CLOSED)
     events = []
-    names = schemas.dataset("achats-a-venir").field_names
-    for row in row_dicts(aggregates.open_upcoming(data.text["achats-a-venir"]), names):
-        link = upcoming_link(row, page, publisher.url_site)
+    for row in row_dicts(table[shown], (*ENTRY_COLUMNS, "segment")):
+        link = publisher.url_site + urls.purchase(row["segment"])
         description = upcoming_summary(row, data.nomenclature.label(row["codeCPV"]))
         moments = []
         if row["statut"] == "prévu" and row["dateLancementPrevue"]:
-            moments.append(("lancement", "Lancement prévu", row["dateLancementPrevue"]))
+            late = " (en retard)" if row["en_retard"] else ""
+            moments.append(("lancement", f"Lancement prévu{late}", row["dateLancementPrevue"]))
         if row["dateLimiteRemiseOffres"]:
-            moments.append(("date-limite", "Date limite des offres", row["dateLimiteRemiseOffres"]))
+            closed = " (consultation close)" if row["etat"] == aggregates.CLOSED else ""
+            moments.append(
+                ("date-limite", f"Date limite des offres{closed}", row["dateLimiteRemiseOffres"])
+            )
         for kind, label, day_text in moments:
             events.append(
                 CalendarEvent(
@@ -252,7 +270,20 @@ def calendar_events(data: Data, page: str) -> list[CalendarEvent]:
     return events
 
 
-# --- Producer ------------------------------------------------------------------------------------
+# --- The page of every feed ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """A line of the feeds page: a feed (its CPV division or category, and its département),
+    the open purchases it holds, its companion page and its address."""
+
+    code: str
+    libelle: str
+    lieu: str
+    achats: int
+    page: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -261,33 +292,48 @@ class FeedsPage:
     abonnement: SubscribeView
     divisions: tuple[FeedRow, ...]
     departements: tuple[FeedRow, ...]
+    categories: tuple[FeedRow, ...]
+    divisions_departements: tuple[FeedRow, ...]
+    categories_departements: tuple[FeedRow, ...]
     achats_ouverts: int
 
 
-def produce_feeds(ctx: BuildContext) -> None:
-    """Write every feed and the calendar, and the page listing them. Feeds link to the explorers'
-    pages, and to contract pages when contracts have them."""
-    data = ctx.data
-    upcoming_page = ctx.get(artifacts.UPCOMING_EXPLORER)
-    list_page = ctx.get(artifacts.CONTRACTS_EXPLORER)
-    specs, divisions, departements = upcoming_feeds(data, upcoming_page)
-    specs.append(
-        FeedSpec(
-            urls.AWARDED_FEED.chemin,
-            f"Marchés attribués récemment – {data.publisher.nom}",
-            f"Les {RECENT_CONTRACTS} marchés notifiés le plus récemment.",
-            list_page,
-            sorted_entries(contract_entries(data, ctx.get(artifacts.LIST_INDEX), list_page)),
+def feed_rows(choices: tuple[FeedChoice, ...], here: str) -> dict[tuple[str, ...], list[FeedRow]]:
+    """The feeds by the names of their filters: `("cpv",)`, `("categorie", "departement")`…"""
+    rows: dict[tuple[str, ...], list[FeedRow]] = {}
+    for choice in choices:
+        values = dict(choice.filtres)
+        place = values.get("departement", "")
+        code = values.get("cpv") or values.get("categorie") or place
+        label = cpv.DIVISIONS.get(values["cpv"], "") if "cpv" in values else ""
+        alone = tuple(values) == ("departement",)
+        rows.setdefault(tuple(values), []).append(
+            FeedRow(
+                code,
+                departement_name(place) if alone else label,
+                departement_label(place) if place and not alone else "",
+                len(choice.ids),
+                relative_url(here, choice.page),
+                relative_url(here, choice.chemin),
+            )
         )
-    )
+    return rows
+
+
+def produce_feeds(ctx: BuildContext) -> None:
+    """Write every feed and the calendar, and the page listing them. Feeds of upcoming
+    purchases link to each purchase's page; the awarded contracts' feed to contract pages when
+    contracts have them."""
+    data = ctx.data
+    choices = feed_choices(data)
+    specs = [spec for _, spec in upcoming_feed_specs(data, choices)]
+    specs.append(awarded_feed_spec(ctx))
     for spec in specs:
         ctx.file(spec.chemin, atom_bytes(spec, data.publisher, data.reference_date))
     ctx.file(
         urls.CALENDAR.chemin,
         calendar_bytes(
-            f"Achats à venir – {data.publisher.nom}",
-            data.reference_date,
-            calendar_events(data, upcoming_page),
+            f"Achats à venir – {data.publisher.nom}", data.reference_date, calendar_events(data)
         ),
     )
     # mkdocs-material reads every `<link rel="alternate">` as another language of the site and
@@ -295,16 +341,16 @@ def produce_feeds(ctx: BuildContext) -> None:
     # would log a 404 in the browser console.
     ctx.file(urls.FEEDS_SITEMAP, one_page_sitemap(data.publisher.url_site + urls.FEEDS))
     here = urls.FEEDS
+    rows = feed_rows(choices, here)
     page = FeedsPage(
         site_nom=data.publisher.nom,
         abonnement=subscribe_view(here),
-        divisions=tuple(
-            FeedRow(r.code, r.libelle, r.achats, relative_url(here, r.href)) for r in divisions
-        ),
-        departements=tuple(
-            FeedRow(r.code, r.libelle, r.achats, relative_url(here, r.href)) for r in departements
-        ),
-        achats_ouverts=len(aggregates.open_upcoming(data.upcoming)),
+        divisions=tuple(rows.get(("cpv",), ())),
+        departements=tuple(rows.get(("departement",), ())),
+        categories=tuple(rows.get(("categorie",), ())),
+        divisions_departements=tuple(rows.get(("cpv", "departement"), ())),
+        categories_departements=tuple(rows.get(("categorie", "departement"), ())),
+        achats_ouverts=len(choices[0].ids),
     )
     ctx.page(
         here,
@@ -312,3 +358,100 @@ def produce_feeds(ctx: BuildContext) -> None:
         render("feeds.html.j2", page=page),
         feeds=(*urls.MAIN_FEEDS, urls.CALENDAR),
     )
+
+
+# --- Companion pages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryView:
+    titre: str
+    href: str
+    resume: str
+    jour: date
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """The companion page of a feed: what it holds, its address to copy into a feed reader,
+    and how to subscribe."""
+
+    site_nom: str
+    titre: str
+    description: str
+    adresse: str
+    href: str
+    liste: str
+    liste_texte: str
+    entrees: tuple[EntryView, ...] | None
+    total: int
+    tous: str
+    calendrier: FeedLink
+
+
+def entry_view(entry: FeedEntry, base: str, here: str) -> EntryView:
+    """An entry linked relatively when it points into the site."""
+    link = relative_url(here, entry.lien.removeprefix(base)) if entry.lien.startswith(base) else ""
+    return EntryView(entry.titre, link or entry.lien, entry.resume, entry.mis_a_jour)
+
+
+def feed_page(
+    ctx: BuildContext, spec: FeedSpec | None, feed: urls.Feed, liste: str, liste_texte: str
+) -> FeedPage:
+    """The companion page of `feed`; without `spec`, its entries are not listed (the page
+    `liste` shows them)."""
+    base = ctx.data.publisher.url_site
+    here = urls.feed_page(feed.chemin)
+    entries = None
+    if spec is not None:
+        entries = tuple(entry_view(e, base, here) for e in spec.entrees[:COMPANION_ENTRIES])
+    return FeedPage(
+        site_nom=ctx.data.publisher.nom,
+        titre=feed.titre,
+        description=spec.sous_titre if spec else "",
+        adresse=base + feed.chemin,
+        href=relative_url(here, feed.chemin),
+        liste=relative_url(here, liste),
+        liste_texte=liste_texte,
+        entrees=entries,
+        total=len(spec.entrees) if spec else 0,
+        tous=relative_url(here, urls.FEEDS),
+        calendrier=FeedLink(urls.CALENDAR.titre, relative_url(here, urls.CALENDAR.chemin)),
+    )
+
+
+def write_feed_pages(ctx: BuildContext) -> None:
+    """A page per feed, rendered into the feeds section's shell after MkDocs: the feeds of
+    upcoming purchases and of awarded contracts with their entries, the changelog's feed with a
+    link to the changelog."""
+    data = ctx.data
+    pages = []
+    for choice, spec in upcoming_feed_specs(data, feed_choices(data)):
+        pages.append(
+            feed_page(
+                ctx,
+                spec,
+                urls.Feed(choice.titre, choice.chemin),
+                spec.page,
+                "Voir ces achats dans la liste des achats à venir",
+            )
+        )
+    awarded = awarded_feed_spec(ctx)
+    pages.append(
+        feed_page(ctx, awarded, urls.AWARDED_FEED, awarded.page, "Voir tous les marchés attribués")
+    )
+    pages.append(
+        feed_page(ctx, None, urls.CHANGES_FEED, urls.CHANGELOG, "Voir la page des nouveautés")
+    )
+    addresses = []
+    for page in pages:
+        address = urls.feed_page(page.adresse.removeprefix(data.publisher.url_site))
+        description = f"Flux Atom : {page.description}" if page.description else "Flux Atom"
+        ctx.direct(
+            address,
+            f"{page.titre} (flux)",
+            render("feed.html.j2", page=page),
+            description,
+        )
+        addresses.append(address)
+    ctx.put(artifacts.FEED_PAGES, tuple(addresses))

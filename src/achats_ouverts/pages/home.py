@@ -39,6 +39,16 @@ CODED_AREAS = 15
 
 @dataclass(frozen=True)
 class YearTotal:
+    """Contracts notified in a year: how many, and their amounts at notification and now."""
+
+    annee: int
+    marches: int
+    montant: float
+    montant_actuel: float
+
+
+@dataclass(frozen=True)
+class CategoryYear:
     """Contracts notified in a year: how many, and their amount, per category then in all."""
 
     annee: str
@@ -89,7 +99,8 @@ class HomePage:
     titulaires: int
     achats_a_venir: int
     categories: tuple[str, ...]
-    annees: tuple[YearTotal, ...]
+    annees: tuple[CategoryYear, ...]
+    totaux: tuple[YearTotal, ...]
     montants: Figure | None
     nombres: Figure | None
     parts_annees: tuple[ShareYear, ...]
@@ -112,7 +123,7 @@ def year_text(year: int, reference: date) -> str:
 # --- Amounts and numbers by year and category ---------------------------------------------------
 
 
-def category_years(data: Data) -> tuple[tuple[str, ...], tuple[YearTotal, ...]]:
+def category_years(data: Data) -> tuple[tuple[str, ...], tuple[CategoryYear, ...]]:
     """The categories present (works, supplies, services, then contracts without a CPV code) and,
     per year, the count and amount of each."""
     totals = aggregates.yearly_totals_by_category(data.contracts)
@@ -129,14 +140,14 @@ def category_years(data: Data) -> tuple[tuple[str, ...], tuple[YearTotal, ...]]:
         counts = tuple(cells.get((year, c), (0, 0.0))[0] for c in keys)
         amounts = tuple(cells.get((year, c), (0, 0.0))[1] for c in keys)
         rows.append(
-            YearTotal(
+            CategoryYear(
                 year_text(year, data.reference_date), counts, amounts, sum(counts), sum(amounts)
             )
         )
     return tuple(c or UNCLASSIFIED for c in keys), tuple(rows)
 
 
-def amounts_figure(names: tuple[str, ...], rows: tuple[YearTotal, ...]) -> Figure:
+def amounts_figure(names: tuple[str, ...], rows: tuple[CategoryYear, ...]) -> Figure:
     description = "Montant HT des marchés notifiés, par année et par catégorie. " + " ; ".join(
         f"{r.annee} : "
         + ", ".join(f"{name} {euros(m)}" for name, m in zip(names, r.montants, strict=True))
@@ -171,7 +182,7 @@ def amounts_figure(names: tuple[str, ...], rows: tuple[YearTotal, ...]) -> Figur
     return Figure(chart, sentence)
 
 
-def counts_figure(names: tuple[str, ...], rows: tuple[YearTotal, ...]) -> Figure:
+def counts_figure(names: tuple[str, ...], rows: tuple[CategoryYear, ...]) -> Figure:
     description = "Nombre de marchés notifiés, par année et par catégorie. " + " ; ".join(
         f"{r.annee} : "
         + ", ".join(f"{name} {number(n)}" for name, n in zip(names, r.marches, strict=True))
@@ -338,6 +349,7 @@ def home_page(ctx: BuildContext) -> HomePage:
     names, years = category_years(data)
     shares = share_years(data)
     by_dep = aggregates.totals_by_departement(contracts_frame)
+    totals = aggregates.yearly_totals(contracts_frame)
     rows = {
         str(code): DepartementRow(
             f"{geography.departement_name(str(code))} ({code})", int(count), float(amount)
@@ -372,6 +384,16 @@ def home_page(ctx: BuildContext) -> HomePage:
         carte_source=MAP_SOURCE,
         carte_licence=LICENCE_URL,
         carte_attribution=MAP_ATTRIBUTION,
+        totaux=tuple(
+            YearTotal(int(year), int(count), float(amount), float(current))
+            for year, count, amount, current in zip(
+                totals["annee"],
+                totals["marches"],
+                totals["montant"],
+                totals["montant_actuel"],
+                strict=True,
+            )
+        ),
         abonnement=subscribe_view(urls.HOME),
         jsonld={"@context": "https://schema.org", **organization_jsonld(data.publisher)},
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from achats_ouverts.datafolder import thresholds
 from achats_ouverts.french import number, percent, plural
 from achats_ouverts.model import indicators, quality
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
@@ -66,6 +67,8 @@ class ReportCode:
 @dataclass(frozen=True)
 class QualityPage:
     site: SiteInfo
+    seuils: str
+    """The DECP publication thresholds and when each applies."""
     annee: int | None
     annee_partielle: bool
     note: str
@@ -90,7 +93,10 @@ GRADE_MEANINGS = {
     "A": "tous les critères sont remplis",
     "B": "il manque un délai moyen de publication de deux mois au plus",
     "C": "des marchés publiés n'ont pas leurs 10 champs clés",
-    "D": "les marchés publiés ne couvrent pas les deux tailles (40 000 € HT et plus, moins)",
+    "D": (
+        "les marchés publiés ne couvrent pas les deux tailles (au seuil de publication des DECP "
+        "et au-dessus, sous ce seuil)"
+    ),
     "E": "aucun marché n'est publié",
 }
 CRITERIA_EXPLAINED = {
@@ -99,9 +105,11 @@ CRITERIA_EXPLAINED = {
         "marché publié, la note est E."
     ),
     "critere_tailles": (
-        "La loi impose de publier les marchés de 40 000 € HT ou plus ; publier aussi les plus "
-        "petits montre l'ensemble des achats. Il faut des marchés des deux tailles pour dépasser "
-        "la note D."
+        "La loi impose de publier les données des marchés dont le montant à la notification "
+        "atteint le seuil de publication des DECP en vigueur à leur date de notification ("
+        + thresholds.summary(thresholds.DECP_PUBLICATION)
+        + ") ; publier aussi les plus petits montre l'ensemble des achats. Il faut des marchés "
+        "des deux tailles pour dépasser la note D."
     ),
     "critere_champs": (
         "Chaque marché doit dire ce qui est acheté et à qui : code CPV, montant, date de "
@@ -146,6 +154,11 @@ def fail_rows(
         )
         for i in head
     )
+
+
+def year_threshold(year: int | None) -> thresholds.Threshold:
+    """The DECP publication threshold of a year (it changes on a 1st of January)."""
+    return thresholds.decp_publication(date(year, 12, 31) if year is not None else None)
 
 
 def graded_year(years: list[Any], reference: date) -> int | None:
@@ -217,10 +230,11 @@ def produce_quality(ctx: BuildContext) -> None:
             found = f"{plural(count, 'marché')} publié{'s' if count > 1 else ''} en {year}."
             examples: tuple[FailRow, ...] = ()
         elif name == "critere_tailles":
+            limit = year_threshold(year).label
             found = (
                 f"En {year} : {plural(int(current['au_dessus_seuil']), 'marché')} de "
-                f"40 000 € HT ou plus, {plural(int(current['sous_seuil']), 'marché')} "
-                "de moins de 40 000 € HT."
+                f"{limit} ou plus, {plural(int(current['sous_seuil']), 'marché')} "
+                f"de moins de {limit} (seuil en vigueur en {year})."
             )
             examples = ()
         elif name == "critere_champs":
@@ -284,6 +298,7 @@ def produce_quality(ctx: BuildContext) -> None:
     completeness_by_year: dict[Any, float] = completeness["valeur"].dropna().to_dict()
     page = QualityPage(
         site=SiteInfo.of(data.publisher),
+        seuils=thresholds.summary(thresholds.DECP_PUBLICATION),
         annee=year,
         annee_partielle=year == data.reference_date.year
         and data.reference_date < date(data.reference_date.year, 12, 31),

@@ -17,16 +17,18 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
-from achats_ouverts.datafolder import Policy, Publisher
+from achats_ouverts.datafolder import Policy, Publisher, thresholds
 from achats_ouverts.datafolder.problem_codes.checks import (
     ATTRIBUTION_SANS_MARCHE,
     AVANCE_INCOHERENTE,
     CONSULTATION_SANS_ADRESSE,
     DATE_LANCEMENT_MANQUANTE,
+    DUREE_INCOHERENTE,
     FOURCHETTE_INVERSEE,
     ID_TROP_LONG,
     INDICATEUR_CALCULE,
     MARCHE_SANS_TITULAIRE,
+    MARCHES_SOUS_SEUIL_PUBLIES,
     MODIFICATION_AVANT_NOTIFICATION,
     MONTANT_ESTIME_MANQUANT,
     MONTANT_INCOHERENT,
@@ -35,6 +37,7 @@ from achats_ouverts.datafolder.problem_codes.checks import (
     ORIGINE_INCOHERENTE,
     PUBLICATION_TARDIVE,
     TAUX_AVANCE_HORS_BORNES,
+    TITULAIRE_INCOHERENT,
     TITULAIRE_NON_REFERENCE,
     UID_INCOHERENT,
 )
@@ -63,6 +66,8 @@ class View:
     def __init__(self, table: Table, ctx: Context) -> None:
         assert table.frame is not None
         self.frame: pd.DataFrame = table.frame
+        self.header: frozenset[str] = frozenset(table.header)
+        """The columns the file has (a missing one is reported once, by the reading checks)."""
         self.ctx = ctx
         self._memo: dict[Hashable, Any] = {}
 
@@ -105,6 +110,9 @@ class Rule:
     """From the cell of `field` to (message, fix)."""
     reads: tuple[str, ...] = ()
     """The other tables the rule reads."""
+    summary: Callable[[int], tuple[str, str]] | None = None
+    """When set, the flagged rows make one problem, without a row: from their number to
+    (message, fix)."""
 
 
 # --- Rows of the rules that need more than one comparison ---------------------------------------
@@ -135,6 +143,11 @@ def _unreferenced_supplier(t: View) -> pd.Series:
     return keys & ~t.frame.duplicated(["titulaire_typeIdentifiant", "titulaire_id"])
 
 
+def _current_supplier_uids(t: View) -> set[str]:
+    links = t.other("marches-titulaires")
+    return set(links.loc[links["titulaireActuel"] != "false", "uid"])
+
+
 def _contracts_by_uid(t: View) -> pd.DataFrame:
     frame: pd.DataFrame = t.memo(
         "marches par uid", lambda: t.other("marches").drop_duplicates("uid").set_index("uid")
@@ -147,22 +160,119 @@ def _modified_before_notification(t: View) -> pd.Series:
     return (t.date("dateNotificationModification") < notified).fillna(False)
 
 
-def _last_amount_differs(t: View) -> pd.Series:
-    """The last modification that sets an amount, where marches.csv has another amount."""
-    frame = t.frame
-    ids = pd.to_numeric(
-        frame["modification_id"].where(frame["modification_id"].str.match(r"^\d+$")),
-        errors="coerce",
+def _last_set(t: View, column: str) -> pd.Series:
+    """Per uid, the last value of `column` a modification sets (by `modification_id`)."""
+
+    def compute() -> pd.Series:
+        mods = t.other("modifications")
+        ids = pd.to_numeric(
+            mods["modification_id"].where(mods["modification_id"].str.match(r"^\d+$")),
+            errors="coerce",
+        )
+        set_rows = mods.assign(_id=ids)[mods[column] != ""].dropna(subset=["_id"])
+        last = set_rows.sort_values(["uid", "_id"]).drop_duplicates("uid", keep="last")
+        return pd.Series(last[column].to_numpy(), index=last["uid"].to_numpy(), dtype=object)
+
+    series: pd.Series = t.memo(("dernière valeur", column), compute)
+    return series
+
+
+def _current_differs(t: View, initial: str, current: str, tolerance: float) -> pd.Series | None:
+    """Contracts whose current value (`current`) is neither the last one a modification sets
+    nor, without one, the value at notification (`initial`). Cells that are not numbers are
+    left to the type checks; a file without the column (a folder written before it existed)
+    gets the one missing-column problem, not one per contract."""
+    if current not in t.header:
+        return None
+    expected_text = t["uid"].map(_last_set(t, initial)).astype(object).fillna(t[initial])
+    expected, found = numbers(expected_text), t.number(current)
+    differs = ((found - expected).abs() > tolerance).fillna(False)
+    one_empty = (t[current] == "") != (expected_text == "")
+    return (differs | one_empty).astype(bool)
+
+
+def _below_decp_threshold(t: View) -> pd.Series:
+    """Contracts whose amount at notification is below the DECP publication threshold in force
+    on their notification date."""
+
+    def compute() -> pd.Series:
+        limit = thresholds.values_by_date(thresholds.DECP_PUBLICATION, t.date("dateNotification"))
+        return (t.number("montant") < limit).fillna(False)
+
+    series: pd.Series = t.memo("sous le seuil DECP", compute)
+    return series
+
+
+def _small_contracts_on_purpose(t: View) -> bool:
+    """Whether the publisher says it publishes contracts below the threshold on purpose."""
+    publisher = t.ctx.publisher
+    return publisher is not None and publisher.marches_sous_seuil_publies
+
+
+def _below_threshold_rows(threshold: thresholds.Threshold) -> Callable[[View], pd.Series | None]:
+    """Contracts below `threshold`, notified while it was in force (the latest one also takes
+    the contracts without a readable date), when small contracts are not published on purpose."""
+
+    def rows(t: View) -> pd.Series | None:
+        if _small_contracts_on_purpose(t):
+            return None
+        day = t.date("dateNotification")
+        during = pd.Series(True, index=t.frame.index)
+        if threshold.start is not None:
+            during &= day >= pd.Timestamp(threshold.start)
+        if threshold.end is not None:
+            during &= day <= pd.Timestamp(threshold.end)
+        if threshold is thresholds.DECP_PUBLICATION[-1]:
+            during |= day.isna()
+        return _below_decp_threshold(t) & during
+
+    return rows
+
+
+def _below_threshold_message(threshold: thresholds.Threshold) -> Message:
+    def build(x: str) -> tuple[str, str]:
+        return (
+            f"{x} € HT est sous le seuil de publication des DECP en vigueur à la notification "
+            f"({threshold.label} {threshold.period})",
+            "vérifier le montant (oubli d'un zéro, montant TTC ou mensuel ?) ; si l'acheteur "
+            "publie exprès ses petits marchés, l'indiquer dans editeur.yaml "
+            "(marches_sous_seuil_publies: true)",
+        )
+
+    return build
+
+
+def _small_contracts_summary(count: int) -> tuple[str, str]:
+    plural = "s" if count > 1 else ""
+    return (
+        f"{count} marché{plural} sous le seuil de publication des DECP en vigueur à leur "
+        f"notification ({thresholds.summary(thresholds.DECP_PUBLICATION)}), publié{plural} "
+        "volontairement (editeur.yaml : marches_sous_seuil_publies)",
+        "aucune correction : retirer ce réglage pour voir chaque marché",
     )
-    mask = pd.Series(False, index=frame.index)
-    amounts = frame.assign(_id=ids)[frame["montant"] != ""].dropna(subset=["_id"])
-    if amounts.empty:
-        return mask
-    last = amounts.sort_values(["uid", "_id"]).drop_duplicates("uid", keep="last")
-    current = numbers(last["uid"].map(_contracts_by_uid(t)["montant"]).fillna(""))
-    differs = ((current - numbers(last["montant"])).abs() > 0.005).fillna(False)
-    mask.loc[last.index[differs.to_numpy()]] = True
-    return mask
+
+
+def _supplier_state_wrong(t: View) -> pd.Series | None:
+    """Rows of marches-titulaires whose `titulaireActuel` disagrees with the last supplier list a
+    modification sets (or, without one, with `titulaireInitial`), or that are neither initial
+    nor current. Not checked when the file lacks either column (reported once as missing)."""
+    if not {"titulaireInitial", "titulaireActuel"} <= t.header:
+        return None
+    lists = t["uid"].map(
+        _last_set(t, "titulaires").map(
+            lambda text: frozenset(item.strip() for item in text.split(v.MULTI_SEPARATOR))
+        )
+    )
+    keys = t["titulaire_typeIdentifiant"] + ":" + t["titulaire_id"]
+    initial, current = t["titulaireInitial"], t["titulaireActuel"]
+    expected = [
+        key in found if isinstance(found, frozenset) else first == "true"
+        for key, found, first in zip(keys, lists, initial, strict=True)
+    ]
+    wrong = pd.Series(expected, index=t.frame.index, dtype=bool) != (current == "true")
+    neither = (initial == "false") & (current == "false")
+    known = current.isin(("true", "false")) & initial.isin(("true", "false"))
+    return (known & (wrong | neither)).astype(bool)
 
 
 def _declared_kinds(t: View) -> dict[str, str] | None:
@@ -217,15 +327,23 @@ RULES: tuple[Rule, ...] = (
             "publier les données dans les deux mois qui suivent la notification",
         ),
     ),
+    *(
+        Rule(
+            "marches",
+            "montant",
+            MONTANT_SOUS_SEUIL,
+            _below_threshold_rows(threshold),
+            _below_threshold_message(threshold),
+        )
+        for threshold in thresholds.DECP_PUBLICATION
+    ),
     Rule(
         "marches",
         "montant",
-        MONTANT_SOUS_SEUIL,
-        lambda t: (t.number("montant") < v.SEUIL_DECP_EUROS).fillna(False),
-        lambda x: (
-            f"{x} € HT est sous le seuil de publication des DECP (40 000 € HT)",
-            "vérifier le montant (oubli d'un zéro, montant TTC ou mensuel ?)",
-        ),
+        MARCHES_SOUS_SEUIL_PUBLIES,
+        lambda t: _below_decp_threshold(t) if _small_contracts_on_purpose(t) else None,
+        fixed("", ""),
+        summary=_small_contracts_summary,
     ),
     Rule(
         "marches",
@@ -362,10 +480,10 @@ RULES: tuple[Rule, ...] = (
         "marches",
         "uid",
         MARCHE_SANS_TITULAIRE,
-        lambda t: ~t["uid"].isin(set(t.other("marches-titulaires")["uid"])) & (t["uid"] != ""),
+        lambda t: ~t["uid"].isin(_current_supplier_uids(t)) & (t["uid"] != ""),
         lambda x: (
-            f"le marché « {x} » n'a aucun titulaire dans marches-titulaires.csv",
-            "ajouter ses titulaires",
+            f"le marché « {x} » n'a aucun titulaire actuel dans marches-titulaires.csv",
+            "ajouter ses titulaires (titulaireActuel à true)",
         ),
         reads=("marches-titulaires",),
     ),
@@ -381,16 +499,44 @@ RULES: tuple[Rule, ...] = (
         reads=("marches",),
     ),
     Rule(
-        "modifications",
-        "montant",
+        "marches",
+        "montantActuel",
         MONTANT_INCOHERENT,
-        _last_amount_differs,
+        lambda t: _current_differs(t, "montant", "montantActuel", 0.005),
         lambda x: (
-            f"la dernière modification fixe le montant à {x} €, mais marches.csv indique un autre "
-            "montant",
-            "reporter dans marches.csv le montant de la dernière modification (état actuel)",
+            f"le montant actuel « {x} » n'est pas celui de la dernière modification qui fixe un "
+            "montant ni, sans une telle modification, le montant à la notification",
+            "écrire dans montantActuel le montant de la dernière modification qui en fixe un "
+            "(modifications.csv), sinon le montant à la notification",
         ),
-        reads=("marches",),
+        reads=("modifications",),
+    ),
+    Rule(
+        "marches",
+        "dureeMoisActuelle",
+        DUREE_INCOHERENTE,
+        lambda t: _current_differs(t, "dureeMois", "dureeMoisActuelle", 0),
+        lambda x: (
+            f"la durée actuelle « {x} » n'est pas celle de la dernière modification qui fixe une "
+            "durée ni, sans une telle modification, la durée à la notification",
+            "écrire dans dureeMoisActuelle la durée de la dernière modification qui en fixe une "
+            "(modifications.csv), sinon la durée à la notification",
+        ),
+        reads=("modifications",),
+    ),
+    Rule(
+        "marches-titulaires",
+        "titulaireActuel",
+        TITULAIRE_INCOHERENT,
+        _supplier_state_wrong,
+        lambda x: (
+            f"titulaireActuel vaut « {x} », ce que ne dit pas la dernière liste de titulaires "
+            "fixée par une modification (ou, sans elle, titulaireInitial), ou la ligne n'est ni "
+            "initiale ni actuelle",
+            "corriger titulaireInitial ou titulaireActuel, ou la liste de la modification "
+            "(modifications.csv)",
+        ),
+        reads=("modifications",),
     ),
 )
 
@@ -404,6 +550,12 @@ def _apply(rule: Rule, views: Mapping[str, View]) -> list[Problem]:
     if mask is None:
         return []
     table = view.ctx.tables[rule.dataset]
+    if rule.summary is not None:
+        count = int(mask.sum())
+        if not count:
+            return []
+        message, fix = rule.summary(count)
+        return [rule.code.problem(table.file, None, rule.field, message, fix)]
     return list(flag(table, mask, rule.field, rule.code, rule.message))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from achats_ouverts.datafolder.problem_codes.entries import Code, Stage
 from achats_ouverts.report import Severity
 
-ERROR, WARNING, CHECKS = Severity.ERROR, Severity.WARNING, Stage.CHECKS
+ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
+CHECKS = Stage.CHECKS
 
 VALEUR_ERREUR_TABLEUR = Code(
     "valeur-erreur-tableur",
@@ -83,8 +84,22 @@ MONTANT_SOUS_SEUIL = Code(
     WARNING,
     (CHECKS,),
     "`marches.csv` (`montant`)",
-    "Le montant est sous le seuil de publication des DECP (40 000 € HT).",
-    "Vérifier le montant : un zéro oublié, un montant TTC ou mensuel.",
+    "Le montant à la notification est sous le seuil de publication des DECP en vigueur à la "
+    "date de notification (25 000 € HT jusqu'au 31 décembre 2019, 40 000 € HT depuis le "
+    "1er janvier 2020).",
+    "Vérifier le montant : un zéro oublié, un montant TTC ou mensuel. Un acheteur qui publie "
+    "exprès ses petits marchés l'indique dans `editeur.yaml` (`marches_sous_seuil_publies: "
+    "true`) : ils sont alors comptés en une seule information.",
+)
+MARCHES_SOUS_SEUIL_PUBLIES = Code(
+    "marches-sous-seuil-publies",
+    NOTICE,
+    (CHECKS,),
+    "`marches.csv` (`montant`)",
+    "L'acheteur publie exprès des marchés sous le seuil de publication des DECP "
+    "(`marches_sous_seuil_publies: true` dans `editeur.yaml`) : une seule ligne les compte, au "
+    "lieu d'un avertissement `montant-sous-seuil` par marché.",
+    "Aucune : c'est une information. Retirer le réglage pour revoir chaque marché.",
 )
 TAUX_AVANCE_HORS_BORNES = Code(
     "taux-avance-hors-bornes",
@@ -140,7 +155,8 @@ MARCHE_SANS_TITULAIRE = Code(
     WARNING,
     (CHECKS,),
     "`marches.csv` (`uid`)",
-    "Le marché n'a aucun titulaire dans `marches-titulaires.csv`.",
+    "Le marché n'a aucun titulaire actuel (`titulaireActuel` à `true`) dans "
+    "`marches-titulaires.csv`.",
     "Ajouter ses titulaires.",
 )
 MODIFICATION_AVANT_NOTIFICATION = Code(
@@ -155,10 +171,32 @@ MONTANT_INCOHERENT = Code(
     "montant-incoherent",
     WARNING,
     (CHECKS,),
-    "`modifications.csv` (`montant`)",
-    "La dernière modification qui fixe un montant n'a pas le montant de `marches.csv`, qui doit "
-    "donner l'état actuel du marché.",
-    "Reporter dans `marches.csv` le montant de la dernière modification.",
+    "`marches.csv` (`montantActuel`)",
+    "Le montant actuel n'est pas celui de la dernière modification qui fixe un montant "
+    "(`modifications.csv`) ou, sans une telle modification, le montant à la notification.",
+    "Écrire dans `montantActuel` le montant de la dernière modification qui en fixe un, sinon "
+    "le montant à la notification (`montant`).",
+)
+DUREE_INCOHERENTE = Code(
+    "duree-incoherente",
+    WARNING,
+    (CHECKS,),
+    "`marches.csv` (`dureeMoisActuelle`)",
+    "La durée actuelle n'est pas celle de la dernière modification qui fixe une durée "
+    "(`modifications.csv`) ou, sans une telle modification, la durée à la notification.",
+    "Écrire dans `dureeMoisActuelle` la durée de la dernière modification qui en fixe une, "
+    "sinon la durée à la notification (`dureeMois`).",
+)
+TITULAIRE_INCOHERENT = Code(
+    "titulaire-incoherent",
+    WARNING,
+    (CHECKS,),
+    "`marches-titulaires.csv` (`titulaireActuel`)",
+    "La ligne ne dit pas juste si l'entreprise est un titulaire actuel : la liste actuelle est "
+    "celle de la dernière modification qui fixe les titulaires (`modifications.csv`), sinon la "
+    "liste à la notification ; une ligne doit être titulaire à la notification, actuel, ou les "
+    "deux.",
+    "Corriger `titulaireInitial` ou `titulaireActuel`, ou la liste de la modification.",
 )
 MONTANT_ESTIME_MANQUANT = Code(
     "montant-estime-manquant",

@@ -27,6 +27,7 @@ from achats_ouverts.tools.demo.rules import (
     ADVANCE_BY_YEAR,
     ENVIRONMENT_BY_YEAR,
     MISSING_BY_YEAR,
+    SEUIL_DECP,
     SEUIL_FOURNITURES_SERVICES,
     SINGLE_OFFER_BY_YEAR,
     SOCIAL_BY_YEAR,
@@ -234,7 +235,7 @@ class Generator:
             objet = self.text(f"{parent.subject.objet} – marché subséquent n° {parent.issued}")
             drawn = draw_amount(rng, family.median * 0.45, family.sigma)
             # A marché subséquent stays within its framework agreement's maximum.
-            amount = round(max(v.SEUIL_DECP_EUROS, min(drawn, parent.amount * 0.8)), 2)
+            amount = round(max(SEUIL_DECP, min(drawn, parent.amount * 0.8)), 2)
             procedure = parent.procedure
             techniques, modalites = "Sans objet", "Sans objet"
             framework = False

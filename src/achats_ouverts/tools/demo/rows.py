@@ -56,10 +56,12 @@ def marche_row(contract: Contract, iso: Callable[[date], str]) -> Row:
             "procedure": "" if "procedure" in missing else contract.procedure,
             "lieuExecution_code": "" if "lieuExecution" in missing else place.code,
             "lieuExecution_typeCode": "" if "lieuExecution" in missing else place.type_code,
-            "dureeMois": "" if "dureeMois" in missing else int_text(contract.current_duration),
+            "dureeMois": "" if "dureeMois" in missing else int_text(contract.duree),
+            "dureeMoisActuelle": current_duration_text(contract),
             "dateNotification": iso(contract.notification),
             "datePublicationDonnees": iso(contract.publication),
-            "montant": format_amount(contract.current_amount),
+            "montant": format_amount(contract.montant),
+            "montantActuel": format_amount(contract.current_amount),
             "typesPrix": contract.types_prix,
             "formePrix": "" if "formePrix" in missing else contract.forme_prix,
             "origineUE": contract.origine_ue,
@@ -70,8 +72,30 @@ def marche_row(contract: Contract, iso: Callable[[date], str]) -> Row:
     )
 
 
+def current_duration_text(contract: Contract) -> str:
+    """The duration after modifications: the last one a modification set, else the duration at
+    notification (empty when it is missing and no modification set one)."""
+    changed = any(m.duree is not None for m in contract.modifications)
+    if "dureeMois" in contract.missing and not changed:
+        return ""
+    return int_text(contract.current_duration)
+
+
 def marche_titulaire_rows(contract: Contract) -> list[Row]:
-    return [(contract.uid, s.type_id, s.id) for s in contract.current_suppliers]
+    """The suppliers at notification, then those a modification brought in, each flagged
+    (titulaireInitial, titulaireActuel)."""
+    initial, current = contract.titulaires, contract.current_suppliers
+    listed = [*initial, *(s for s in current if s not in initial)]
+    return [
+        (
+            contract.uid,
+            s.type_id,
+            s.id,
+            format_bool(s in initial),
+            format_bool(s in current),
+        )
+        for s in listed
+    ]
 
 
 def modification_rows(contract: Contract, iso: Callable[[date], str]) -> list[Row]:

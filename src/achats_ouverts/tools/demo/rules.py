@@ -9,6 +9,7 @@ import math
 import random
 
 from achats_ouverts import vocabulary as v
+from achats_ouverts.datafolder import thresholds
 from achats_ouverts.tools.demo.draws import join
 from achats_ouverts.tools.demo.subjects import Subject
 from achats_ouverts.tools.demo.world import Family
@@ -16,6 +17,8 @@ from achats_ouverts.tools.demo.world import Family
 SEUIL_TRAVAUX = 5_538_000
 SEUIL_FOURNITURES_SERVICES = 221_000
 """European thresholds of 2024 (€ HT): works; supplies and services of local authorities."""
+SEUIL_DECP = float(thresholds.DECP_PUBLICATION[-1].value)
+"""The DECP publication threshold of the demonstration's years (2022 onwards)."""
 AMOUNT_SCALE = 1.45
 MAX_AMOUNT = 60_000_000.0
 
@@ -37,13 +40,13 @@ def draw_amount(rng: random.Random, median: float, sigma: float) -> float:
     """A log-normal amount of at least the DECP threshold (€ HT)."""
     for _ in range(50):
         value = median * AMOUNT_SCALE * math.exp(rng.gauss(0.0, sigma))
-        if value >= v.SEUIL_DECP_EUROS:
+        if value >= SEUIL_DECP:
             return min(value, MAX_AMOUNT)
-    return float(v.SEUIL_DECP_EUROS)
+    return SEUIL_DECP
 
 
 def round_to(value: float, step: float) -> float:
-    return max(float(v.SEUIL_DECP_EUROS), round(value / step) * step)
+    return max(SEUIL_DECP, round(value / step) * step)
 
 
 def draw_procedure(rng: random.Random, family: Family, subject: Subject, amount: float) -> str:

@@ -95,7 +95,8 @@ def chart_problems(article: LexborNode) -> list[str]:
     """Charts (an SVG with role=img, a canvas, an image with a non-empty alt) need a text
     alternative (aria-labelledby, aria-label, alt or title) and a table with the same numbers in
     their figure or right after it; any other SVG must be decorative (aria-hidden, or one of the
-    theme's icons)."""
+    theme's icons) or inside a chart (an SVG nested in role=img, whose content is
+    presentational)."""
     problems = []
     for img in article.css("img"):
         if img.attributes.get("alt") is None:
@@ -131,7 +132,8 @@ def chart_problems(article: LexborNode) -> list[str]:
         node: LexborNode | None = svg
         while node is not None:
             hidden = node.attributes.get("aria-hidden") == "true"
-            if hidden or "md-icon" in (node.attributes.get("class") or "").split():
+            in_chart = node is not svg and node.attributes.get("role") == "img"
+            if hidden or in_chart or "md-icon" in (node.attributes.get("class") or "").split():
                 break
             node = node.parent
         else:
@@ -169,7 +171,9 @@ def test_the_chart_check_accepts_a_chart_doubled_by_its_table() -> None:
         '<article><figure><svg role="img" aria-label="1 234 marchés en 2024, 56,5 %">'
         '<rect/></svg><table><caption>c</caption><tr><th scope="row">2024</th>'
         "<td>1 234</td><td>56,5 %</td></tr></table></figure>"
-        '<span class="md-icon"><svg><path/></svg></span><svg aria-hidden="true"></svg></article>'
+        '<span class="md-icon"><svg><path/></svg></span><svg aria-hidden="true"></svg>'
+        '<figure><svg role="img" aria-label="3 marchés"><svg x="10%"><text>3</text></svg></svg>'
+        "<table><tr><td>3</td></tr></table></figure></article>"
     )
     article = LexborHTMLParser(html).css_first("article")
     assert article is not None

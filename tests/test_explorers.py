@@ -273,7 +273,7 @@ def test_contract_page_context(data: Data, index: ListIndex) -> None:
         f"https://annuaire-entreprises.data.gouv.fr/etablissement/{PARIS_LARGE}"
     )
     assert page.departement is None
-    assert page.lieu == "32 (Code région)"
+    assert page.lieu == "Hauts-de-France (32)"
     assert page.service is not None
     assert page.service.href == "../../services/transports/"
     assert page.cpv is not None
@@ -481,9 +481,9 @@ def test_contract_page_links_and_size(site: Path) -> None:
     body = html[html.index('<div class="ao-detail">') : html.index("</article>")]
     assert len(body.encode("utf-8")) < 5_000, "the page's own content (the theme adds ~10 KB)"
     summary, rest = body.split('<h2 id="titulaires">')
-    for shown in ("80\u202f000,00\xa0€", "15 juin 2024", "60112000-6", "32 (Code région)"):
+    for shown in ("80\u202f000,00\xa0€", "15 juin 2024", "60112000-6", "Hauts-de-France (32)"):
         assert summary.count(shown) == 1, shown
-    for shown in ("80\u202f000", "15 juin 2024", "60112000-6", "Code région", "Oise – lot 2"):
+    for shown in ("80\u202f000", "15 juin 2024", "60112000-6", "Hauts-de-France", "Oise – lot 2"):
         assert shown not in rest, f"{shown} is in the summary, not repeated in the other fields"
     assert "<dt>Procédure de passation</dt><dd>Appel d&#39;offres ouvert</dd>" in rest
 

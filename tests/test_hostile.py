@@ -126,7 +126,7 @@ def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     done = run_limited("validate", str(data), cwd=tmp_path, timeout=60)
     assert done.returncode == 1
     assert done.stdout.startswith(
-        "editeur.yaml:44 [yaml-alias-excessifs] les alias (« *nom ») donnent plus de 200000 "
+        "editeur.yaml:53 [yaml-alias-excessifs] les alias (« *nom ») donnent plus de 200000 "
         "valeurs une fois recopiés — recopier les valeurs au lieu d'alias imbriqués\n"
     )
 
@@ -136,33 +136,33 @@ def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     [
         (
             "x: &a [*a]\n",
-            "editeur.yaml:38 [yaml-alias-recursif] un alias (« *nom ») désigne une valeur qui le "
+            "editeur.yaml:47 [yaml-alias-recursif] un alias (« *nom ») désigne une valeur qui le "
             "contient — supprimer l'alias récursif",
         ),
         (
             "? [a, b]\n: 1\n",
-            "editeur.yaml:38 [yaml-cle-complexe] une clé est une liste ou un ensemble de champs "
+            "editeur.yaml:47 [yaml-cle-complexe] une clé est une liste ou un ensemble de champs "
             "— écrire une clé simple avant les deux-points (« nom: valeur »)",
         ),
         (
             "x: !!python/name:os.system\n",
-            "editeur.yaml:38 [yaml-etiquette-interdite] étiquette YAML « "
+            "editeur.yaml:47 [yaml-etiquette-interdite] étiquette YAML « "
             "!!python/name:os.system » non autorisée — écrire une valeur simple (texte, nombre, "
             "liste ou champs « nom: valeur »)",
         ),
         (
             "b: &b {u: 1}\nc:\n  <<: *b\n",
-            "editeur.yaml:40 [yaml-etiquette-interdite] « !!merge » non autorisé (fusion « << » "
+            "editeur.yaml:49 [yaml-etiquette-interdite] « !!merge » non autorisé (fusion « << » "
             "ou type particulier) — écrire les valeurs en entier, sans « << »",
         ),
         (
             "z: " + "[" * 40 + "]" * 40 + "\n",
-            "editeur.yaml:38 [yaml-trop-profond] plus de 32 niveaux d'imbrication — simplifier "
+            "editeur.yaml:47 [yaml-trop-profond] plus de 32 niveaux d'imbrication — simplifier "
             "la structure du fichier",
         ),
         (
             "d: 2024-02-30\n",
-            "editeur.yaml:38 [valeur-illisible] « 2024-02-30 » est illisible (ValueError) — "
+            "editeur.yaml:47 [valeur-illisible] « 2024-02-30 » est illisible (ValueError) — "
             "écrire la valeur entre guillemets pour en faire un texte, ou la corriger",
         ),
     ],

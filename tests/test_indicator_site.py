@@ -55,7 +55,11 @@ def html(site: Path, page: str) -> str:
 
 def chart(page: str) -> tuple[str, str]:
     """The opening tag and the content of the page's chart (not the theme's icons)."""
-    match = re.search(r'<svg\b[^>]*class="ao-graphique"[^>]*>(.*?)</svg>', page, re.S)
+    match = re.search(
+        r'<svg\b[^>]*class="ao-graphique ao-graphique--tendance"[^>]*>(.*?)</svg>\s*<figcaption',
+        page,
+        re.S,
+    )
     assert match is not None
     return match.group(0).split(">", 1)[0], match.group(1)
 
@@ -342,3 +346,101 @@ def test_the_home_key_figures_agree_with_the_indicators(
     contracts = csv(site, "marches.csv")
     count = int(figures["marchés notifiés"].replace("\u202f", "").replace("\xa0", ""))
     assert count == (contracts["dateNotification"].str[:4] == str(year)).sum()
+
+
+# --- Cards, sparklines and the running year -----------------------------------------------------
+
+
+def cards(page: str) -> dict[str, str]:
+    """Each card of a page, by the address its title links to."""
+    found = {}
+    for card in re.findall(r'<li class="ao-carte".*?</li>', page, re.S):
+        link = re.search(r'<h[34] class="ao-carte__titre"><a href="([^"]+)"', card)
+        assert link is not None
+        found[link.group(1)] = card
+    return found
+
+
+def check_card(card: str, entry: dict[str, Any]) -> None:
+    """The card's sparkline has exactly the JSON's values of the years up to the data's date,
+    and its table one row per year of the sparkline, with that value and target."""
+    shown = {
+        int(year): float(value)
+        for year, value in re.findall(r'data-annee="(\d+)" data-valeur="([^"]+)"', card)
+    }
+    expected = {
+        y["annee"]: y["valeur"]
+        for y in entry["annees"]
+        if y["valeur"] is not None and not y["a_venir"]
+    }
+    assert shown == expected, entry["id"]
+    assert 'role="img"' in card
+    rows = re.findall(r'<tr><th scope="row">(\d{4})[^<]*</th><td class="ao-num">([^<]*)</td>', card)
+    years = [y["annee"] for y in entry["annees"] if not (y["a_venir"] and y["cible"] is None)]
+    assert [int(year) for year, _ in rows] == years, entry["id"]
+    for year, value in rows:
+        if int(year) in expected:
+            digits = 0 if entry["unite"] in ("€", "nombre", "heures") else 1
+            number = f"{expected[int(year)]:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+            assert value.startswith(number), (entry["id"], year, value)
+
+
+def test_every_indicator_has_its_card_sparkline_and_table(site: Path, published: dict) -> None:
+    dashboard = cards(html(site, "indicateurs"))
+    assert len(dashboard) == len(published["indicateurs"])
+    policy = cards(html(site, "politique-achat"))
+    for entry in published["indicateurs"]:
+        check_card(dashboard[f"{entry['id']}/"], entry)
+        if entry["actions"]:
+            check_card(policy[f"../indicateurs/{entry['id']}/"], entry)
+    page = html(site, "indicateurs")
+    assert '<details class="ao-tableau-complet"' in page  # the full table, one click away
+    assert page.count('<table class="ao-indicateurs">') == 3
+
+
+def test_the_demo_dashboard_cards_match_indicateurs_json(demo_site: Path) -> None:
+    published = json.loads((demo_site / "donnees" / "indicateurs.json").read_text("utf-8"))
+    dashboard = cards(html(demo_site, "indicateurs"))
+    for entry in published["indicateurs"]:
+        check_card(dashboard[f"{entry['id']}/"], entry)
+
+
+def test_no_current_year_verdict_says_non_atteinte(site: Path, published: dict) -> None:
+    """The running year is compared in words, never judged: not in indicateurs.json, not on the
+    dashboard, the policy, the indicator pages, the action pages or the home page."""
+    reference = published["date_reference"]
+    running = int(reference[:4])
+    assert reference < f"{running}-12-31"
+    in_progress = [e for e in published["indicateurs"] if e["derniere_valeur"]["annee"] == running]
+    assert in_progress, "the small site has indicators measured on the running year"
+    for entry in published["indicateurs"]:
+        for year in entry["annees"]:
+            if year["partielle"]:
+                assert year["atteinte"] is None, entry["id"]
+    for entry in in_progress:
+        assert entry["derniere_valeur"]["atteinte"] is None
+        assert entry["derniere_valeur"]["en_cours"] is True
+    day = "1er" if reference[8:] == "01" else str(int(reference[8:]))
+    for name in ("indicateurs", "politique-achat"):
+        page = html(site, name)
+        for address, card in cards(page).items():
+            status = re.search(r'class="ao-carte__situation">(.*?)</p>', card, re.S)
+            assert status is not None
+            text = re.sub(r"<[^>]+>", "", status.group(1))
+            if f"{running} (en cours)" in card.split("ao-carte__cible")[0]:
+                assert "non atteinte" not in text, address
+                assert "pas encore atteinte" not in text, address
+                assert text.startswith("◔ Année en cours : ")
+                assert f" au {day} " in text
+    for entry in in_progress:
+        page = html(site, f"indicateurs/{entry['id']}")
+        row = re.search(rf'<tr><th scope="row">{running} \(en cours\)</th>(.*?)</tr>', page)
+        assert row is not None
+        assert "atteinte" not in row.group(1).replace("année en cours", "")
+        chapo = re.search(r'<p class="ao-chapo">(.*?)</p>', page, re.S)
+        assert chapo is not None
+        assert "n'est pas atteinte" not in chapo.group(1).split(".")[0]
+    for path in [*sorted((site / "politique-achat").glob("*/index.html")), site / "index.html"]:
+        text = unescape(path.read_text(encoding="utf-8"))
+        for line in re.findall(r"[^<>]*\(en cours\)[^<>]*", text):
+            assert "non atteinte" not in line, path

@@ -102,11 +102,16 @@ def policy(*inds: Indicator, start: int = 2022, end: int = 2024) -> Policy:
     return Policy("Politique", start, end, "", "", (Axis("axe-1", 1, "Axe", "", (action,)),), inds)
 
 
-def compute(p: Policy, t: indicators.Tables, declared: pd.DataFrame | None = None) -> dict:
+def compute(
+    p: Policy,
+    t: indicators.Tables,
+    declared: pd.DataFrame | None = None,
+    reference: date = REFERENCE,
+) -> dict:
     services = typed("services", [{"service_id": "lycees", "service_nom": "Direction des lycées"}])
     if declared is None:
         declared = typed("indicateurs-declares", [])
-    results = indicators.compute(p, t, declared, services, REFERENCE)
+    results = indicators.compute(p, t, declared, services, reference)
     return {r.id: r for r in results}
 
 
@@ -374,8 +379,76 @@ def test_document_and_csv_hold_every_indicator_and_year() -> None:
         "cible_annee": 2024,
         "cible": 90.0,
         "atteinte": True,
+        "en_cours": False,
     }
     assert [y["annee"] for y in entry["annees"]] == [2022, 2023, 2024]
+    assert [y["atteinte"] for y in entry["annees"]] == [None, None, True]  # 2024 has a target
     rows = indicators.csv_rows(results)
     assert len(rows) == 3 + 3  # whole buyer and one service, three years each
     assert all(len(row) == len(indicators.CSV_COLUMNS) for row in rows)
+
+
+# --- The running year is never judged -----------------------------------------------------------
+
+
+def running_year_results(reference: date) -> dict[str, indicators.IndicatorResult]:
+    """2023 at 100 % (target 90 % met), 2024 at 50 % against 90 %: judged only once 2024 ends."""
+    t = tables(
+        [
+            contract("m0", dateNotification="2023-03-01"),
+            contract("m1"),
+            contract("m2", considerationsEnvironnementales="Pas de considération environnementale"),
+        ]
+    )
+    p = policy(
+        indicator("env", "part_environnement_nombre", cibles=((2023, 90.0), (2024, 90.0))),
+        indicator("next", "part_environnement_nombre", cibles=((2027, 90.0),)),
+        start=2023,
+        end=2027,
+    )
+    return compute(p, t, reference=reference)
+
+
+def test_no_verdict_on_the_current_incomplete_year() -> None:
+    """No current-year verdict says « non atteinte »: a running year is compared in words
+    only, in the status, in `indicateurs.json` and in every sentence; the latest complete year
+    keeps its verdict."""
+    results = running_year_results(date(2024, 11, 1))
+    env = results["env"]
+    st = env.status
+    assert st.valeur is not None
+    assert (st.valeur.annee, st.valeur.valeur, st.valeur.partielle) == (2024, 50.0, True)
+    assert (st.cible, st.atteinte, st.en_cours) == (90.0, None, True)
+    assert st.bilan is not None
+    assert (st.bilan.valeur.annee if st.bilan.valeur else None, st.bilan.atteinte) == (2023, True)
+    assert results["next"].status.atteinte is None
+    verdicts = {y.annee: indicators.year_verdict(env, y) for y in env.annees}
+    assert (verdicts[2023], verdicts[2024]) == (True, None)
+    doc = indicators.document(policy(), tuple(results.values()), date(2024, 11, 1), {})
+    entry = doc["indicateurs"][0]
+    assert entry["derniere_valeur"]["atteinte"] is None
+    assert entry["derniere_valeur"]["en_cours"] is True
+    assert entry["derniere_valeur"]["bilan"]["atteinte"] is True
+    assert [y["atteinte"] for y in entry["annees"]][:2] == [True, None]
+
+    from achats_ouverts.output.indicator_views import indicator_line, summary_sentence
+
+    for result in results.values():
+        line = indicator_line(result, "indicateurs/")
+        sentence = summary_sentence(result)
+        assert line.code == "en-cours"
+        assert "non atteinte" not in line.situation + sentence
+        assert "pas encore atteinte" not in line.situation + sentence
+    assert indicator_line(env, "indicateurs/").situation == (
+        "Année en cours : 50,0\u00a0% au 1er novembre 2024, cible 90,0\u00a0%"
+    )
+    assert "au 1er novembre 2024" in summary_sentence(env)
+
+
+def test_the_same_year_is_judged_once_it_is_over() -> None:
+    results = running_year_results(date(2024, 12, 31))
+    st = results["env"].status
+    assert (st.atteinte, st.en_cours, st.bilan) == (False, False, None)
+    from achats_ouverts.output.indicator_views import indicator_line
+
+    assert indicator_line(results["env"], "indicateurs/").situation == "Cible non atteinte"

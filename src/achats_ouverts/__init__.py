@@ -14,8 +14,10 @@ The package is cut by stage; data flows one way and a stage imports only the sta
 The modules at this level are shared by every stage and import none: `settings` (paths and
 limits), `report` (problems found), `errors` (the exception hierarchy), `vocabulary` (the DECP
 vocabulary and legal constants), `cpv` (the CPV nomenclature), `french` (French wording of numbers,
-dates, plurals and quarters; accent folding) and `identifiers` (the SIRET check). The rule is an
-import-linter contract (`[tool.importlinter]` in pyproject.toml) checked by `make test`.
+dates, plurals and quarters; accent folding), `colours` (WCAG contrast of colours), `geography`
+(INSEE names of places and the map of départements, from the vendored `geodata/`) and
+`identifiers` (the SIRET check). The rule is an import-linter contract (`[tool.importlinter]` in
+pyproject.toml) checked by `make test`.
 """
 
 __version__ = "0.1.0"

@@ -194,3 +194,11 @@ def search_text(text: str) -> str:
 def words_of(text: str) -> list[str]:
     """The words the site's search indexes in `text`: two characters or more, not too common."""
     return [w for w in search_text(text).split() if len(w) > 1 and w not in SEARCH_STOPWORDS]
+
+
+def euros_short(value: float) -> str:
+    """An amount in a chart's label: `61,2 M€`, `1,3 Md€`; below a million, in full."""
+    for size, unit in ((1e9, "Md€"), (1e6, "M€")):
+        if abs(value) >= size:
+            return f"{number(value / size, 1).removesuffix(',0')}\u00a0{unit}"
+    return euros(value)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+GEODATA_DIR = PACKAGE_DIR / "geodata"
+"""Vendored geography: INSEE names of communes and regions, the map of départements (see its
+README.md for origin, version and licence)."""
 STATIC_DIR = PACKAGE_DIR / "static"
 DEMO_CATALOGUE_DIR = PACKAGE_DIR / "tools" / "demo" / "catalogue"
 """The YAML files the demonstration data are drawn from (shipped with the package)."""

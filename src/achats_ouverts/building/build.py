@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from achats_ouverts.building import guard, hosting, postchecks
-from achats_ouverts.datafolder import workdirs
+from achats_ouverts.datafolder import Publisher, workdirs
 from achats_ouverts.errors import BuildError, DataError
 from achats_ouverts.exports.sitemap import listed_urls
 from achats_ouverts.model import Data, load
@@ -38,6 +38,7 @@ from achats_ouverts.output import (
     shell_markdown,
     urls,
 )
+from achats_ouverts.output.site_info import theme_css
 from achats_ouverts.pages import producers
 from achats_ouverts.report import Report
 from achats_ouverts.settings import Settings, theme_scripts_dir
@@ -101,11 +102,15 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
     theme = config.setdefault("theme", {})
     if "custom_dir" in theme:
         theme["custom_dir"] = str(settings.project_dir / theme["custom_dir"])
+    theme["palette"] = {"primary": "custom", "accent": "custom"}
+    theme["logo"] = logo_address(publisher)
+    config["extra_css"] = [*config.get("extra_css", []), urls.THEME_CSS]
     extra = config.setdefault("extra", {})
     extra["ao"] = {
         "demo": publisher.demo,
         "editeur": publisher.nom,
         "accessibilite": publisher.accessibilite.etat,
+        "apercu": urls.preview(urls.HOME),
         "adresses": {
             "accessibilite": urls.ACCESSIBILITY,
             "mentions_legales": urls.LEGAL,
@@ -115,6 +120,22 @@ def mkdocs_config(settings: Settings, data: Data, docs_dir: Path, site_dir: Path
         },
     }
     return config
+
+
+def logo_address(publisher: Publisher) -> str:
+    """Where the site's logo is: the buyer's (`identite.logo`), else the tool's."""
+    logo = publisher.identite.logo
+    return urls.publisher_logo(Path(logo).suffix.lower()) if logo else urls.DEFAULT_LOGO
+
+
+def write_identity(docs_dir: Path, data_dir: Path, publisher: Publisher) -> None:
+    """The theme's colours and the buyer's logo, from `editeur.yaml`, among the sources MkDocs
+    publishes (validation checked both)."""
+    css = docs_dir / urls.THEME_CSS
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(theme_css(publisher.identite), encoding="utf-8")
+    if publisher.identite.logo:
+        shutil.copyfile(data_dir / publisher.identite.logo, docs_dir / logo_address(publisher))
 
 
 def theme_script_dirs(config: dict[str, Any]) -> tuple[Path, ...]:
@@ -321,6 +342,7 @@ def _build(
         progress("pages")
         with clock.stage("docs:sources"):
             copy_site_sources(settings.site_source_dir, docs_dir)
+            write_identity(docs_dir, settings.data_dir, data.publisher)
             for section in urls.SHELL_SECTIONS:
                 shell = docs_dir / urls.index_page(urls.shell(section))
                 shell.parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,7 @@ from achats_ouverts.datafolder import config, problem_codes, schemas, writing
 from achats_ouverts.datafolder.config import (
     POLICY_FILE,
     PUBLISHER_FILE,
+    Identity,
     Indicator,
     LocatedYaml,
     Policy,
@@ -49,6 +50,7 @@ __all__ = [
     "POLICY_FILE",
     "PUBLISHER_FILE",
     "Dataset",
+    "Identity",
     "Indicator",
     "LocatedYaml",
     "Policy",

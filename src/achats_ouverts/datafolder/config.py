@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from achats_ouverts import colours
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import ranges, yaml_safe
 from achats_ouverts.datafolder.problem_codes.configuration import (
@@ -23,6 +24,8 @@ from achats_ouverts.datafolder.problem_codes.configuration import (
     CHAMP_VIDE,
     CIBLE_INVALIDE,
     CONFORMITE_SANS_AUDIT,
+    CONTRASTE_INSUFFISANT,
+    COULEUR_INVALIDE,
     DEPARTEMENT_INVALIDE,
     EMAIL_INVALIDE,
     ENCODAGE_INVALIDE,
@@ -250,6 +253,25 @@ class Accessibility:
     schema_pluriannuel: str = ""
 
 
+DEFAULT_PRIMARY = "#4051b5"
+"""The tool's own colours, when `editeur.yaml` gives none (mkdocs-material's indigo, with the
+accent darkened to 4.5:1)."""
+DEFAULT_ACCENT = "#3949ab"
+LOGO_EXTENSIONS = (".svg", ".png")
+LOGO_MAX_BYTES = 200 * 1024
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The buyer's colours and logo (`identite` in `editeur.yaml`): the header and links in
+    `principale`, hovered links and focus in `accent`, each at 4.5:1 at least against white; the
+    logo a file of the data folder (empty: the tool's own)."""
+
+    principale: str = DEFAULT_PRIMARY
+    accent: str = DEFAULT_ACCENT
+    logo: str = ""
+
+
 @dataclass(frozen=True)
 class Publisher:
     nom: str
@@ -269,6 +291,7 @@ class Publisher:
     """The buyer publishes contracts below the DECP threshold on purpose: validation counts them
     in one line instead of warning about each."""
     accessibilite: Accessibility = field(default_factory=Accessibility)
+    identite: Identity = field(default_factory=Identity)
 
 
 ACCESSIBILITY_STATES = ("non conforme", "partiellement conforme", "totalement conforme")
@@ -359,6 +382,11 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
                 f"{what} non renseigné : les mentions légales l'exigent",
                 f"renseigner « {key} » dans editeur.yaml",
             )
+    identity = Identity(
+        principale=read_colour(r, "couleur_principale", DEFAULT_PRIMARY),
+        accent=read_colour(r, "couleur_accent", DEFAULT_ACCENT),
+        logo=r.text(("identite", "logo"), required=False),
+    )
     publisher = Publisher(
         nom=r.text(("nom",)),
         siret=siret,
@@ -375,9 +403,41 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
         ocid_prefixe=r.text(("ocid_prefixe",), required=False),
         marches_sous_seuil_publies=r.flag(("marches_sous_seuil_publies",), False),
         accessibilite=a11y,
+        identite=identity,
     )
     blocking = any(p.severity == Severity.ERROR for p in r.problems)
     return (None if blocking else publisher), r.problems
+
+
+def read_colour(r: _Reader, key: str, default: str) -> str:
+    """A colour of `identite`: `#rrggbb`, at 4.5:1 at least against white, both ways (white text
+    on it in the header, it as text on the white page); the default when it is absent."""
+    path: Path_ = ("identite", key)
+    value = r.text(path, required=False)
+    if not value:
+        return default
+    if not colours.HEX_COLOUR.match(value):
+        r.problem(
+            path,
+            COULEUR_INVALIDE,
+            f"« {value} » n'est pas une couleur #rrggbb",
+            'écrire six chiffres hexadécimaux après « # », entre guillemets : "#00468c"',
+        )
+        return default
+    ratio = colours.contrast(value, colours.WHITE)
+    if ratio < colours.TEXT_CONTRAST:
+        better = colours.darkened_until(value, colours.WHITE, colours.TEXT_CONTRAST)
+        shown = f"{ratio:.2f}".replace(".", ",")
+        r.problem(
+            path,
+            CONTRASTE_INSUFFISANT,
+            f"le blanc sur « {value} » (et « {value} » sur le blanc) a un contraste de "
+            f"{shown}:1 ; le RGAA exige 4,5:1 au moins (critère 3.2)",
+            f"choisir une couleur plus foncée, par exemple « {better} » "
+            f"({colours.contrast(better, colours.WHITE):.2f}:1)".replace(".", ",", 1),
+        )
+        return default
+    return value.lower()
 
 
 # --- Policy -----------------------------------------------------------------------------------

@@ -21,6 +21,42 @@ NO_COMPETITION = "Marché passé sans publicité ni mise en concurrence préalab
 """A procedure no company can answer: such a purchase is never presented as open to SMEs."""
 
 
+def awarded_amount(contracts: pd.DataFrame) -> pd.Series:
+    """The amount a contract counts for in the totals « montant attribué » (the home page, the
+    map, the entity charts): the one place that names the column."""
+    return contracts["montant"]
+
+
+def yearly_totals_by_category(contracts: pd.DataFrame) -> pd.DataFrame:
+    """Number and total amount of contracts per year of notification and purchase category
+    (`categorie`: Travaux, Fournitures, Services, or "" without a CPV code), oldest first."""
+    dated = contracts.assign(montant_attribue=awarded_amount(contracts)).dropna(subset=["annee"])
+    grouped = dated.groupby(["annee", "categorie"], sort=True).agg(
+        marches=("uid", "size"), montant=("montant_attribue", "sum")
+    )
+    return grouped.reset_index().astype({"annee": "int64", "marches": "int64"})
+
+
+def totals_by_departement(contracts: pd.DataFrame) -> pd.DataFrame:
+    """Number and total amount of contracts per département of execution (`execution_
+    departement`); contracts whose place is not one département (a region, none) are left out.
+    Columns `departement`, `marches`, `montant`, by code."""
+    frame = pd.DataFrame(
+        {
+            "departement": execution_departement(
+                contracts["lieuExecution_code"], contracts["lieuExecution_typeCode"]
+            ),
+            "uid": contracts["uid"],
+            "montant": awarded_amount(contracts).fillna(0.0),
+        }
+    )
+    frame = frame[frame["departement"] != ""]
+    grouped = frame.groupby("departement", sort=True).agg(
+        marches=("uid", "size"), montant=("montant", "sum")
+    )
+    return grouped.reset_index().astype({"marches": "int64"})
+
+
 def yearly_totals(contracts: pd.DataFrame) -> pd.DataFrame:
     """Number and total amounts of contracts per year of notification, oldest first: `montant`
     at notification, `montant_actuel` after modifications."""

@@ -14,7 +14,7 @@ callers need them to run it, the calculations' `Tables`, `REGISTRY` and `evaluat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -42,8 +42,12 @@ __all__ = [
     "evaluate",
     "group_keys",
     "meets",
+    "running",
     "status",
+    "status_of",
     "summarise",
+    "verdict",
+    "year_verdict",
 ]
 
 DIGITS: dict[str, int] = {"%": 1, "€": 0, "jours": 1, "nombre": 0, "heures": 0, "offres": 1}
@@ -125,12 +129,18 @@ class ServiceSeries:
 
 @dataclass(frozen=True)
 class Status:
-    """The latest value against the target that applies to it."""
+    """The latest value against the target that applies to it (that year's, else the next one).
+
+    A value of the current, incomplete year is not final: it gets no verdict (`atteinte` None,
+    `en_cours` True), only a comparison in words; `bilan` is then the status of the latest
+    complete year with a value, whose verdict stands."""
 
     valeur: YearValue | None
     cible_annee: int | None
     cible: float | None
     atteinte: bool | None
+    en_cours: bool = False
+    bilan: Status | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,8 @@ class IndicatorResult:
     annees: tuple[YearValue, ...]
     services: tuple[ServiceSeries, ...]
     champs: tuple[str, ...]
+    date_reference: date
+    """The date the data describe: a year that ends after it is still running."""
 
     @property
     def computed(self) -> bool:
@@ -168,25 +180,50 @@ def meets(value: float, target: float, unit: str, direction: str) -> bool:
     return shown >= target if direction == "hausse" else shown <= target
 
 
-def status(result: IndicatorResult) -> Status:
-    measured = [y for y in result.annees if y.valeur is not None and not y.a_venir]
-    latest = measured[-1] if measured else None
+def verdict(year: YearValue, target: float | None, unit: str, direction: str) -> bool | None:
+    """Whether a year's value meets `target`: None without a value or a target, and None for the
+    current, incomplete year, whose value is not final: a running year is never « non
+    atteinte » (nor « atteinte »). The one rule every page, file and sentence follows."""
+    if year.valeur is None or target is None or year.partielle or year.a_venir:
+        return None
+    return meets(year.valeur, target, unit, direction)
+
+
+def year_verdict(result: IndicatorResult, year: YearValue) -> bool | None:
+    """The verdict of one year against that year's own target (see `verdict`)."""
+    return verdict(year, year.cible, result.unite, result.sens)
+
+
+def status_of(result: IndicatorResult, year: YearValue | None) -> Status:
+    """`year`'s value against the target of that year, else the next target (see `Status`)."""
     targets = dict(result.cibles)
-    year = latest.annee if latest else None
     if year is None:
         upcoming = sorted(targets)
     else:
-        upcoming = [year] if year in targets else sorted(y for y in targets if y > year)
+        upcoming = (
+            [year.annee] if year.annee in targets else sorted(y for y in targets if y > year.annee)
+        )
     if not upcoming:
-        return Status(latest, None, None, None)
+        return Status(year, None, None, None, en_cours=year is not None and year.partielle)
     target_year = upcoming[0]
     target = targets[target_year]
-    met = (
-        meets(latest.valeur, target, result.unite, result.sens)
-        if latest is not None and latest.valeur is not None
-        else None
-    )
-    return Status(latest, target_year, target, met)
+    met = verdict(year, target, result.unite, result.sens) if year is not None else None
+    return Status(year, target_year, target, met, en_cours=year is not None and year.partielle)
+
+
+def status(result: IndicatorResult) -> Status:
+    measured = [y for y in result.annees if y.valeur is not None and not y.a_venir]
+    latest = measured[-1] if measured else None
+    current = status_of(result, latest)
+    if not current.en_cours:
+        return current
+    complete = [y for y in measured if not y.partielle]
+    return replace(current, bilan=status_of(result, complete[-1]) if complete else None)
+
+
+def running(year: int, reference: date) -> bool:
+    """Whether `year` is the current year and not over at `reference` (its figures are partial)."""
+    return year == reference.year and reference < date(year, 12, 31)
 
 
 def clean(value: float | None, digits: int = 6) -> float | None:
@@ -228,7 +265,7 @@ def computed_series(
                 numerateur=None if row is None or mediane else clean(row["numerateur"]),
                 denominateur=None if row is None or mediane else clean(row["denominateur"]),
                 a_venir=year > reference.year,
-                partielle=year == reference.year and reference < date(year, 12, 31),
+                partielle=running(year, reference),
             )
         )
     return tuple(values)
@@ -252,6 +289,7 @@ def declared_series(
                 source=str(row["source"]) if row is not None else "",
                 commentaire=str(row["commentaire"]) if row is not None else "",
                 a_venir=year > reference.year and row is None,
+                partielle=running(year, reference),
             )
         )
     return tuple(values)
@@ -318,6 +356,7 @@ def compute(
                 annees=series,
                 services=tuple(service_series),
                 champs=fields,
+                date_reference=reference,
             )
         )
     return tuple(results)
@@ -363,6 +402,26 @@ def year_dict(year: YearValue, computed: bool) -> dict[str, Any]:
     return entry
 
 
+def overall_year_dict(result: IndicatorResult, year: YearValue) -> dict[str, Any]:
+    """A year of the whole buyer, with its verdict against its own target (`atteinte`: null
+    without a value or a target, and for the current, incomplete year)."""
+    return year_dict(year, result.computed) | {"atteinte": year_verdict(result, year)}
+
+
+def status_dict(st: Status) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "annee": st.valeur.annee if st.valeur else None,
+        "valeur": st.valeur.valeur if st.valeur else None,
+        "cible_annee": st.cible_annee,
+        "cible": st.cible,
+        "atteinte": st.atteinte,
+        "en_cours": st.en_cours,
+    }
+    if st.en_cours:
+        entry["bilan"] = status_dict(st.bilan) if st.bilan else None
+    return entry
+
+
 def document(
     policy: Policy,
     results: tuple[IndicatorResult, ...],
@@ -386,14 +445,8 @@ def document(
                 "statistique": r.statistique or None,
                 "methode": r.methode,
                 "cibles": {str(year): value for year, value in r.cibles},
-                "derniere_valeur": {
-                    "annee": st.valeur.annee if st.valeur else None,
-                    "valeur": st.valeur.valeur if st.valeur else None,
-                    "cible_annee": st.cible_annee,
-                    "cible": st.cible,
-                    "atteinte": st.atteinte,
-                },
-                "annees": [year_dict(y, r.computed) for y in r.annees],
+                "derniere_valeur": status_dict(st),
+                "annees": [overall_year_dict(r, y) for y in r.annees],
                 "services": [
                     {
                         "service_id": s.service_id,

@@ -294,10 +294,13 @@ class BuildContext:
         search: bool = True,
         hide: tuple[str, ...] = (),
         feeds: tuple[urls.Feed, ...] = (),
+        description: str = "",
     ) -> None:
         """Write the Markdown page MkDocs builds at `address`, e.g. `politique-achat/`.
 
         `feeds` are announced in the page head; their titles and paths are set by code only.
+        `description` (escaped) is the page's meta description and link previews' text; a page
+        that has a preview image (`urls.has_preview`) names it.
         """
         target = self.docs_dir / urls.index_page(self._writes(address))
         if target.exists():
@@ -305,7 +308,15 @@ class BuildContext:
         target.parent.mkdir(parents=True, exist_ok=True)
         alternates = tuple((feed.titre, check_relative_path(feed.chemin)) for feed in feeds)
         target.write_text(
-            markdown_page(title, body, search=search, hide=hide, feeds=alternates),
+            markdown_page(
+                title,
+                body,
+                search=search,
+                hide=hide,
+                feeds=alternates,
+                description=description,
+                preview=urls.preview(address) if urls.has_preview(address) else "",
+            ),
             encoding="utf-8",
         )
 

@@ -104,13 +104,17 @@ def front_matter(
     hide: tuple[str, ...] = (),
     description: str = "",
     feeds: tuple[tuple[str, str], ...] = (),
+    preview: str = "",
 ) -> str:
     """YAML front matter for a MkDocs page. MkDocs renders it unescaped, so values are escaped.
 
     `feeds` (title, site path) become `ao_flux`, which `overrides/main.html` renders as
-    `<link rel="alternate">` in the head, escaping each value itself.
+    `<link rel="alternate">` in the head, escaping each value itself; `preview` (a site path, set
+    by code only) becomes `ao_apercu`, the image of the page's link previews.
     """
     meta: dict[str, Any] = {"title": html.escape(title, quote=True)}
+    if preview:
+        meta["ao_apercu"] = preview
     if description:
         meta["description"] = html.escape(description, quote=True)
     if not search:
@@ -130,7 +134,10 @@ def markdown_page(
     hide: tuple[str, ...] = (),
     description: str = "",
     feeds: tuple[tuple[str, str], ...] = (),
+    preview: str = "",
 ) -> str:
     """A MkDocs page whose body is an HTML block rendered by jinja2 (already escaped)."""
-    meta = front_matter(title, search=search, hide=hide, description=description, feeds=feeds)
+    meta = front_matter(
+        title, search=search, hide=hide, description=description, feeds=feeds, preview=preview
+    )
     return meta + body + "\n"

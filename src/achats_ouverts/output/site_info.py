@@ -1,12 +1,13 @@
-"""What every page shares: the publisher as pages name it, the « S'abonner » block and the wide
-layout of pages made of tables."""
+"""What every page shares: the publisher as pages name it, the theme's colours from its identity,
+the « S'abonner » block and the wide layout of pages made of tables."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from achats_ouverts.datafolder import Publisher
+from achats_ouverts import colours
+from achats_ouverts.datafolder import Identity, Publisher
 from achats_ouverts.output import urls
 from achats_ouverts.output.rendering import relative_url
 
@@ -26,6 +27,31 @@ class SiteInfo:
     @staticmethod
     def of(publisher: Publisher) -> SiteInfo:
         return SiteInfo(publisher.nom, publisher.demo, publisher.email, publisher.url_site)
+
+
+def theme_css(identity: Identity) -> str:
+    """The stylesheet that gives mkdocs-material its colours (`palette: custom`, as its
+    documentation recommends), from the buyer's identity: the header and links in the main
+    colour, hovered links in the accent. Both are `#rrggbb` at 4.5:1 against white (checked when
+    `editeur.yaml` is read), so nothing else reaches this text."""
+    main, accent = identity.principale, identity.accent
+    return (
+        "/* Couleurs de l'éditeur (editeur.yaml, identite), écrites à chaque construction. */\n"
+        "[data-md-color-primary=custom] {\n"
+        f"  --md-primary-fg-color: {main};\n"
+        f"  --md-primary-fg-color--light: {colours.mix(main, colours.WHITE, 0.15)};\n"
+        f"  --md-primary-fg-color--dark: {colours.mix(main, colours.BLACK, 0.15)};\n"
+        "  --md-primary-bg-color: #ffffff;\n"
+        "  --md-primary-bg-color--light: #ffffffb3;\n"
+        f"  --md-typeset-a-color: {main};\n"
+        "}\n"
+        "[data-md-color-accent=custom] {\n"
+        f"  --md-accent-fg-color: {accent};\n"
+        f"  --md-accent-fg-color--transparent: {accent}1a;\n"
+        "  --md-accent-bg-color: #ffffff;\n"
+        "  --md-accent-bg-color--light: #ffffffb3;\n"
+        "}\n"
+    )
 
 
 @dataclass(frozen=True)

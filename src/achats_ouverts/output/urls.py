@@ -354,6 +354,48 @@ def sitemap_part(number: int) -> str:
     return f"{SITEMAP_PARTS}sitemap-{number}.xml"
 
 
+# --- The buyer's identity and the link previews ------------------------------------------------
+
+THEME_CSS = "assets/identite.css"
+"""The theme's colours, written at each build from `editeur.yaml` (`identite`)."""
+DEFAULT_LOGO = "assets/logo.svg"
+"""The tool's own logo (hand-written, `site_src/assets/`), when `editeur.yaml` names none."""
+
+
+def publisher_logo(extension: str) -> str:
+    """The buyer's logo, copied from the data folder: `assets/logo-editeur.svg`."""
+    return f"assets/logo-editeur{extension}"
+
+
+PREVIEWS = "apercus/"
+"""The images of link previews (Open Graph, Twitter cards), drawn at each build."""
+PREVIEWED_SECTIONS = (
+    HOME,
+    UPCOMING,
+    CONTRACTS,
+    POLICY,
+    INDICATORS,
+    DATA,
+    QUALITY,
+    CHANGELOG,
+    FEEDS,
+)
+"""The generated sections that have a preview image of their own (with every indicator's page);
+other pages show the home page's."""
+
+
+def preview(page: str) -> str:
+    """The preview image of a page: `apercus/accueil.png`, `apercus/indicateurs/part-pme.png`."""
+    return f"{PREVIEWS}{page.rstrip('/') or 'accueil'}.png"
+
+
+def has_preview(page: str) -> bool:
+    """Whether the page at `page` has a preview image of its own."""
+    parts = page.split("/")
+    indicator_page = len(parts) == 3 and f"{parts[0]}/" == INDICATORS and parts[2] == ""
+    return page in PREVIEWED_SECTIONS or indicator_page
+
+
 # --- The explorers' data and script -------------------------------------------------------------
 
 EXPLORER_DATA = "_donnees/"

@@ -18,6 +18,7 @@ from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.french import euros, french_date, number, percent
+from achats_ouverts.geography import place_label
 from achats_ouverts.model import Data
 from achats_ouverts.output import BuildContext, artifacts, render, urls
 from achats_ouverts.output.listing import (
@@ -224,6 +225,7 @@ def contract_pages(
         for code, label in cpv.DIVISIONS.items()
     }
     deps: dict[str, Link] = {}
+    places: dict[tuple[str, str], str] = {}
     views: dict[SupplierKey, SupplierView] = {}
 
     def view_of(key: SupplierKey) -> SupplierView:
@@ -301,7 +303,8 @@ def contract_pages(
                     cpv_code=code,
                     cpv_libelle=data.nomenclature.labels.get(code[:8], ""),
                     cpv=divisions.get(cpv.division(code)),
-                    lieu=f"{place} ({kind})" if place else "",
+                    lieu=places.get((place, kind))
+                    or places.setdefault((place, kind), place_label(place, kind)),
                     departement=deps.get(dep),
                     titulaires=holders,
                     titulaires_notification=first,

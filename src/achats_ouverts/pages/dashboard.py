@@ -11,20 +11,23 @@ from datetime import date
 from markupsafe import Markup
 
 from achats_ouverts.datafolder import csv_text, json_text
-from achats_ouverts.french import number
+from achats_ouverts.french import number, plural
 from achats_ouverts.model import IndicatorResult, indicators
-from achats_ouverts.output import BuildContext, artifacts, charts, relative_url, render, urls
+from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 from achats_ouverts.output.indicator_views import (
+    IndicatorCard,
     IndicatorLine,
     RowsFile,
     display,
+    indicator_card,
+    indicator_chart,
     indicator_line,
     summary_sentence,
     tables_of,
     write_frame,
     year_label,
 )
-from achats_ouverts.output.site_info import SiteInfo
+from achats_ouverts.output.site_info import WIDE, SiteInfo
 
 STATISTICS = {
     "part": "une part : la somme des numérateurs divisée par la somme des dénominateurs",
@@ -97,9 +100,11 @@ class IndicatorPage:
 def year_rows(result: IndicatorResult) -> tuple[IndicatorYearRow, ...]:
     rows = []
     for y in result.annees:
-        if y.valeur is not None and y.cible is not None:
-            met = indicators.meets(y.valeur, y.cible, result.unite, result.sens)
+        met = indicators.year_verdict(result, y)
+        if met is not None:
             words = "atteinte" if met else "non atteinte"
+        elif y.partielle and y.valeur is not None and y.cible is not None:
+            words = "année en cours"
         else:
             words = "—"
         if y.a_venir:
@@ -125,36 +130,6 @@ def year_rows(result: IndicatorResult) -> tuple[IndicatorYearRow, ...]:
             )
         )
     return tuple(rows)
-
-
-def chart_description(result: IndicatorResult) -> str:
-    parts = []
-    for y in result.annees:
-        if y.a_venir and y.cible is None:
-            continue
-        text = f"{year_label(y)} : {display(y.valeur, result.unite)}"
-        if y.valeur is None:
-            text = f"{year_label(y)} : pas de valeur"
-        if y.cible is not None:
-            text += f" (cible {display(y.cible, result.unite)})"
-        parts.append(text)
-    return "Valeur par année. " + " ; ".join(parts) + "."
-
-
-def indicator_chart(result: IndicatorResult) -> Markup:
-    points = tuple(
-        charts.Point(y.annee, y.valeur, y.cible, y.partielle)
-        for y in result.annees
-        if not (y.a_venir and y.cible is None)
-    )
-    return charts.trend_chart(
-        f"graphique-{result.id}",
-        f"Évolution par année : {result.titre}",
-        chart_description(result),
-        points,
-        result.unite,
-        lambda value: display(value, result.unite),
-    )
 
 
 def service_rows(result: IndicatorResult) -> tuple[str, tuple[ServiceRow, ...]]:
@@ -218,6 +193,7 @@ class DashboardAxis:
     id: str
     numero: int
     titre: str
+    cartes: tuple[IndicatorCard, ...]
     indicateurs: tuple[IndicatorLine, ...]
     actions: tuple[tuple[str, str], ...]
     """For each indicator, the number of its action and the link to the action's page."""
@@ -228,9 +204,11 @@ class DashboardPage:
     site: SiteInfo
     date_reference: date
     axes: tuple[DashboardAxis, ...]
-    hors_axes: tuple[IndicatorLine, ...]
+    hors_axes: tuple[IndicatorCard, ...]
     atteintes: int
     avec_cible: int
+    en_cours: int
+    annee_en_cours: int
     donnees_json: str
     donnees_csv: str
     octets_json: int
@@ -245,29 +223,43 @@ def write_dashboard(
     computed: tuple[IndicatorResult, ...],
     sizes: tuple[int, int],
 ) -> None:
-    """`sizes`: bytes of indicateurs.json and indicateurs.csv, shown in their download links."""
+    """One card per indicator, axis by axis, and the full table one click away. `sizes`: bytes
+    of indicateurs.json and indicateurs.csv, shown in their download links."""
     data = ctx.data
     path = urls.INDICATORS
     results = {r.id: r for r in computed}
-    axes = []
+    axes: list[DashboardAxis] = []
     placed: set[str] = set()
+    count = 0
     for axis in data.policy.axes:
-        lines = []
-        owners = []
+        cards: list[IndicatorCard] = []
+        lines: list[IndicatorLine] = []
+        owners: list[tuple[str, str]] = []
         for action in axis.actions:
             for ref in action.indicateurs:
                 placed.add(ref)
+                count += 1
+                owner = (action.numero, relative_url(path, urls.action(action.id)))
+                cards.append(indicator_card(results[ref], path, f"t{count}", owner))
                 lines.append(indicator_line(results[ref], path))
-                owners.append((action.numero, relative_url(path, urls.action(action.id))))
-        axes.append(DashboardAxis(axis.id, axis.numero, axis.titre, tuple(lines), tuple(owners)))
-    statuses = [r.status for r in computed]
+                owners.append(owner)
+        axes.append(
+            DashboardAxis(
+                axis.id, axis.numero, axis.titre, tuple(cards), tuple(lines), tuple(owners)
+            )
+        )
+    judged = [r.status.bilan if r.status.en_cours else r.status for r in computed]
     page = DashboardPage(
         site=site,
         date_reference=data.reference_date,
         axes=tuple(axes),
-        hors_axes=tuple(indicator_line(r, path) for r in computed if r.id not in placed),
-        atteintes=sum(1 for s in statuses if s.atteinte),
-        avec_cible=sum(1 for s in statuses if s.atteinte is not None),
+        hors_axes=tuple(
+            indicator_card(r, path, f"t-autre-{r.id}") for r in computed if r.id not in placed
+        ),
+        atteintes=sum(1 for s in judged if s is not None and s.atteinte),
+        avec_cible=sum(1 for s in judged if s is not None and s.atteinte is not None),
+        en_cours=sum(1 for r in computed if r.status.en_cours),
+        annee_en_cours=data.reference_date.year,
         donnees_json=relative_url(path, urls.INDICATORS_JSON),
         donnees_csv=relative_url(path, urls.INDICATORS_CSV),
         octets_json=sizes[0],
@@ -275,7 +267,18 @@ def write_dashboard(
         politique=relative_url(path, urls.POLICY),
         qualite=relative_url(path, urls.QUALITY),
     )
-    ctx.page(path, "Indicateurs", render("dashboard.html.j2", page=page))
+    ctx.page(
+        path,
+        "Indicateurs",
+        render("dashboard.html.j2", page=page),
+        hide=WIDE,
+        description=(
+            f"Les {plural(len(computed), 'indicateur')} de la politique d'achat de "
+            f"{site.nom} : dernière valeur, cible et évolution par année. Sur leur dernière "
+            f"année complète, {number(page.atteintes)} sur {number(page.avec_cible)} "
+            "atteignent leur cible."
+        ),
+    )
 
 
 def write_indicator_page(
@@ -334,4 +337,5 @@ def write_indicator_page(
         path,
         result.titre,
         render("indicator.html.j2", page=page),
+        description=page.phrase,
     )

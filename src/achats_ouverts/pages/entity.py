@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
+from markupsafe import Markup
 
 from achats_ouverts import cpv
+from achats_ouverts.french import euros, plural
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
+from achats_ouverts.output import BuildContext, artifacts, charts, relative_url, render, urls
 from achats_ouverts.output.listing import (
     ContractRow,
     Link,
@@ -72,6 +74,16 @@ def profile_rows(groups: pd.DataFrame) -> tuple[ProfileRow, ...]:
     return tuple(rows)
 
 
+def yearly_chart(subject: str, rows: tuple[ProfileRow, ...]) -> tuple[Markup | None, str]:
+    """The chart of amounts and counts by year, from two years on, and its sentence."""
+    years = tuple(
+        charts.YearAmount(r.annee, r.marches, r.montant) for r in rows if r.annee != "Total"
+    )
+    if len(years) < 2:
+        return None, ""
+    return charts.yearly_chart("graphique-annees", subject, years)
+
+
 # --- Entity pages: buying service, CPV division, département --------------------------------------
 
 
@@ -97,6 +109,8 @@ class EntityPage:
     description: str
     note: str
     annees: tuple[ProfileRow, ...]
+    graphique: Markup | None
+    phrase: str
     marches: int
     montant: float
     titulaires: tuple[SupplierTotal, ...]
@@ -194,6 +208,8 @@ def entity_pages(
     for entity in entities:
         rows = positions.get(entity.code, [])
         years = profiles.get(entity.code)
+        annees = profile_rows(years) if years is not None else ()
+        chart, sentence = yearly_chart(entity.titre, annees)
         yield EntityPage(
             site=site,
             section=section,
@@ -201,7 +217,9 @@ def entity_pages(
             titre=entity.titre,
             description=entity.description,
             note=ENTITY_NOTES[section],
-            annees=profile_rows(years) if years is not None else (),
+            annees=annees,
+            graphique=chart,
+            phrase=sentence,
             marches=len(rows),
             montant=float(amounts[rows].sum()) if rows else 0.0,
             titulaires=tops.get(entity.code, ()),
@@ -405,6 +423,12 @@ def produce_entity_pages(ctx: BuildContext) -> None:
                 page.titre,
                 render("entity.html.j2", page=page),
                 hide=WIDE,
+                description=(
+                    f"{page.titre} : {plural(page.marches, 'marché')} "
+                    f"{'attribués' if page.marches > 1 else 'attribué'} pour "
+                    f"{euros(page.montant)} HT, {plural(page.achats_a_venir, 'achat')} à venir. "
+                    f"{page.phrase}"
+                ).strip(),
             )
         if section != urls.CPV:
             entry = index_page(section, pages, site, len(index.contracts))

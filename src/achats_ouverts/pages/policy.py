@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from achats_ouverts.french import plural
 from achats_ouverts.model import Data, IndicatorResult
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
-from achats_ouverts.output.indicator_views import IndicatorLine, indicator_line, summary_sentence
+from achats_ouverts.output.indicator_views import (
+    IndicatorCard,
+    IndicatorLine,
+    indicator_card,
+    indicator_line,
+    summary_sentence,
+)
 from achats_ouverts.output.site_info import SiteInfo
 
 
@@ -21,7 +28,7 @@ class ActionView:
     titre: str
     resume: str
     lien: str
-    indicateurs: tuple[IndicatorLine, ...]
+    cartes: tuple[IndicatorCard, ...]
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,10 @@ def axes_views(
                     action.titre,
                     action.resume,
                     relative_url(from_page, urls.action(action.id)),
-                    tuple(indicator_line(results[i], from_page) for i in action.indicateurs),
+                    tuple(
+                        indicator_card(results[i], from_page, f"t-{action.id}-{n}")
+                        for n, i in enumerate(action.indicateurs, 1)
+                    ),
                 )
                 for action in axis.actions
             ),
@@ -108,7 +118,16 @@ def produce_policy(ctx: BuildContext) -> None:
         axes=axes_views(data, results, page_path),
         tableau_de_bord=relative_url(page_path, urls.INDICATORS),
     )
-    ctx.page(urls.POLICY, "Politique d'achat", render("policy.html.j2", page=page))
+    ctx.page(
+        urls.POLICY,
+        "Politique d'achat",
+        render("policy.html.j2", page=page),
+        description=(
+            f"{policy.titre} ({page.periode}) : {plural(len(page.axes), 'axe')}, "
+            f"{plural(page.actions, 'action')} et les indicateurs qui les suivent, avec leur "
+            "dernière valeur face à leur cible."
+        ),
+    )
     for axis, action in policy.actions():
         path = urls.action(action.id)
         action_page = ActionPage(
@@ -129,4 +148,5 @@ def produce_policy(ctx: BuildContext) -> None:
             path,
             f"Action {action.numero} : {action.titre}",
             render("policy_action.html.j2", page=action_page),
+            description=action.resume,
         )

@@ -23,6 +23,7 @@ from achats_ouverts.pages import (
     home,
     legal,
     policy,
+    previews,
     purchase,
     quality,
     rankings,
@@ -87,6 +88,13 @@ PRODUCERS: tuple[Producer, ...] = (
             urls.INDICATORS_CSV,
             urls.INDICATOR_ROWS,
         ),
+    ),
+    Producer(
+        "previews.produce_previews",
+        DOCS,
+        previews.produce_previews,
+        reads=(DATA, artifacts.INDICATORS),
+        addresses=(urls.PREVIEWS,),
     ),
     Producer(
         "downloads.produce_data_page",

@@ -10,10 +10,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
+from markupsafe import Markup
 
 from achats_ouverts.french import number
 from achats_ouverts.model import Data, aggregates
-from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
+from achats_ouverts.output import BuildContext, artifacts, charts, relative_url, render, urls
 from achats_ouverts.output.listing import (
     ContractRow,
     ListIndex,
@@ -54,6 +55,8 @@ class SupplierPage:
     marches: int
     montant: float
     annees: tuple[SupplierProfileRow, ...]
+    graphique: Markup | None
+    phrase: str
     contrats: tuple[ContractRow, ...]
     explorateur: str
     citation: Citation
@@ -150,6 +153,14 @@ def supplier_pages(
         if len(years) > 1:
             years = [*years, total_supplier_row(years)]
         view = supplier_view(index, key, root)
+        by_year = tuple(
+            charts.YearAmount(r.annee, r.marches, r.montant) for r in years if r.annee != "Total"
+        )
+        chart, sentence = (
+            charts.yearly_chart("graphique-annees", info.nom, by_year)
+            if len(by_year) > 1
+            else (None, "")
+        )
         yield (
             info.slug,
             SupplierPage(
@@ -164,6 +175,8 @@ def supplier_pages(
                 marches=end - start,
                 montant=float(sum(amounts[start:end])),
                 annees=tuple(years),
+                graphique=chart,
+                phrase=sentence,
                 contrats=tuple(
                     maker.row(p) for p in positions[start : min(end, start + SUPPLIER_CONTRACTS)]
                 ),

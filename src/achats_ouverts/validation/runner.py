@@ -19,6 +19,7 @@ from achats_ouverts.datafolder import (
     Dataset,
     Policy,
     Publisher,
+    config,
     load_policy,
     load_publisher,
     schemas,
@@ -26,6 +27,7 @@ from achats_ouverts.datafolder import (
 from achats_ouverts.datafolder.problem_codes.configuration import (
     AUCUN_MARCHE,
     DATAPACKAGE_DIFFERENT,
+    LOGO_INVALIDE,
     NOMENCLATURE_ABSENTE,
     SCHEMA_DIFFERENT,
 )
@@ -132,6 +134,7 @@ def validate(
     report.extend(problems)
     result.nomenclature, problems = load_nomenclature(data_dir, result.publisher, cpv_path)
     report.extend(problems)
+    report.extend(check_logo(data_dir, result.publisher))
     report.extend(check_package_files(data_dir))
     for ds in schemas.DATASETS:
         progress(f"lecture de {ds.path}")
@@ -183,6 +186,33 @@ def load_nomenclature(
             )
         ]
     return cpv.read_nomenclature(path), []
+
+
+def check_logo(data_dir: Path, publisher: Publisher | None) -> list[Problem]:
+    """The buyer's logo (`identite.logo`): a SVG or PNG file of the data folder, small enough
+    to be on every page. Its content is checked with the built site (`building.safety`)."""
+    if publisher is None or not publisher.identite.logo:
+        return []
+    name = publisher.identite.logo
+    path = data_dir / name
+    if path.suffix.lower() not in config.LOGO_EXTENSIONS:
+        found = f"« {name} » n'est pas une image SVG ou PNG"
+    elif not path.is_file() or data_dir.resolve() not in path.resolve().parents:
+        found = f"le logo « {name} » est introuvable dans le dossier de données"
+    elif path.stat().st_size > config.LOGO_MAX_BYTES:
+        found = f"le logo « {name} » pèse {path.stat().st_size // 1024} Ko, plus de 200 Ko"
+    else:
+        return []
+    return [
+        LOGO_INVALIDE.problem(
+            "editeur.yaml",
+            None,
+            "identite.logo",
+            found,
+            "placer un fichier SVG ou PNG de 200 Ko au plus dans le dossier de données et "
+            "écrire son chemin relatif (par ex. logo.svg), ou retirer la ligne",
+        )
+    ]
 
 
 def check_package_files(data_dir: Path) -> list[Problem]:

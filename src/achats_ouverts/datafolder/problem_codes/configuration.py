@@ -234,6 +234,25 @@ MENTIONS_LEGALES_INCOMPLETES = Code(
     "Le directeur de la publication ou l'hébergeur manque : les mentions légales les exigent.",
     "Renseigner `directeur_publication` et `hebergeur`.",
 )
+COULEUR_INVALIDE = Code(
+    "couleur-invalide",
+    ERROR,
+    (CONFIGURATION,),
+    "`editeur.yaml` (`identite.couleur_principale`, `identite.couleur_accent`)",
+    "Une couleur n'est pas écrite `#rrggbb` (six chiffres hexadécimaux).",
+    'Écrire la couleur entre guillemets, par exemple `"#00468c"`.',
+)
+CONTRASTE_INSUFFISANT = Code(
+    "contraste-insuffisant",
+    ERROR,
+    (CONFIGURATION,),
+    "`editeur.yaml` (`identite.couleur_principale`, `identite.couleur_accent`)",
+    "Le texte blanc sur la couleur (l'en-tête du site), ou la couleur sur le fond blanc (les "
+    "liens), n'atteint pas le contraste de 4,5:1 que le RGAA exige (critère 3.2) ; le message "
+    "donne le contraste mesuré.",
+    "Choisir une couleur plus foncée : le message en propose une, la plus proche qui atteint "
+    "4,5:1.",
+)
 CALCUL_INCONNU = Code(
     "calcul-inconnu",
     ERROR,
@@ -278,6 +297,16 @@ NOMENCLATURE_ABSENTE = Code(
     "Le fichier de la nomenclature CPV indiqué est introuvable : seules les divisions des codes "
     "CPV sont vérifiées.",
     "Corriger le chemin, ou laisser le champ vide.",
+)
+LOGO_INVALIDE = Code(
+    "logo-invalide",
+    ERROR,
+    (FOLDER,),
+    "`editeur.yaml` (`identite.logo`)",
+    "Le logo indiqué est introuvable dans le dossier de données, n'est pas une image SVG ou PNG, "
+    "ou dépasse 200 Ko.",
+    "Placer le fichier du logo (SVG ou PNG, 200 Ko au plus) dans le dossier de données et écrire "
+    "son chemin relatif, par exemple `logo.svg` ; sans logo, retirer la ligne.",
 )
 SCHEMA_DIFFERENT = Code(
     "schema-different",

@@ -191,8 +191,8 @@ class ReleaseView:
     """(list key, French heading, shown items, total count)."""
     version: str = ""
     """The name of its dated version of the data, if the site still keeps it."""
-    fichiers: tuple[tuple[str, str], ...] = ()
-    """(file name, link) of the files of that version."""
+    fichiers: tuple[tuple[str, str, int], ...] = ()
+    """(file name, link, size in bytes) of the files of that version."""
 
 
 @dataclass(frozen=True)
@@ -234,8 +234,12 @@ def summary(release: dict[str, Any]) -> str:
 
 
 def release_view(
-    release: dict[str, Any], kept: dict[str, tuple[str, ...]] | None = None
+    release: dict[str, Any],
+    kept: dict[str, tuple[str, ...]] | None = None,
+    sizes: dict[str, int] | None = None,
 ) -> ReleaseView:
+    """What the page says of a release; `sizes` gives the size of each published file by its
+    address (a download link says its size)."""
     name = str(release.get("version", ""))
     lists = tuple(
         (key, heading, tuple(release.get(key, [])[:SHOWN_PER_LIST]), len(release.get(key, [])))
@@ -252,7 +256,11 @@ def release_view(
         listes=lists,
         version=name if name in (kept or {}) else "",
         fichiers=tuple(
-            (path, relative_url(urls.CHANGELOG, urls.version(name, path)))
+            (
+                path,
+                relative_url(urls.CHANGELOG, urls.version(name, path)),
+                (sizes or {}).get(urls.version(name, path), 0),
+            )
             for path in (kept or {}).get(name, ())
             if "/" not in path
         ),
@@ -361,7 +369,18 @@ def produce_changelog(ctx: BuildContext) -> None:
     )
     ordered = sorted(history, key=lambda r: int(r["numero"]), reverse=True)
     page = ChangelogPage(
-        publications=tuple(release_view(r, kept) for r in ordered),
+        publications=tuple(
+            release_view(
+                r,
+                kept,
+                {
+                    urls.version(name, path): ctx.published[urls.version(name, path)].octets
+                    for name, files in kept.items()
+                    for path in files
+                },
+            )
+            for r in ordered
+        ),
         json_href=relative_url(urls.CHANGELOG, urls.CHANGELOG_JSON),
         json_octets=len(document_bytes),
         flux_href=relative_url(urls.CHANGELOG, urls.CHANGES_FEED.chemin),

@@ -174,7 +174,7 @@ def ranking_pages(data: Data, index: ListIndex) -> list[RankingPage]:
                 ),
                 divisions=entity_rows(chosen, "cpv_division", divisions, urls.CPV, root),
                 explorateur=root + urls.explorer(urls.CONTRACTS, tri="montant-desc", **filters),
-                fichier_plat=root + urls.table_file(flat.NAME, "csv"),
+                fichier_plat=root + urls.dictionary(flat.NAME),
                 services_index=root + urls.SERVICES,
                 cpv_index=root + urls.CPV,
             )

@@ -481,6 +481,8 @@ def test_contract_page_links_and_size(site: Path) -> None:
     body = html[html.index('<div class="ao-detail">') : html.index("</article>")]
     assert len(body.encode("utf-8")) < 5_000, "the page's own content (the theme adds ~10 KB)"
     summary, rest = body.split('<h2 id="titulaires">')
+    rest, citation = rest.split('<h2 id="citer"')
+    assert "Région Hauts-de-France, « Marché" in citation, "the citation names the publisher"
     for shown in ("80\u202f000,00\xa0€", "15 juin 2024", "60112000-6", "Hauts-de-France (32)"):
         assert summary.count(shown) == 1, shown
     for shown in ("80\u202f000", "15 juin 2024", "60112000-6", "Hauts-de-France", "Oise – lot 2"):

@@ -336,7 +336,7 @@ def test_the_home_key_figures_agree_with_the_indicators(
     heading = re.search(r"Chiffres clés (\d{4})", home)
     assert heading is not None
     year = int(heading.group(1))
-    pairs = re.findall(r'<span class="ao-chiffre">([^<]+)</span>\s*([^<]+)</li>', home)
+    pairs = re.findall(r'<span class="ao-chiffre">([^<]+)</span>\s*([^<]+)(?:</a>)?</li>', home)
     figures = {label.strip(): value for value, label in pairs}
     env = figures["des marchés avec une considération environnementale"]
     shown = float(env.replace("\u202f", "").replace("\xa0", "").rstrip("%").replace(",", "."))

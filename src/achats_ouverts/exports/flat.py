@@ -92,6 +92,12 @@ FLAT = Dataset(
 """The flat file as a dataset of its own (not part of the data folder)."""
 
 
+def empty_as_text(column: pd.Series) -> pd.Series:
+    """A text column with '' where a left join found nothing (a column that found nothing at
+    all comes out of the join as floats: it becomes text first)."""
+    return column.astype(object).where(column.notna(), "")
+
+
 def flat_frames(data: Data) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(text, typed) frames of the flat file, in the order of `marches.csv` then of
     `marches-titulaires.csv`; text cells are the validated text ('' when missing)."""
@@ -138,7 +144,7 @@ def flat_frames(data: Data) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
         for name in [*link_cols, *supplier_cols]:
             if kind == "text" or FLAT.field(name)["type"] == "string":
-                joined[name] = joined[name].fillna("")
-        joined[SERVICE_NAME] = joined[SERVICE_NAME].fillna("")
+                joined[name] = empty_as_text(joined[name])
+        joined[SERVICE_NAME] = empty_as_text(joined[SERVICE_NAME])
         frames.append(joined[names].reset_index(drop=True))
     return frames[0], frames[1]

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,20 @@ from tests.fixtures.folders import make_data_dir
 from tests.fixtures.paths import REFERENCE, ROOT
 
 build_module = importlib.import_module("achats_ouverts.building.build")
+
+
+@pytest.fixture(autouse=True)
+def interruptible() -> Iterator[None]:
+    """Ctrl-C reaches these tests even when a shell started the suite in the background (which
+    starts it with SIGINT ignored, and Python then installs no KeyboardInterrupt handler)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def default_interrupt() -> None:
+    """In the child, before Python starts: Ctrl-C as a terminal delivers it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 120) -> None:
@@ -43,6 +57,7 @@ def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_interrupt,
     )
 
 

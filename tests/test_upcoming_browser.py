@@ -330,5 +330,8 @@ def test_without_javascript_no_control_is_dead_and_the_count_says_what_is_shown(
     assert status == expected + " ; les 50 premiers sont affichés."
     page.goto(demo_url + "marches/")
     status = page.inner_text("[data-ao-compte]").replace("\u202f", "")
-    assert status.endswith("; les 50 plus récents sont affichés.")
+    contracts = pd.read_csv(DATA / "marches.csv", dtype=str, keep_default_na=False)
+    assert status.startswith(f"{len(contracts)} marchés, du plus récent au plus ancien. ")
+    assert "Montant total à la notification : " in status, "the totals of all the contracts"
+    assert status.endswith(" HT. Les 50 plus récents sont affichés.")
     assert page.locator("[data-ao-resultats] tbody tr").count() == 50

@@ -32,8 +32,10 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy --strict src
 
+# In parallel (pytest-xdist): one process per core, 4 at most (each builds its own test sites);
+# a test module stays in one process, so its module fixtures are built once.
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 test: lint typecheck pytest
 

@@ -30,6 +30,7 @@ from tests.fixtures.explorer_folder import (
     SCHOOL_TRANSPORT,
     make_explorer_data,
 )
+from tests.fixtures.folders import loaded
 from tests.fixtures.labels import labelled, labelled_each
 from tests.fixtures.paths import ROOT, reference_file
 
@@ -41,7 +42,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def data(folder: Path) -> Data:
-    return load(validate(folder, Limits(), None, calculations=REGISTRY))
+    return loaded(folder)
 
 
 @pytest.fixture(scope="module")

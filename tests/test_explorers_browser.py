@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from achats_ouverts.building import build
-from achats_ouverts.french import euros, french_date, quarter_label, signed_percent
+from achats_ouverts.french import euros, french_date, quarter_label, search_text, signed_percent
 from achats_ouverts.model import aggregates
 from achats_ouverts.output import path_segment, programme
 from achats_ouverts.pages import explorer_contracts
@@ -28,6 +28,7 @@ from tests.fixtures.paths import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 SCRIPT = ROOT / "site_src" / "assets" / "explorateur.js"
+SEARCH_SCRIPT = ROOT / "site_src" / "assets" / "recherche.js"
 
 
 def count(page: Any) -> int:
@@ -141,6 +142,7 @@ def helpers(chromium: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_content("<!doctype html><html lang=fr><title>t</title><body></body></html>")
     page.add_script_tag(content=SCRIPT.read_text(encoding="utf-8"))
+    page.add_script_tag(content=SEARCH_SCRIPT.read_text(encoding="utf-8"))
     yield page
     context.close()
 
@@ -215,6 +217,9 @@ def test_script_text_search_ignores_accents_case_and_ligatures(helpers: Any) -> 
     assert not js(helpers, "X.containsAll(args[0], X.words(args[1]))", hay, "lycée Lille")
     for text in ("Maîtrise d’Œuvre", "Ærodrome", "Straße", "ÉTUDES 2024"):
         assert js(helpers, "X.normalize(args[0])", text) == normalize(text)
+        # The site's search folds alike, in its own script and in the index the build writes.
+        search = "window.AchatsOuvertsRecherche.normalize(args[0])"
+        assert js(helpers, search, text) == normalize(text) == search_text(text), text
 
 
 def test_script_state_round_trips_through_the_url(helpers: Any) -> None:

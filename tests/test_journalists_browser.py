@@ -140,6 +140,8 @@ def test_the_ranking_of_a_year_matches_the_flat_file(
     assert shown == [
         [n, euros(p)] for n, p in zip(ranked["titulaire_nom"], ranked["part"], strict=True)
     ]
+    method = page.inner_text("article")
+    assert "Les montants sont les montants à la notification (colonne montant)" in method
 
 
 # --- The header search ------------------------------------------------------------------------

@@ -16,16 +16,14 @@ import yaml
 from achats_ouverts import pages
 from achats_ouverts.datafolder import schemas
 from achats_ouverts.errors import BuildError
-from achats_ouverts.model import Data, load
-from achats_ouverts.model.calculations import REGISTRY
+from achats_ouverts.model import Data
 from achats_ouverts.output import BuildContext, artifacts, urls
 from achats_ouverts.output.context import Artifact
 from achats_ouverts.output.plan import Producer, Stage, order, run
 from achats_ouverts.pages import producers
 from achats_ouverts.report import Report
-from achats_ouverts.settings import TEMPLATES_DIR, Limits
-from achats_ouverts.validation import validate
-from tests.fixtures.folders import make_data_dir
+from achats_ouverts.settings import TEMPLATES_DIR
+from tests.fixtures.folders import loaded, make_data_dir
 from tests.fixtures.paths import ROOT
 
 MKDOCS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -207,7 +205,7 @@ def test_nothing_published_after_mkdocs_is_read_before_it() -> None:
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Data:
     folder = make_data_dir(tmp_path_factory.mktemp("plan") / "data")
-    return load(validate(folder, Limits(), None, calculations=REGISTRY))
+    return loaded(folder)
 
 
 def context(data: Data, tmp: Path) -> BuildContext:

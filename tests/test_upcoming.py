@@ -16,15 +16,14 @@ import pytest
 from icalendar import Calendar
 
 from achats_ouverts.building import build
-from achats_ouverts.model import Data, load
-from achats_ouverts.model.calculations import REGISTRY
+from achats_ouverts.model import Data
 from achats_ouverts.output import path_segment, urls
 from achats_ouverts.output.listing import ListIndex, build_list_index
 from achats_ouverts.output.programme import Deadline, feed_choices
 from achats_ouverts.pages import purchase
-from achats_ouverts.settings import Limits, Settings
-from achats_ouverts.validation import validate
+from achats_ouverts.settings import Settings
 from tests.fixtures.explorer_folder import ODD_UID, RENOVATION, make_explorer_data
+from tests.fixtures.folders import loaded
 from tests.fixtures.paths import DATA, ROOT
 
 BASE = "https://achats-ouverts.example.fr/"
@@ -37,7 +36,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def data(folder: Path) -> Data:
-    return load(validate(folder, Limits(), None, calculations=REGISTRY))
+    return loaded(folder)
 
 
 @pytest.fixture(scope="module")

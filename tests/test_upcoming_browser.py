@@ -16,17 +16,12 @@ import pytest
 
 from achats_ouverts.model import aggregates
 from tests.fixtures import browser
+from tests.fixtures.browser import settle
 from tests.fixtures.paths import DATA
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 740}
-SETTLED = """() => {
-  const root = document.querySelector('[data-ao-explorateur]');
-  const e = root && root.aoExplorateur;
-  const done = e && (e.sequence === 0 || root.getAttribute('data-ao-pret') === String(e.sequence));
-  return !!done && !e.debouncing;
-}"""
 NO_COMPETITION = "Marché passé sans publicité ni mise en concurrence préalable"
 
 
@@ -64,10 +59,6 @@ def programme() -> pd.DataFrame:
         fin=end,
         reference=reference,
     )
-
-
-def settle(page: Any) -> None:
-    page.wait_for_function(SETTLED)
 
 
 def count(page: Any) -> int:

@@ -368,19 +368,13 @@ def produce_changelog(ctx: BuildContext) -> None:
         atom_bytes(changes_feed(data, history), data.publisher, data.reference_date),
     )
     ordered = sorted(history, key=lambda r: int(r["numero"]), reverse=True)
+    sizes = {
+        urls.version(name, path): ctx.published[urls.version(name, path)].octets
+        for name, files in kept.items()
+        for path in files
+    }
     page = ChangelogPage(
-        publications=tuple(
-            release_view(
-                r,
-                kept,
-                {
-                    urls.version(name, path): ctx.published[urls.version(name, path)].octets
-                    for name, files in kept.items()
-                    for path in files
-                },
-            )
-            for r in ordered
-        ),
+        publications=tuple(release_view(r, kept, sizes) for r in ordered),
         json_href=relative_url(urls.CHANGELOG, urls.CHANGELOG_JSON),
         json_octets=len(document_bytes),
         flux_href=relative_url(urls.CHANGELOG, urls.CHANGES_FEED.chemin),

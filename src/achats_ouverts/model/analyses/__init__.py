@@ -1,0 +1,50 @@
+"""The analyses: competition and points of attention, computed per notification year, overall
+and per buying service, each with its method, its limits and the contracts behind it.
+
+`REGISTRY` is the one ordered list of analyses: the `/analyses/` pages, `analyses.json` and the
+`/donnees/analyses/<id>.csv` files are made from it. Each module below holds the analyses of one
+theme as pure functions `Inputs -> Analysis` (`base`).
+"""
+
+from achats_ouverts.model.analyses.base import (
+    CONTRACT_COLUMNS,
+    SIGNAL_NOT_PROOF,
+    Analysis,
+    AnalysisFunction,
+    Band,
+    Benchmark,
+    Breakdown,
+    BreakdownRow,
+    Column,
+    Inputs,
+    YearFigure,
+    contract_rows,
+    document,
+)
+
+REGISTRY: tuple[AnalysisFunction, ...] = ()
+"""Every analysis, in the order the site shows them."""
+
+
+def compute_all(inputs: Inputs) -> tuple[Analysis, ...]:
+    """Every analysis of `REGISTRY` on `inputs`, in order."""
+    return tuple(analysis(inputs) for analysis in REGISTRY)
+
+
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "REGISTRY",
+    "SIGNAL_NOT_PROOF",
+    "Analysis",
+    "AnalysisFunction",
+    "Band",
+    "Benchmark",
+    "Breakdown",
+    "BreakdownRow",
+    "Column",
+    "Inputs",
+    "YearFigure",
+    "compute_all",
+    "contract_rows",
+    "document",
+]

@@ -6,6 +6,7 @@ and per buying service, each with its method, its limits and the contracts behin
 theme as pure functions `Inputs -> Analysis` (`base`).
 """
 
+from achats_ouverts.datafolder import thresholds
 from achats_ouverts.model.analyses.base import (
     CONTRACT_COLUMNS,
     SIGNAL_NOT_PROOF,
@@ -21,6 +22,22 @@ from achats_ouverts.model.analyses.base import (
     contract_rows,
     document,
 )
+from achats_ouverts.model.loading import Data
+
+
+def inputs_of(data: Data) -> Inputs:
+    """The analyses' inputs from the loaded data folder, with the dated thresholds in force."""
+    return Inputs(
+        contracts=data.contracts,
+        contract_suppliers=data.contract_suppliers,
+        initial_suppliers=data.initial_suppliers,
+        suppliers=data.suppliers,
+        modifications=data.modifications,
+        services=data.services,
+        thresholds={"publication-decp": thresholds.DECP_PUBLICATION},
+        reference_date=data.reference_date,
+    )
+
 
 REGISTRY: tuple[AnalysisFunction, ...] = ()
 """Every analysis, in the order the site shows them."""
@@ -47,4 +64,5 @@ __all__ = [
     "compute_all",
     "contract_rows",
     "document",
+    "inputs_of",
 ]

@@ -167,9 +167,7 @@ def division_breakdown(frame: pd.DataFrame, figures: Figures) -> Breakdown:
 
 
 def procedure_breakdown(frame: pd.DataFrame, figures: Figures) -> Breakdown:
-    return breakdown(
-        "procedure", "Par procédure", frame, "procedure", {}, PROCEDURE_BLANK, figures
-    )
+    return breakdown("procedure", "Par procédure", frame, "procedure", {}, PROCEDURE_BLANK, figures)
 
 
 def dated(contracts: pd.DataFrame) -> pd.DataFrame:
@@ -195,9 +193,7 @@ def single_bid(inputs: Inputs) -> Analysis:
     return Analysis(
         id="offre-unique",
         titre="Marchés à offre unique",
-        question=(
-            "Quelle part des marchés mis en concurrence n'a reçu qu'une seule offre ?"
-        ),
+        question=("Quelle part des marchés mis en concurrence n'a reçu qu'une seule offre ?"),
         unite="%",
         methode=(
             "Pour chaque année de notification, nombre de marchés ayant reçu exactement une "
@@ -322,9 +318,7 @@ def no_competition(inputs: Inputs) -> Analysis:
 # --- Supplier concentration ----------------------------------------------------------------------
 
 
-def concentration_year(
-    year: int, count: int, totals: pd.DataFrame, inputs: Inputs
-) -> YearFigure:
+def concentration_year(year: int, count: int, totals: pd.DataFrame, inputs: Inputs) -> YearFigure:
     """The Herfindahl-Hirschman index of one year's `count` contracts from their suppliers'
     `totals` (`aggregates.supplier_year_totals` of that year), with the top supplier's and the
     top ten's shares; no value below `MIN_CONTRACTS` contracts."""
@@ -385,9 +379,7 @@ def concentration(inputs: Inputs) -> Analysis:
     return Analysis(
         id="concentration",
         titre="Concentration des titulaires",
-        question=(
-            "Les montants attribués se concentrent-ils sur quelques entreprises ?"
-        ),
+        question=("Les montants attribués se concentrent-ils sur quelques entreprises ?"),
         unite="indice",
         methode=(
             "Pour chaque année de notification, la part de chaque entreprise titulaire dans le "

@@ -13,6 +13,7 @@ read against the reference bands.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
@@ -124,9 +125,10 @@ def bands_text(benchmark: Benchmark, unit: str) -> str:
     return " ; ".join(parts)
 
 
-def latest_complete(analysis: Analysis) -> YearFigure | None:
-    """The latest year that is over (else the running one): the figure the index shows."""
-    done = [y for y in analysis.annees if not y.en_cours]
+def latest_complete(analysis: Analysis, reference: date) -> YearFigure | None:
+    """The latest year over at the reference date (else the latest year): the figure the index
+    and the head of the page show."""
+    done = [y for y in analysis.annees if not y.en_cours and y.annee <= reference.year]
     if done:
         return done[-1]
     return analysis.annees[-1] if analysis.annees else None
@@ -279,10 +281,14 @@ def chart(analysis: Analysis) -> Markup:
 
 
 def analysis_page(
-    analysis: Analysis, site: SiteInfo, rows_file: Published, json_file: Published
+    analysis: Analysis,
+    site: SiteInfo,
+    reference: date,
+    rows_file: Published,
+    json_file: Published,
 ) -> AnalysisPage:
     address = urls.analysis(analysis.id)
-    latest = latest_complete(analysis)
+    latest = latest_complete(analysis, reference)
     names = detail_names(analysis)
     benchmark = analysis.benchmark
     return AnalysisPage(
@@ -315,10 +321,12 @@ def analysis_page(
     )
 
 
-def index_page(computed: tuple[Analysis, ...], site: SiteInfo, json_file: Published) -> IndexPage:
+def index_page(
+    computed: tuple[Analysis, ...], site: SiteInfo, reference: date, json_file: Published
+) -> IndexPage:
     rows = []
     for analysis in computed:
-        latest = latest_complete(analysis)
+        latest = latest_complete(analysis, reference)
         rows.append(
             SummaryRow(
                 titre=analysis.titre,
@@ -372,7 +380,9 @@ def produce_analyses(ctx: BuildContext) -> None:
     ctx.page(
         urls.ANALYSES,
         TITLE,
-        render("analyses.html.j2", page=index_page(computed, site, json_file)),
+        render(
+            "analyses.html.j2", page=index_page(computed, site, ctx.data.reference_date, json_file)
+        ),
         description=(
             "Offre unique, marchés sans mise en concurrence, concentration des titulaires et "
             "autres signaux, par année, avec leur méthode et les marchés concernés."

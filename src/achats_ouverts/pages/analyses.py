@@ -389,7 +389,8 @@ def produce_analyses(ctx: BuildContext) -> None:
         ),
     )
     for analysis in computed:
-        page = analysis_page(analysis, site, written[urls.analysis_rows(analysis.id)], json_file)
+        rows_file = written[urls.analysis_rows(analysis.id)]
+        page = analysis_page(analysis, site, ctx.data.reference_date, rows_file, json_file)
         ctx.page(
             urls.analysis(analysis.id),
             analysis.titre,

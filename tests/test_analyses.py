@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from achats_ouverts.importing import ImportOptions, import_files
 from achats_ouverts.model.analyses import (
     REGISTRY,
     Analysis,
@@ -31,6 +32,7 @@ from achats_ouverts.output.rendering import render
 from achats_ouverts.output.site_info import SiteInfo
 from achats_ouverts.pages import analyses as pages
 from tests.fixtures.companies import ARRAS_MICRO, LILLE_SME, PARIS_LARGE
+from tests.fixtures.files import read_csv
 from tests.fixtures.folders import (
     CONTRACT_SUPPLIER,
     SUPPLIER_ROW,
@@ -38,7 +40,9 @@ from tests.fixtures.folders import (
     loaded,
     make_data_dir,
 )
+from tests.fixtures.paths import reference_file
 
+TABULAR = "real_decp-tabulaire_2024S2_travaux-cpv4521_hauts-de-france-hors-region.csv"
 NO_COMPETITION = "Marché passé sans publicité ni mise en concurrence préalable"
 IDS = (
     "offre-unique",
@@ -392,3 +396,22 @@ def test_the_running_year_is_shown_never_judged() -> None:
     running = YearFigure(2025, 50.0, 1.0, 2.0, en_cours=True)
     assert pages.band_text(bands, running) == ""
     assert pages.band_text(bands, YearFigure(2024, 50.0, 1.0, 2.0)) == "faible"
+
+
+# --- A real buyer ---------------------------------------------------------------------------------
+
+
+def test_the_analyses_run_on_a_buyer_taken_from_the_national_tabular_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    import_files([reference_file(TABULAR)], data, ImportOptions(acheteur="24590042800013"))
+    computed = {a.id: a for a in (f(inputs_of(loaded(data))) for f in REGISTRY)}
+    rows = [r for r in read_csv(data / "marches.csv") if r["offresRecues"]]
+    rows = [r for r in rows if r["procedure"] != NO_COMPETITION]
+    single = computed["offre-unique"].year(2024)
+    assert single is not None
+    assert single.denominateur == len(rows) > 0
+    assert single.numerateur == sum(r["offresRecues"] == "1" for r in rows)
+    concentration = computed["concentration"].year(2024)
+    assert concentration is not None
+    assert concentration.valeur is None
+    assert concentration.note.startswith("moins de 30 marchés")

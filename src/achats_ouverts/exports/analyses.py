@@ -75,9 +75,32 @@ def table_schema(analysis: Analysis, name: str) -> dict[str, Any]:
     return schema
 
 
+def _number(value: float) -> str:
+    """A number as the other downloads write it: `1234.5`, `1000` for a whole amount."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _column_text(column: pd.Series) -> list[str]:
+    """A column's cells as CSV text: ISO dates, `true` / `false`, an empty cell for NA."""
+    missing = column.isna().to_numpy()
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return [str(cell) for cell in column.to_numpy(dtype=object, na_value="")]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        text = column.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_bool_dtype(column):
+        text = column.map({True: "true", False: "false"})
+    elif pd.api.types.is_integer_dtype(column):
+        text = column.map(lambda v: str(int(v)), na_action="ignore")
+    elif pd.api.types.is_float_dtype(column):
+        text = column.map(lambda v: _number(float(v)), na_action="ignore")
+    else:
+        text = column.map(_cell, na_action="ignore")
+    cells = text.to_numpy(dtype=object, na_value="")
+    return ["" if gone else str(cell) for cell, gone in zip(cells, missing, strict=True)]
+
+
 def _cell(value: Any) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
+    """A value of a column of mixed type (object dtype)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime | pd.Timestamp):
@@ -85,23 +108,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if hasattr(value, "item"):
-        return _cell(value.item())
+        return "" if math.isnan(value) else _number(value)
     return str(value)
 
 
 def csv_bytes(analysis: Analysis) -> bytes:
     """The contracts behind an analysis, as canonical CSV."""
-    frame = analysis.contracts
     columns = [*CONTRACT_COLUMNS, *(c.name for c in analysis.columns)]
-    rows = (
-        [_cell(value) for value in row]
-        for row in frame[columns].astype(object).itertuples(index=False, name=None)
-    )
-    return csv_text(columns, rows).encode("utf-8")
+    cells = [_column_text(analysis.contracts[name]) for name in columns]
+    return csv_text(columns, zip(*cells, strict=True)).encode("utf-8")
 
 
 def json_document(

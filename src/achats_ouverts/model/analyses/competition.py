@@ -361,7 +361,8 @@ def concentration(inputs: Inputs) -> Analysis:
     per_contract = scope_links.groupby("uid")["uid"].size()
 
     def figures(rows: pd.DataFrame) -> tuple[YearFigure, ...]:
-        totals = aggregates.supplier_year_totals(rows, scope_links)
+        links_of = scope_links[scope_links["uid"].isin(rows["uid"]).to_numpy(dtype=bool)]
+        totals = aggregates.supplier_year_totals(rows, links_of)
         per_year = dict(iter(totals.groupby("annee", sort=True)))
         counts = rows["annee"].value_counts()
         return tuple(

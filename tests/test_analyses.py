@@ -298,13 +298,13 @@ def test_one_contract_single_bid_and_too_few_for_concentration(tmp_path: Path) -
     assert c.single_bid(inputs).annees[0].valeur == 100.0
     year = c.concentration(inputs).annees[0]
     assert (year.valeur, year.denominateur) == (None, 1.0)
-    assert "moins de 30 marchés" in year.note
+    assert year.note == "1 marché, moins de 30"
 
 
 def test_fewer_than_thirty_contracts_get_no_index_and_say_why(tmp_path: Path) -> None:
     year = c.concentration(folder(tmp_path, numbered(29))).annees[0]
     assert year.valeur is None
-    assert year.note.startswith("moins de 30 marchés (29)")
+    assert year.note == "29 marchés, moins de 30"
 
 
 def test_one_supplier_is_fully_concentrated(tmp_path: Path) -> None:
@@ -379,7 +379,7 @@ def test_an_analysis_without_any_value_renders_without_a_chart(tmp_path: Path) -
     page = pages.analysis_page(analysis, SITE, DAY, FILE, FILE)
     html = render("analysis.html.j2", page=page)
     assert "<svg" not in html
-    assert "moins de 30 marchés (2)" in html
+    assert "2 marchés, moins de 30" in html
 
 
 def test_the_pages_work_with_no_contract() -> None:
@@ -414,4 +414,4 @@ def test_the_analyses_run_on_a_buyer_taken_from_the_national_tabular_file(tmp_pa
     concentration = computed["concentration"].year(2024)
     assert concentration is not None
     assert concentration.valeur is None
-    assert concentration.note.startswith("moins de 30 marchés")
+    assert concentration.note.endswith("moins de 30")

@@ -201,6 +201,8 @@ class AnalysisPage:
     graphique: Markup
     resume: str
     annees: tuple[YearRow, ...]
+    numerateurs: bool
+    """Whether the year table has a numerator column (not for an index)."""
     details: tuple[str, ...]
     ventilations: tuple[GroupTable, ...]
     methode: str
@@ -303,6 +305,7 @@ def analysis_page(
         graphique=chart(analysis),
         resume=chart_summary(analysis),
         annees=year_rows(analysis, names),
+        numerateurs=any(y.numerateur is not None for y in analysis.annees),
         details=tuple(DETAIL_LABELS.get(n, n) for n in names),
         ventilations=tuple(group_table(b, analysis) for b in analysis.breakdowns),
         methode=analysis.methode,

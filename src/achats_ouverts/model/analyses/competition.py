@@ -327,7 +327,7 @@ def concentration_year(year: int, count: int, totals: pd.DataFrame, inputs: Inpu
         note = (
             ""
             if count == 0
-            else f"moins de {MIN_CONTRACTS} marchés ({count}) : l'indice ne serait pas fiable"
+            else f"{count} marché{'s' if count > 1 else ''}, moins de {MIN_CONTRACTS}"
         )
         return YearFigure(year, None, None, float(count), current, note=note)
     parts = totals["montant_part"]
@@ -391,7 +391,8 @@ def concentration(inputs: Inputs) -> Analysis:
             "aussi donnés la part de la première entreprise et celle des dix premières "
             "(détails part_premier_titulaire et part_dix_premiers_titulaires). L'indice n'est "
             f"calculé que sur {MIN_CONTRACTS} marchés au moins, au total, par service ou par "
-            "division CPV. Lecture : jusqu'à 1 500 peu concentré, de 1 500 à 2 500 moyennement "
+            "division CPV : en dessous, une seule entreprise pèse trop pour qu'il ait un "
+            "sens. Lecture : jusqu'à 1 500 peu concentré, de 1 500 à 2 500 moyennement "
             "concentré, au-delà de 2 500 très concentré. Le dénominateur est le nombre de "
             "marchés comptés."
         ),

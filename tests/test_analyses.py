@@ -8,6 +8,7 @@ an analysis whose every year has no value."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from achats_ouverts.exports import analyses as files
 from achats_ouverts.importing import ImportOptions, import_files
 from achats_ouverts.model.analyses import (
     REGISTRY,
-    Analysis,
     Band,
     Benchmark,
     Inputs,
@@ -35,6 +36,7 @@ from tests.fixtures.companies import ARRAS_MICRO, LILLE_SME, PARIS_LARGE
 from tests.fixtures.files import read_csv
 from tests.fixtures.folders import (
     CONTRACT_SUPPLIER,
+    SERVICE,
     SUPPLIER_ROW,
     contract,
     loaded,
@@ -382,13 +384,40 @@ def test_an_analysis_without_any_value_renders_without_a_chart(tmp_path: Path) -
     assert "2 marchés, moins de 30" in html
 
 
-def test_the_pages_work_with_no_contract() -> None:
-    empty = Analysis("vide", "Vide", "Question ?", "%", "Méthode.", (), (), (), pd.DataFrame())
-    page = pages.analysis_page(empty, SITE, DAY, FILE, FILE)
-    html = render("analysis.html.j2", page=page)
-    assert "Aucun marché notifié" in html
-    index = render("analyses.html.j2", page=pages.index_page((empty,), SITE, DAY, FILE))
-    assert "Vide" in index
+def test_the_analyses_and_their_pages_work_with_no_contract(tmp_path: Path) -> None:
+    """A data folder needs a contract to validate; the analyses are pure functions, run here
+    on its tables emptied."""
+    inputs = folder(tmp_path, numbered(1))
+    empty = replace(
+        inputs,
+        contracts=inputs.contracts.iloc[:0],
+        initial_suppliers=inputs.initial_suppliers.iloc[:0],
+        contract_suppliers=inputs.contract_suppliers.iloc[:0],
+    )
+    computed = tuple(analysis(empty) for analysis in REGISTRY)
+    for analysis in computed:
+        assert analysis.annees == ()
+        assert analysis.contracts.empty
+        assert files.csv_bytes(analysis).decode("utf-8").count("\n") == 1
+        html = render("analysis.html.j2", page=pages.analysis_page(analysis, SITE, DAY, FILE, FILE))
+        assert "Aucun marché notifié" in html
+    index = render("analyses.html.j2", page=pages.index_page(computed, SITE, DAY, FILE))
+    assert index.count("<tr>") == len(REGISTRY) + 1
+
+
+def test_data_reaches_the_pages_escaped(tmp_path: Path) -> None:
+    payload = '<img src=x onerror="alert(1)">'
+    rows = numbered(2, offresRecues="1")
+    data_dir = make_data_dir(
+        tmp_path / "data",
+        marches=rows,
+        marches_titulaires=[{**CONTRACT_SUPPLIER, "uid": r["uid"]} for r in rows],
+        services=[{**SERVICE, "service_nom": payload}],
+    )
+    analysis = c.single_bid(inputs_of(loaded(data_dir)))
+    html = render("analysis.html.j2", page=pages.analysis_page(analysis, SITE, DAY, FILE, FILE))
+    assert payload not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
 
 
 def test_the_running_year_is_shown_never_judged() -> None:

@@ -423,8 +423,15 @@ def test_data_reaches_the_pages_escaped(tmp_path: Path) -> None:
 def test_the_running_year_is_shown_never_judged() -> None:
     bands = Benchmark((Band(10.0, "bon"), Band(None, "faible")), "source")
     running = YearFigure(2025, 50.0, 1.0, 2.0, en_cours=True)
-    assert pages.band_text(bands, running) == ""
-    assert pages.band_text(bands, YearFigure(2024, 50.0, 1.0, 2.0)) == "faible"
+    assert pages.band_text(bands, running, "%") == ""
+    assert pages.band_text(bands, YearFigure(2024, 50.0, 1.0, 2.0), "%") == "faible"
+
+
+def test_a_value_is_read_against_the_bands_as_it_is_shown() -> None:
+    bands = Benchmark((Band(10.0, "bon"), Band(None, "faible")), "source")
+    assert pages.value_text(10.04, "%") == "10,0\u00a0%"
+    assert pages.band_text(bands, YearFigure(2024, 10.04, 1.0, 2.0), "%") == "bon"
+    assert pages.band_text(bands, YearFigure(2024, 10.06, 1.0, 2.0), "%") == "faible"
 
 
 # --- A real buyer ---------------------------------------------------------------------------------

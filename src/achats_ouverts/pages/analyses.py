@@ -83,11 +83,12 @@ def year_text(y: YearFigure) -> str:
     return f"{y.annee} ({RUNNING})" if y.en_cours else str(y.annee)
 
 
-def band_text(benchmark: Benchmark | None, y: YearFigure) -> str:
-    """The band a year's value reads in; nothing for the running year (never judged)."""
-    if benchmark is None or y.en_cours:
+def band_text(benchmark: Benchmark | None, y: YearFigure, unit: str) -> str:
+    """The band a year's value reads in, as it is shown (a share to a tenth of a point, an
+    index to the unit); nothing for the running year (never judged)."""
+    if benchmark is None or y.en_cours or y.valeur is None:
         return ""
-    return benchmark.label(y.valeur) or ""
+    return benchmark.label(round(y.valeur, 1 if unit == "%" else 0)) or ""
 
 
 def count_text(value: float | None) -> str:
@@ -232,7 +233,7 @@ def year_rows(analysis: Analysis, names: tuple[str, ...]) -> tuple[YearRow, ...]
             YearRow(
                 annee=year_text(y),
                 valeur=value_text(y.valeur, analysis.unite),
-                bande=RUNNING if y.en_cours else band_text(analysis.benchmark, y),
+                bande=RUNNING if y.en_cours else band_text(analysis.benchmark, y, analysis.unite),
                 numerateur=count_text(y.numerateur),
                 denominateur=count_text(y.denominateur),
                 details=tuple(detail_text(n, details.get(n)) for n in names),
@@ -301,7 +302,7 @@ def analysis_page(
         unite=analysis.unite,
         annee="—" if latest is None else year_text(latest),
         valeur="—" if latest is None else value_text(latest.valeur, analysis.unite),
-        bande="" if latest is None else band_text(benchmark, latest),
+        bande="" if latest is None else band_text(benchmark, latest, analysis.unite),
         graphique=chart(analysis),
         resume=chart_summary(analysis),
         annees=year_rows(analysis, names),
@@ -337,7 +338,9 @@ def index_page(
                 href=relative_url(urls.ANALYSES, urls.analysis(analysis.id)),
                 annee="—" if latest is None else year_text(latest),
                 valeur="—" if latest is None else value_text(latest.valeur, analysis.unite),
-                bande="" if latest is None else band_text(analysis.benchmark, latest),
+                bande=""
+                if latest is None
+                else band_text(analysis.benchmark, latest, analysis.unite),
             )
         )
     return IndexPage(

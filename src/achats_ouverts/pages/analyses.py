@@ -40,7 +40,8 @@ from achats_ouverts.output import (
 )
 from achats_ouverts.output.site_info import WIDE, SiteInfo
 
-TITLE = files.TITLE
+TITLE = f"Analyses : {files.TITLE[0].lower()}{files.TITLE[1:]}"
+"""The title of `/analyses/`, whose navigation label is « Analyses »."""
 DETAIL_LABELS = {
     "part_montant": "Part en montant",
     "montant_sans_concurrence": "Montant sans mise en concurrence",

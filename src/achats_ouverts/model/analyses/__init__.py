@@ -35,7 +35,7 @@ def inputs_of(data: Data) -> Inputs:
         suppliers=data.suppliers,
         modifications=data.modifications,
         services=data.services,
-        thresholds=thresholds.for_buyer(thresholds.TABLES, data.publisher.acheteur_central),
+        thresholds=thresholds.for_buyer(data.thresholds, data.publisher.acheteur_central),
         reference_date=data.reference_date,
     )
 

@@ -13,7 +13,12 @@ import pandas as pd
 import pytest
 
 from achats_ouverts.datafolder import thresholds
+from achats_ouverts.datafolder.threshold_file import THRESHOLD_FILE
 from achats_ouverts.model.analyses import REGISTRY, Analysis, document, inputs_of
+from achats_ouverts.model.analyses.procedure_thresholds import proches_des_seuils
+from achats_ouverts.model.calculations import REGISTRY as CALCULATIONS
+from achats_ouverts.settings import Limits
+from achats_ouverts.validation import validate
 from tests.fixtures import recomputed
 from tests.fixtures.folders import (
     MODIFICATION,
@@ -318,3 +323,115 @@ def test_placeholders_and_huge_amounts(tmp_path: Path) -> None:
     assert {u: set(r.split(";")) for u, r in reasons.items()} == recomputed.amounts_to_check(
         tables
     )[1]
+
+
+# --- The data folder's own tables (seuils.csv) ----------------------------------------------------
+
+HEADER = "table,valeur,debut,fin,source\n"
+
+
+def with_thresholds(tmp_path: Path, text: str) -> Path:
+    rows = [contract(id="20240001", codeCPV="39160000-1", montant="47600.00")]
+    folder = make_data_dir(tmp_path / "d", **linked(rows))
+    (folder / THRESHOLD_FILE).write_text(text, encoding="utf-8")
+    return folder
+
+
+def located(folder: Path) -> set[tuple[str, int | None, str | None, str]]:
+    report = validate(folder, Limits(), None, calculations=CALCULATIONS).report
+    return {(p.file, p.row, p.field, p.code) for p in report.problems if p.file == THRESHOLD_FILE}
+
+
+def test_seuils_csv_replaces_a_table_and_the_analyses_follow(tmp_path: Path) -> None:
+    # 47 600 € of supplies in 2024: far from the package's 40 000 €, within 5 % below 50 000 €.
+    folder = with_thresholds(
+        tmp_path,
+        HEADER + "dispense-fournitures-services,50000,,,Règlement interne de l'acheteur\n",
+    )
+    assert located(folder) == set()
+    inputs = inputs_of(loaded(folder))
+    assert inputs.thresholds["dispense-fournitures-services"] == (
+        thresholds.Threshold(50_000, None, None, "Règlement interne de l'acheteur"),
+    )
+    assert inputs.thresholds["ue-travaux"] is thresholds.EU_WORKS
+    near = proches_des_seuils(inputs)
+    assert list(near.contracts["seuil_montant"]) == [50_000.0]
+
+
+def test_without_seuils_csv_the_package_tables_apply(tmp_path: Path) -> None:
+    folder = make_data_dir(tmp_path / "d")
+    assert not (folder / THRESHOLD_FILE).exists()
+    assert dict(inputs_of(loaded(folder)).thresholds) == thresholds.TABLES
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            HEADER + "dispense-travau,30 000,2019-13-01,,\n",
+            {
+                (THRESHOLD_FILE, 2, "table", "seuil-invalide"),
+                (THRESHOLD_FILE, 2, "valeur", "seuil-invalide"),
+                (THRESHOLD_FILE, 2, "debut", "seuil-invalide"),
+                (THRESHOLD_FILE, 2, "source", "seuil-invalide"),
+            },
+        ),
+        ("table;valeur;debut;fin;source\n", {(THRESHOLD_FILE, 1, None, "seuil-invalide")}),
+        (
+            HEADER + "publication-decp,30000,,,Texte\n",
+            {(THRESHOLD_FILE, 2, "table", "seuil-invalide")},
+        ),
+        (
+            HEADER
+            + "dispense-travaux,40000,,2020-06-30,A\n"
+            + "dispense-travaux,70000,2020-06-01,,B\n",
+            {(THRESHOLD_FILE, 3, "debut", "seuils-periodes")},
+        ),
+        (
+            HEADER
+            + "dispense-travaux,40000,,2020-06-30,A\n"
+            + "dispense-travaux,70000,2020-07-02,,B\n",
+            {(THRESHOLD_FILE, 3, "debut", "seuils-periodes")},
+        ),
+        (
+            HEADER + "publicite,90000,2016-04-01,2015-01-01,A\n",
+            {
+                (THRESHOLD_FILE, 2, "fin", "seuils-periodes"),
+                (THRESHOLD_FILE, 2, "debut", "seuils-periodes"),
+            },
+        ),
+    ],
+    ids=["cells", "header", "decp-table", "overlap", "gap", "inverted-and-open-ends"],
+)
+def test_seuils_csv_problems_name_the_line_and_the_field(
+    tmp_path: Path, text: str, expected: set[tuple[str, int | None, str | None, str]]
+) -> None:
+    folder = with_thresholds(tmp_path, text)
+    assert located(folder) == expected
+    assert not validate(folder, Limits(), None, calculations=CALCULATIONS).ok
+
+
+def test_a_period_problem_says_what_and_how_in_french(tmp_path: Path) -> None:
+    folder = with_thresholds(
+        tmp_path,
+        HEADER + "dispense-travaux,40000,,2020-06-30,A\ndispense-travaux,70000,2020-06-01,,B\n",
+    )
+    report = validate(folder, Limits(), None, calculations=CALCULATIONS).report
+    (problem,) = [p for p in report.problems if p.file == THRESHOLD_FILE]
+    assert problem.message == (
+        "table dispense-travaux : cette période ne commence pas le lendemain de la fin de la "
+        "précédente (jusqu'au 30 juin 2020)"
+    )
+    assert "lendemain" in problem.fix
+
+
+def test_a_cell_problem_says_what_and_how_in_french(tmp_path: Path) -> None:
+    folder = with_thresholds(tmp_path, HEADER + "publicite,90 000,,,Code\n")
+    report = validate(folder, Limits(), None, calculations=CALCULATIONS).report
+    (problem,) = [p for p in report.problems if p.file == THRESHOLD_FILE]
+    assert (problem.row, problem.field, problem.message) == (
+        2,
+        "valeur",
+        "« 90 000 » n'est pas un nombre entier",
+    )
+    assert problem.fix.startswith("écrire un nombre entier d'euros HT")

@@ -145,7 +145,7 @@ def _translated(error: frictionless.Error) -> Problem:
     if field in _FIXES:
         if cell in (None, ""):
             message = "cellule obligatoire vide"
-        elif kind == "type-error":
+        elif isinstance(error, frictionless.errors.TypeError):
             expected = "un nombre entier" if field == "valeur" else "une date AAAA-MM-JJ"
             message = f"« {cell} » n'est pas {expected}"
         else:

@@ -37,6 +37,14 @@ def cpv_group_medians(contracts: pd.DataFrame) -> pd.Series:
     return amounts.groupby(group).transform("median")
 
 
+def _joined(reasons: pd.DataFrame) -> pd.Series:
+    """Per contract, its reasons in the order of `REASONS`, separated by « ; »."""
+    joined = pd.Series("", index=reasons.index, dtype=object)
+    for key, _ in REASONS:
+        joined = joined.mask(reasons[key], joined + ";" + key)
+    return joined.str.removeprefix(";")
+
+
 def montants_a_verifier(inputs: Inputs) -> Analysis:
     contracts = inputs.contracts
     years = years_of(contracts)
@@ -54,9 +62,7 @@ def montants_a_verifier(inputs: Inputs) -> Analysis:
     judged = amount.notna()
     extra = pd.DataFrame(
         {
-            "motifs": reasons.apply(lambda row: ";".join(k for k, _ in REASONS if row[k]), axis=1)
-            if len(contracts)
-            else pd.Series(dtype=object),
+            "motifs": _joined(reasons),
             "groupe_cpv": contracts["codeCPV"].fillna("").astype(str).str.slice(0, 3),
             "mediane_groupe_cpv": median.round(2),
         },

@@ -8,6 +8,7 @@ The thresholds come from `Inputs.thresholds` (`datafolder.thresholds`, or the da
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from achats_ouverts.datafolder.thresholds import values_by_date
@@ -154,13 +155,25 @@ def proches_des_seuils(inputs: Inputs) -> Analysis:
     )
 
 
+GROUP_COLUMNS = [
+    "ligne",
+    "groupe",
+    "seuil",
+    "seuil_montant",
+    "titulaire_id",
+    "groupe_cpv",
+    "groupe_marches",
+    "groupe_montant",
+]
+
+
 def splitting_groups(inputs: Inputs, values: pd.DataFrame) -> pd.DataFrame:
     """The possible splittings: per kind, the contracts below their threshold of one buying
     service with one supplier at notification in one CPV group (3 first digits), cut into
     windows of twelve months from the first contract of each window; a window of two contracts
     or more whose amounts add up over the threshold in force at its first contract is kept.
-    One row per contract and window: `ligne` (the contract's row), `groupe`, `seuil`,
-    `seuil_montant`, `titulaire_id`, `groupe_cpv`, `groupe_marches`, `groupe_montant`."""
+    One row per contract and window (`GROUP_COLUMNS`; `ligne` is the contract's row), groups
+    numbered by their first notification date, then kind, then first uid."""
     contracts = inputs.contracts
     base = pd.DataFrame(
         {
@@ -177,6 +190,7 @@ def splitting_groups(inputs: Inputs, values: pd.DataFrame) -> pd.DataFrame:
     linked = base.reset_index().merge(suppliers, on="uid", how="inner")
     linked = linked[linked["groupe_cpv"].str.fullmatch(r"[0-9]{3}") & linked["date"].notna()]
     found = []
+    count = 0
     for kind, _ in KINDS:
         limit = linked["ligne"].map(values[kind])
         below = linked[(linked["montant"] > 0) & (linked["montant"] < limit)].assign(
@@ -184,62 +198,54 @@ def splitting_groups(inputs: Inputs, values: pd.DataFrame) -> pd.DataFrame:
         )
         below = below.sort_values(
             ["service", "titulaire_id", "groupe_cpv", "date", "uid"], kind="stable"
-        )
-        for _, same in below.groupby(["service", "titulaire_id", "groupe_cpv"], sort=False):
-            found.extend(_windows(same))
-    if not found:
-        return pd.DataFrame(
-            columns=[
-                "ligne",
-                "groupe",
-                "seuil",
-                "seuil_montant",
-                "titulaire_id",
-                "groupe_cpv",
-                "groupe_marches",
-                "groupe_montant",
-            ]
-        )
-    groups = sorted(found, key=lambda g: (g["date"].iloc[0], g["seuil"].iloc[0], g["uid"].iloc[0]))
-    rows = []
-    for number, group in enumerate(groups, start=1):
-        rows.append(
-            group.assign(
-                groupe=f"F{number:04d}",
-                groupe_marches=len(group),
-                groupe_montant=round(float(group["montant"].sum()), 2),
-                seuil_montant=float(group["seuil_montant"].iloc[0]),
-            )
-        )
-    return pd.concat(rows, ignore_index=True)[
-        [
-            "ligne",
-            "groupe",
-            "seuil",
-            "seuil_montant",
-            "titulaire_id",
-            "groupe_cpv",
-            "groupe_marches",
-            "groupe_montant",
-        ]
-    ]
+        ).reset_index(drop=True)
+        window = np.full(len(below), -1)
+        for first, last in _windows(below):
+            window[first : last + 1] = count
+            count += 1
+        found.append(below[window >= 0].assign(fenetre=window[window >= 0]))
+    rows = pd.concat(found, ignore_index=True)
+    if rows.empty:
+        return pd.DataFrame(columns=GROUP_COLUMNS)
+    groups = rows.groupby("fenetre").agg(
+        date=("date", "first"),
+        seuil=("seuil", "first"),
+        uid=("uid", "first"),
+        marches=("uid", "size"),
+        total=("montant", "sum"),
+        limite=("seuil_montant", "first"),
+    )
+    groups = groups.sort_values(["date", "seuil", "uid"], kind="stable")
+    groups["groupe"] = [f"F{n:04d}" for n in range(1, len(groups) + 1)]
+    rows = rows.assign(
+        groupe=rows["fenetre"].map(groups["groupe"]),
+        groupe_marches=rows["fenetre"].map(groups["marches"]),
+        groupe_montant=rows["fenetre"].map(groups["total"]).round(2),
+        seuil_montant=rows["fenetre"].map(groups["limite"]),
+    )
+    return rows.sort_values("groupe", kind="stable").reset_index(drop=True)[GROUP_COLUMNS]
 
 
-def _windows(same: pd.DataFrame) -> list[pd.DataFrame]:
-    """The windows of twelve months of one service, supplier and CPV group (sorted by date)
-    whose sum exceeds the threshold in force at their first contract."""
+def _windows(below: pd.DataFrame) -> list[tuple[int, int]]:
+    """The (first, last) positions of the windows kept in `below`, sorted by service, supplier,
+    CPV group and date: one pass, each window opened by the first contract not yet in one."""
+    keys = below.groupby(["service", "titulaire_id", "groupe_cpv"], sort=False).ngroup().tolist()
+    dates = below["date"].tolist()
+    ends = (below["date"] + pd.DateOffset(months=WINDOW_MONTHS)).tolist()
+    amounts = below["montant"].tolist()
+    limits = below["seuil_montant"].tolist()
     kept = []
-    start = 0
-    dates = same["date"].tolist()
-    while start < len(same):
-        end = start
-        limit = dates[start] + pd.DateOffset(months=WINDOW_MONTHS)
-        while end + 1 < len(same) and dates[end + 1] < limit:
-            end += 1
-        window = same.iloc[start : end + 1]
-        if len(window) >= 2 and window["montant"].sum() > window["seuil_montant"].iloc[0]:
-            kept.append(window)
-        start = end + 1
+    first = 0
+    while first < len(keys):
+        last, total = first, amounts[first]
+        while (
+            last + 1 < len(keys) and keys[last + 1] == keys[first] and dates[last + 1] < ends[first]
+        ):
+            last += 1
+            total += amounts[last]
+        if last > first and total > limits[first]:
+            kept.append((first, last))
+        first = last + 1
     return kept
 
 

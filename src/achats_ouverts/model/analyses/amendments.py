@@ -87,13 +87,16 @@ def hausse_par_modifications(inputs: Inputs) -> Analysis:
             "faible montant de l'article R2194-8 du code de la commande publique. Les détails "
             "comptent aussi les hausses de plus de 50 %, plafond de chaque modification pour "
             "prestations supplémentaires ou circonstances imprévues (articles R2194-2 et "
-            "R2194-3), et les mêmes hausses de la durée (dureeMois et dureeMoisActuelle). "
+            "R2194-5, plafond fixé par l'article R2194-3), et les mêmes hausses de la durée "
+            "(dureeMois et dureeMoisActuelle). "
             "L'année est celle de la notification du marché."
         ),
         limites=(
-            "Le montant actuel cumule toutes les modifications : une hausse au-delà de 10 % ou "
-            "15 % peut réunir plusieurs modifications régulières, chacune fondée sur un autre "
-            "article (R2194-1 à R2194-9).",
+            "Le montant actuel cumule toutes les modifications. L'article R2194-9 cumule bien "
+            "les modifications de faible montant entre elles, mais une hausse au-delà de 10 % ou "
+            "15 % peut réunir des modifications régulières fondées sur d'autres articles "
+            "(R2194-1 à R2194-7 : clause de réexamen, prestations supplémentaires, circonstances "
+            "imprévues, modification non substantielle…).",
             "Le plafond de 50 % s'apprécie modification par modification, pas sur leur cumul.",
             "Une modification non publiée n'est pas comptée ; une révision de prix prévue au "
             "marché n'est pas une modification et n'apparaît pas dans les données.",
@@ -153,7 +156,7 @@ def hausse_par_modifications(inputs: Inputs) -> Analysis:
             Column("duree_plus_de_50_pourcent", "boolean", "La hausse de la durée dépasse 50 %."),
         ),
         sources=(
-            "Code de la commande publique, articles R2194-2, R2194-3 et R2194-8",
+            "Code de la commande publique, articles R2194-2, R2194-3, R2194-5, R2194-8 et R2194-9",
             "Directive 2014/24/UE, article 72",
         ),
     )

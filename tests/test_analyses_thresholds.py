@@ -145,6 +145,10 @@ def test_the_four_analyses_are_registered(demo: Demo) -> None:
         assert [y.annee for y in analysis.annees] == sorted(y.annee for y in analysis.annees)
         assert "<" not in analysis.methode
         assert analysis.sources
+        for year in analysis.annees:
+            assert year.denominateur
+            assert year.numerateur is not None
+            assert year.valeur == pytest.approx(100 * year.numerateur / year.denominateur)
 
 
 def test_amendments_recomputed_on_the_demo(demo: Demo) -> None:
@@ -435,3 +439,25 @@ def test_a_cell_problem_says_what_and_how_in_french(tmp_path: Path) -> None:
         "« 90 000 » n'est pas un nombre entier",
     )
     assert problem.fix.startswith("écrire un nombre entier d'euros HT")
+
+
+def test_a_blank_service_has_its_own_row_and_an_empty_year_has_no_value(tmp_path: Path) -> None:
+    rows = [
+        contract(id="20240001", montant="1.00"),
+        contract(id="20240002", acheteur_service_id="", montant="1.00"),
+    ]
+    analyses, _ = analyse(make_data_dir(tmp_path / "d", **linked(rows)))
+    service = analyses["montants-a-verifier"].breakdowns[0]
+    assert [(r.key, r.label) for r in service.rows] == [
+        ("lycees", "Direction des lycées"),
+        ("", "Service non renseigné"),
+    ]
+    assert [(y.numerateur, y.denominateur, y.valeur) for r in service.rows for y in r.annees] == [
+        (1.0, 1.0, 100.0),
+        (1.0, 1.0, 100.0),
+    ]
+    amendments = analyses["hausse-par-modifications"].breakdowns[1]
+    supplies = next(r for r in amendments.rows if r.key == "Fournitures")
+    assert [(y.numerateur, y.denominateur, y.valeur) for y in supplies.annees] == [
+        (None, 0.0, None)
+    ]

@@ -121,10 +121,9 @@ def hausse_par_modifications(inputs: Inputs) -> Analysis:
                 years,
                 ("categorie", "Par catégorie"),
                 (
-                    (c, c, amount_over & contracts["categorie"].fillna("").eq(c))
+                    (c, c, amount_over, judged & contracts["categorie"].fillna("").eq(c))
                     for c in ("Travaux", "Fournitures", "Services")
                 ),
-                judged,
             ),
         ),
         contracts=contract_rows(contracts[behind], extra[behind]),

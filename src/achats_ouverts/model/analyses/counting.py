@@ -89,13 +89,12 @@ def group_breakdown(
     inputs: Inputs,
     years: tuple[int, ...],
     breakdown: tuple[str, str],
-    groups: Iterable[tuple[str, str, pd.Series]],
-    judged: pd.Series,
+    groups: Iterable[tuple[str, str, pd.Series, pd.Series]],
 ) -> Breakdown:
-    """One row per named group (`key`, `label`, the contracts it flags), each a share of the
-    `judged` contracts."""
+    """One row per named group (`key`, `label`, the contracts it flags, the contracts it judges:
+    all of them for a reason or a threshold, those of the group for a category)."""
     rows = tuple(
-        BreakdownRow(key=key, label=label, annees=share_figures(inputs, years, mask, judged))
-        for key, label, mask in groups
+        BreakdownRow(key=key, label=label, annees=share_figures(inputs, years, flagged, judged))
+        for key, label, flagged, judged in groups
     )
     return Breakdown(id=breakdown[0], titre=breakdown[1], rows=rows)

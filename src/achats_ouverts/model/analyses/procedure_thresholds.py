@@ -132,8 +132,7 @@ def proches_des_seuils(inputs: Inputs) -> Analysis:
                 inputs,
                 years,
                 ("seuil", "Par seuil"),
-                ((kind, label, near[kind]) for kind, label in KINDS),
-                judged,
+                ((kind, label, near[kind], judged) for kind, label in KINDS),
             ),
         ),
         contracts=contract_rows(contracts[flagged], extra[flagged]),
@@ -264,6 +263,7 @@ def fractionnement_possible(inputs: Inputs) -> Analysis:
                 contracts.index.isin(groups.loc[groups["seuil"] == kind, "ligne"]),
                 index=contracts.index,
             ),
+            judged,
         )
         for kind, label in KINDS
     )
@@ -303,7 +303,7 @@ def fractionnement_possible(inputs: Inputs) -> Analysis:
         annees=share_figures(inputs, years, in_group, judged),
         breakdowns=(
             service_breakdown(inputs, years, in_group, judged),
-            group_breakdown(inputs, years, ("seuil", "Par seuil"), by_kind, judged),
+            group_breakdown(inputs, years, ("seuil", "Par seuil"), by_kind),
         ),
         contracts=contract_rows(contracts[in_group], extra),
         columns=(

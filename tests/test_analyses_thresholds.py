@@ -461,3 +461,22 @@ def test_a_blank_service_has_its_own_row_and_an_empty_year_has_no_value(tmp_path
     assert [(y.numerateur, y.denominateur, y.valeur) for y in supplies.annees] == [
         (None, 0.0, None)
     ]
+
+
+def test_seuils_csv_that_is_a_folder_or_too_big_is_refused(tmp_path: Path) -> None:
+    folder = make_data_dir(tmp_path / "d")
+    (folder / THRESHOLD_FILE).mkdir()
+    assert located(folder) == {(THRESHOLD_FILE, None, None, "seuil-invalide")}
+    (folder / THRESHOLD_FILE).rmdir()
+    (folder / THRESHOLD_FILE).write_text(HEADER + "x" * (1 << 20), encoding="utf-8")
+    assert located(folder) == {(THRESHOLD_FILE, None, None, "fichier-trop-gros")}
+
+
+def test_seuils_csv_in_another_encoding_is_refused(tmp_path: Path) -> None:
+    folder = make_data_dir(tmp_path / "d")
+    text = HEADER + "publicite,90000,,,Décret n° 2016-360\n"
+    (folder / THRESHOLD_FILE).write_bytes(text.encode("cp1252"))
+    assert located(folder) == {(THRESHOLD_FILE, None, None, "seuil-invalide")}
+    report = validate(folder, Limits(), None, calculations=CALCULATIONS).report
+    (problem,) = [p for p in report.problems if p.file == THRESHOLD_FILE]
+    assert problem.message == "le fichier n'est pas en UTF-8"

@@ -17,12 +17,18 @@ from typing import Any
 import frictionless
 from frictionless.resources import TableResource
 
-from achats_ouverts.datafolder.problem_codes.configuration import SEUIL_INVALIDE, SEUILS_PERIODES
+from achats_ouverts.datafolder.problem_codes.configuration import (
+    FICHIER_TROP_GROS,
+    SEUIL_INVALIDE,
+    SEUILS_PERIODES,
+)
 from achats_ouverts.datafolder.thresholds import TABLES, Threshold
 from achats_ouverts.french import french_date
 from achats_ouverts.report import Problem
 
 THRESHOLD_FILE = "seuils.csv"
+MAX_BYTES = 1 << 20
+"""A threshold table holds a few lines: a bigger file is not the right one."""
 OVERRIDABLE = tuple(sorted(name for name in TABLES if name != "publication-decp"))
 """The tables a data folder may replace: those of the analyses. The DECP publication threshold
 is the validation's own and stays the package's."""
@@ -80,8 +86,11 @@ def read_thresholds(
     """The tables of `seuils.csv` merged over the package's (None when the file is absent or
     has problems: the problems say why)."""
     path = data_dir / THRESHOLD_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return dict(TABLES), []
+    refused = _refused(path)
+    if refused is not None:
+        return None, [refused]
     rows, problems = _schema_rows(data_dir)
     if problems:
         return None, problems
@@ -97,6 +106,27 @@ def read_thresholds(
     for name, entries in tables.items():
         merged[name] = tuple(t for _, t in sorted(entries, key=lambda e: _start_key(e[1])))
     return merged, []
+
+
+def _refused(path: Path) -> Problem | None:
+    """A problem when `seuils.csv` is not a regular file of at most `MAX_BYTES` bytes."""
+    if not path.is_file():
+        return SEUIL_INVALIDE.problem(
+            THRESHOLD_FILE,
+            None,
+            None,
+            "ce n'est pas un fichier ordinaire",
+            "remplacer seuils.csv par un fichier CSV, ou le retirer",
+        )
+    if path.stat().st_size > MAX_BYTES:
+        return FICHIER_TROP_GROS.problem(
+            THRESHOLD_FILE,
+            None,
+            None,
+            f"le fichier dépasse {MAX_BYTES // (1 << 20)} Mio",
+            "une table des seuils tient en quelques lignes : vérifier qu'il s'agit du bon fichier",
+        )
+    return None
 
 
 def _start_key(threshold: Threshold) -> date:
@@ -141,6 +171,14 @@ def _translated(error: frictionless.Error) -> Problem:
             None,
             "l'en-tête doit être exactement « " + ",".join(_FIELDS) + " »",
             "recopier la ligne d'en-tête : " + ",".join(_FIELDS),
+        )
+    if isinstance(error, frictionless.errors.EncodingError):
+        return SEUIL_INVALIDE.problem(
+            THRESHOLD_FILE,
+            None,
+            None,
+            "le fichier n'est pas en UTF-8",
+            "l'enregistrer en UTF-8 (« CSV UTF-8 » dans un tableur)",
         )
     if field in _FIXES:
         if cell in (None, ""):

@@ -149,7 +149,7 @@ def proches_des_seuils(inputs: Inputs) -> Analysis:
         ),
         sources=(
             "Code de la commande publique, articles R2122-8, R2131-12 et annexe 2",
-            "Open Contracting Partnership, Cardinal, red flag R055 (fractionnement)",
+            "Règlements délégués (UE) 2017/2365, 2019/1828, 2021/1952, 2023/2495 et 2025/2152",
         ),
     )
 

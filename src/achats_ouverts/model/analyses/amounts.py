@@ -90,8 +90,9 @@ def montants_a_verifier(inputs: Inputs) -> Analysis:
             "le signal invite à vérifier, pas à corriger.",
             "La médiane d'un groupe CPV de peu de marchés est fragile ; avec moins de trois "
             "marchés, aucun ne peut dépasser 100 fois la médiane.",
-            "Un montant d'un accord-cadre sans minimum ni maximum peut être publié à 0 € ou "
-            "1 € en attendant les bons de commande.",
+            "Un accord-cadre sans minimum ni maximum peut être publié à 1 € en attendant les "
+            "bons de commande. La validation refuse les montants inférieurs à 1 € : dans un "
+            "dossier validé, « 1 € ou moins » veut dire exactement 1 €.",
         ),
         annees=share_figures(
             inputs, years, flagged, judged, ((key, reasons[key]) for key, _ in REASONS)

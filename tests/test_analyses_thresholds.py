@@ -27,7 +27,7 @@ from tests.fixtures.folders import (
     loaded,
     make_data_dir,
 )
-from tests.fixtures.paths import DATA
+from tests.fixtures.paths import DATA, ROOT
 
 # --- The tables -----------------------------------------------------------------------------------
 
@@ -480,3 +480,16 @@ def test_seuils_csv_in_another_encoding_is_refused(tmp_path: Path) -> None:
     report = validate(folder, Limits(), None, calculations=CALCULATIONS).report
     (problem,) = [p for p in report.problems if p.file == THRESHOLD_FILE]
     assert problem.message == "le fichier n'est pas en UTF-8"
+
+
+def test_the_readme_shows_every_value_of_the_tables() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Les seuils datés") : text.index("Le lecteur est strict")]
+    for name, table in thresholds.TABLES.items():
+        if name == "publication-decp":
+            continue
+        assert f"`{name}`" in section
+        for threshold in table:
+            assert f"{threshold.value:,}".replace(",", " ") in section, (name, threshold)
+    for setting in ("acheteur_central: true", "seuils.csv", "seuil-invalide", "seuils-periodes"):
+        assert setting in section

@@ -7,6 +7,7 @@ theme as pure functions `Inputs -> Analysis` (`base`).
 """
 
 from achats_ouverts.datafolder import thresholds
+from achats_ouverts.model.analyses import amendments, amounts, procedure_thresholds
 from achats_ouverts.model.analyses.base import (
     CONTRACT_COLUMNS,
     SIGNAL_NOT_PROOF,
@@ -34,12 +35,17 @@ def inputs_of(data: Data) -> Inputs:
         suppliers=data.suppliers,
         modifications=data.modifications,
         services=data.services,
-        thresholds={"publication-decp": thresholds.DECP_PUBLICATION},
+        thresholds=thresholds.for_buyer(data.thresholds, data.publisher.acheteur_central),
         reference_date=data.reference_date,
     )
 
 
-REGISTRY: tuple[AnalysisFunction, ...] = ()
+REGISTRY: tuple[AnalysisFunction, ...] = (
+    amendments.hausse_par_modifications,
+    procedure_thresholds.proches_des_seuils,
+    procedure_thresholds.fractionnement_possible,
+    amounts.montants_a_verifier,
+)
 """Every analysis, in the order the site shows them."""
 
 

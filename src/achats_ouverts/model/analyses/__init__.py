@@ -7,7 +7,7 @@ theme as pure functions `Inputs -> Analysis` (`base`).
 """
 
 from achats_ouverts.datafolder import thresholds
-from achats_ouverts.model.analyses import competition
+from achats_ouverts.model.analyses import amendments, amounts, competition, procedure_thresholds
 from achats_ouverts.model.analyses.base import (
     CONTRACT_COLUMNS,
     SIGNAL_NOT_PROOF,
@@ -35,7 +35,7 @@ def inputs_of(data: Data) -> Inputs:
         suppliers=data.suppliers,
         modifications=data.modifications,
         services=data.services,
-        thresholds={"publication-decp": thresholds.DECP_PUBLICATION},
+        thresholds=thresholds.for_buyer(data.thresholds, data.publisher.acheteur_central),
         reference_date=data.reference_date,
     )
 
@@ -45,6 +45,10 @@ REGISTRY: tuple[AnalysisFunction, ...] = (
     competition.no_competition,
     competition.concentration,
     competition.repeated_awards,
+    amendments.hausse_par_modifications,
+    procedure_thresholds.proches_des_seuils,
+    procedure_thresholds.fractionnement_possible,
+    amounts.montants_a_verifier,
 )
 """Every analysis, in the order the site shows them."""
 

@@ -28,9 +28,9 @@ from achats_ouverts.model.analyses.base import (
     YearFigure,
     contract_rows,
 )
+from achats_ouverts.model.analyses.counting import NO_SERVICE, years_of
 from achats_ouverts.model.indicators import running
 
-SERVICE_BLANK = "Service non renseigné"
 PROCEDURE_BLANK = "Procédure non renseignée"
 CPV_BLANK = "Code CPV non renseigné"
 MIN_CONTRACTS = 30
@@ -73,11 +73,6 @@ Figures = Callable[[pd.DataFrame], tuple[YearFigure, ...]]
 # --- Shared helpers ------------------------------------------------------------------------------
 
 
-def years_of(contracts: pd.DataFrame) -> tuple[int, ...]:
-    """The notification years present in the contracts, ascending."""
-    return tuple(sorted({int(y) for y in contracts["annee"].dropna()}))
-
-
 def mask(flags: pd.Series) -> pd.Series:
     """A nullable boolean Series as a plain one (NA is False), to select rows."""
     return flags.fillna(False).astype(bool)
@@ -112,7 +107,7 @@ def share_figures(
 
 def service_labels(inputs: Inputs) -> dict[str, str]:
     services = inputs.services
-    return dict(zip(services["service_id"], services["service_nom"], strict=True))
+    return dict(zip(services["service_id"].astype(str), services["service_nom"], strict=True))
 
 
 def division_labels(contracts: pd.DataFrame) -> dict[str, str]:
@@ -131,10 +126,18 @@ def breakdown(
     labels: Mapping[str, str],
     blank: str,
     figures: Figures,
+    order: tuple[str, ...] = (),
 ) -> Breakdown:
-    """The figures of each group of `frame` by `column`, by label, the blank group last."""
-    keys = frame[column].fillna("").astype(str)
-    named = sorted(set(keys), key=lambda k: (k == "", labels.get(k, k).casefold(), k))
+    """The figures of each group of `frame` by `column`: the keys of `order` first (the
+    services in the order of `services.csv`, as `counting.service_breakdown` lists them), then
+    the others by label, the blank group last. `figures` computes a group's years (a share, an
+    index with its details…), where `counting` only counts shares of flagged contracts."""
+    keys = frame[column].fillna("").astype(str).str.strip()
+    rank = {key: n for n, key in enumerate(order)}
+    named = sorted(
+        set(keys),
+        key=lambda k: (k == "", rank.get(k, len(rank)), labels.get(k, k).casefold(), k),
+    )
     rows = tuple(
         BreakdownRow(key, labels.get(key, key) if key else blank, figures(frame[keys == key]))
         for key in named
@@ -143,14 +146,16 @@ def breakdown(
 
 
 def service_breakdown(frame: pd.DataFrame, inputs: Inputs, figures: Figures) -> Breakdown:
+    labels = service_labels(inputs)
     return breakdown(
         "service",
         "Par service acheteur",
         frame,
         "acheteur_service_id",
-        service_labels(inputs),
-        SERVICE_BLANK,
+        labels,
+        NO_SERVICE,
         figures,
+        tuple(labels),
     )
 
 

@@ -451,3 +451,10 @@ def test_the_analyses_run_on_a_buyer_taken_from_the_national_tabular_file(tmp_pa
     assert concentration is not None
     assert concentration.valeur is None
     assert concentration.note.endswith("moins de 30")
+
+
+def test_details_are_shown_in_their_unit() -> None:
+    assert pages.detail_text("part_montant", 12.34) == "12,3\u00a0%"
+    assert pages.detail_text("montant_total", 1500.0) == "1\u202f500\u00a0€"
+    assert pages.detail_text("montant_plus_de_50_pourcent", 3.0) == "3"
+    assert pages.detail_text("un-nom-inconnu", 3.0) == "3"

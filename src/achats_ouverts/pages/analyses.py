@@ -42,15 +42,22 @@ from achats_ouverts.output.site_info import WIDE, SiteInfo
 
 TITLE = f"Analyses : {files.TITLE[0].lower()}{files.TITLE[1:]}"
 """The title of `/analyses/`, whose navigation label is « Analyses »."""
-DETAIL_LABELS = {
-    "part_montant": "Part en montant",
-    "montant_sans_concurrence": "Montant sans mise en concurrence",
-    "montant_total": "Montant total",
-    "part_premier_titulaire": "Part du premier titulaire",
-    "part_dix_premiers_titulaires": "Part des dix premiers titulaires",
-    "titulaires": "Titulaires",
+DETAILS: dict[str, tuple[str, str]] = {
+    "part_montant": ("Part en montant", "%"),
+    "montant_sans_concurrence": ("Montant sans mise en concurrence", "€"),
+    "montant_total": ("Montant total", "€"),
+    "part_premier_titulaire": ("Part du premier titulaire", "%"),
+    "part_dix_premiers_titulaires": ("Part des dix premiers titulaires", "%"),
+    "titulaires": ("Titulaires", "nombre"),
+    "montant_plus_de_50_pourcent": ("Montant en hausse de plus de 50 %", "marchés"),
+    "duree_au_dela_du_seuil": ("Durée allongée au-delà du seuil", "marchés"),
+    "duree_plus_de_50_pourcent": ("Durée allongée de plus de 50 %", "marchés"),
+    "un-euro-ou-moins": ("1 € ou moins", "marchés"),
+    "cent-millions-ou-plus": ("100 M€ ou plus", "marchés"),
+    "cent-fois-la-mediane": ("Plus de 100 fois la médiane", "marchés"),
 }
-"""The French column heading of a named detail; another name is shown as it is."""
+"""The French column heading and the unit of a named detail (`YearFigure.details`); another
+name is shown as it is, its value as a number."""
 RUNNING = "année en cours"
 
 
@@ -71,11 +78,12 @@ def value_text(value: float | None, unit: str) -> str:
 
 
 def detail_text(name: str, value: float | None) -> str:
+    unit = DETAILS.get(name, (name, "nombre"))[1]
     if value is None:
         return "—"
-    if name.startswith("part"):
+    if unit == "%":
         return percent(value, 1)
-    if name.startswith("montant"):
+    if unit == "€":
         return euros(value)
     return number(value, 0)
 
@@ -308,7 +316,7 @@ def analysis_page(
         resume=chart_summary(analysis),
         annees=year_rows(analysis, names),
         numerateurs=any(y.numerateur is not None for y in analysis.annees),
-        details=tuple(DETAIL_LABELS.get(n, n) for n in names),
+        details=tuple(DETAILS.get(n, (n, ""))[0] for n in names),
         ventilations=tuple(group_table(b, analysis) for b in analysis.breakdowns),
         methode=analysis.methode,
         limites=analysis.limites,

@@ -7,6 +7,7 @@ theme as pure functions `Inputs -> Analysis` (`base`).
 """
 
 from achats_ouverts.datafolder import thresholds
+from achats_ouverts.model.analyses import environmental_clauses
 from achats_ouverts.model.analyses.base import (
     CONTRACT_COLUMNS,
     SIGNAL_NOT_PROOF,
@@ -39,7 +40,7 @@ def inputs_of(data: Data) -> Inputs:
     )
 
 
-REGISTRY: tuple[AnalysisFunction, ...] = ()
+REGISTRY: tuple[AnalysisFunction, ...] = (environmental_clauses.environmental_clauses_2026,)
 """Every analysis, in the order the site shows them."""
 
 

@@ -38,6 +38,13 @@ def _flags(contracts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"champ": in_scope, "connu": known, "sans": without}, index=contracts.index)
 
 
+def counts(contracts: pd.DataFrame) -> tuple[int, int, int]:
+    """Contracts notified from the day, those whose field is filled, and those among them that
+    declare no environmental consideration (the quality page's figures)."""
+    flags = _flags(contracts)
+    return int(flags["champ"].sum()), int(flags["connu"].sum()), int(flags["sans"].sum())
+
+
 def _years(
     flags: pd.DataFrame, years: pd.Series, all_years: tuple[int, ...], inputs: Inputs
 ) -> tuple[YearFigure, ...]:

@@ -154,7 +154,7 @@ def measure_of(result: IndicatorResult) -> str:
     if not result.computed:
         return "déclaré par l'acheteur"
     if "montant" in result.calcul:
-        return "en valeur (montant à la notification)"
+        return "en valeur, au montant de la notification"
     return "en nombre de marchés"
 
 

@@ -4,11 +4,13 @@ analysis `clauses-environnementales-2026` recomputed with plain pandas."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from achats_ouverts.datafolder.obligations import ENVIRONMENTAL_CONSIDERATIONS
 from achats_ouverts.datafolder.problem_codes import CODES
@@ -18,6 +20,8 @@ from achats_ouverts.model.analyses.environmental_clauses import (
     environmental_clauses_2026,
 )
 from achats_ouverts.model.calculations import REGISTRY as CALCULATIONS
+from achats_ouverts.output import urls
+from achats_ouverts.pages.quality import environmental_finding
 from achats_ouverts.report import Severity
 from achats_ouverts.validation import validate
 from tests.fixtures.folders import contract, linked, loaded, make_data_dir
@@ -166,3 +170,36 @@ def test_demo_recomputed_from_the_published_text() -> None:
         keep_default_na=False,
     )
     assert recomputed(written) == expected
+
+
+# --- The quality page -------------------------------------------------------------------------
+
+
+def test_the_quality_page_shows_the_rule_and_the_count(demo_site: Path) -> None:
+    page = (demo_site / urls.QUALITY / "index.html").read_text(encoding="utf-8")
+    tree = LexborHTMLParser(page)
+    heading = tree.css_first(f"h2#obligation-{CODE}")
+    assert heading is not None
+    assert "21 août 2026" in heading.text()
+    section = []
+    node = heading.next
+    while node is not None and node.tag != "h2":
+        section.append(node.text(separator=" "))
+        node = node.next
+    text = " ".join(section)
+    assert "L2112-2" in text
+    assert "date de notification" in text
+    report = json.loads((demo_site / urls.VALIDATION_REPORT).read_text(encoding="utf-8"))
+    (flagged,) = [c["nombre"] for c in report["par_code"] if c["code"] == CODE]
+    text_file = pd.read_csv(
+        demo_site / urls.table_file("marches", "csv"), dtype=str, keep_default_na=False
+    )
+    since = text_file[text_file["dateNotification"] >= "2026-08-21"]
+    assert flagged == (since["considerationsEnvironnementales"] == NONE).sum() > 0
+    assert f"{flagged} marchés déclarent « Pas de considération environnementale »" in text
+
+
+def test_the_quality_page_sentence_without_contracts_to_check() -> None:
+    assert "aucun ne déclare" in environmental_finding(3, 2, 0)
+    assert "Aucun marché publié" in environmental_finding(0, 0, 0)
+    assert "1 marché déclare « Pas" in environmental_finding(4, 4, 1)

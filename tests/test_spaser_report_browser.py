@@ -81,6 +81,10 @@ def test_no_row_or_indicator_is_cut_across_pages(
         assert count > 20
         assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) > 1, "the check needs several pages"
         assert cut_marks(pdf, count) == [], url
+        # The site's banner is not printed; a demo report still says its figures are fictional.
+        first = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        assert "Démonstration" in first
+        assert "fictifs" in first
 
 
 def test_the_check_finds_cuts_without_the_report_print_rules(

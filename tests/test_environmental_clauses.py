@@ -136,7 +136,7 @@ def test_edge_cases(tmp_path: Path) -> None:
     )
     by_year = {y.annee: y for y in analysis.annees}
     assert by_year[2024].valeur is None
-    assert by_year[2024].denominateur is None
+    assert by_year[2024].denominateur == 0
     assert (by_year[2026].numerateur, by_year[2026].denominateur) == (1, 2)
     assert by_year[2026].valeur == 50
     service = analysis.breakdowns[0]
@@ -196,10 +196,10 @@ def test_the_quality_page_shows_the_rule_and_the_count(demo_site: Path) -> None:
     )
     since = text_file[text_file["dateNotification"] >= "2026-08-21"]
     assert flagged == (since["considerationsEnvironnementales"] == NONE).sum() > 0
-    assert f"{flagged} marchés déclarent « Pas de considération environnementale »" in text
+    assert f"{flagged}\u00a0marchés déclarent « Pas de considération environnementale »" in text
 
 
 def test_the_quality_page_sentence_without_contracts_to_check() -> None:
     assert "aucun ne déclare" in environmental_finding(3, 2, 0)
     assert "Aucun marché publié" in environmental_finding(0, 0, 0)
-    assert "1 marché déclare « Pas" in environmental_finding(4, 4, 1)
+    assert "1\u00a0marché déclare « Pas" in environmental_finding(4, 4, 1)

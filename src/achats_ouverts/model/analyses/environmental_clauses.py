@@ -59,8 +59,8 @@ def _years(
             YearFigure(
                 annee=year,
                 valeur=clean(part / total * 100) if total else None,
-                numerateur=float(part) if total else None,
-                denominateur=float(total) if total else None,
+                numerateur=float(part),
+                denominateur=float(total),
                 en_cours=running(year, inputs.reference_date),
             )
         )

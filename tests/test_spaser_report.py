@@ -11,9 +11,11 @@ from pathlib import Path
 import pandas as pd
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from achats_ouverts.model import YearValue
 from achats_ouverts.output import urls
 from achats_ouverts.output.indicator_views import display
 from achats_ouverts.output.reports import Period, periods
+from achats_ouverts.pages.spaser_report import base_of
 from tests.fixtures.companies import REGION_BUYER
 
 NONE_SOCIAL = "Pas de considération sociale"
@@ -120,3 +122,17 @@ def test_the_report_says_who_when_and_how_to_print(demo_site: Path) -> None:
     assert "L2111-3" in text
     assert "Date des données" in text
     assert "Enregistrer au format PDF" in text
+
+
+def test_a_year_in_words() -> None:
+    class Result:
+        computed = True
+        statistique = "part"
+        calcul = "part_sociale_nombre"
+
+    one = YearValue(2024, 20.0, 30.0, numerateur=1.0, denominateur=5.0)
+    many = YearValue(2024, 83.9, 90.0, numerateur=484.0, denominateur=577.0)
+    assert base_of(Result(), one) == "1\u00a0marché sur 5"  # type: ignore[arg-type]
+    assert base_of(Result(), many) == "484\u00a0marchés sur 577"  # type: ignore[arg-type]
+    Result.calcul = "part_sociale_montant"
+    assert base_of(Result(), one) == "1\u00a0€ sur 5\u00a0€"  # type: ignore[arg-type]

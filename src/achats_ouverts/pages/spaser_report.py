@@ -172,9 +172,8 @@ def base_of(result: IndicatorResult, year: YearValue) -> str:
         return plural(year.marches or 0, "marché compté", "marchés comptés")
     if "montant" in result.calcul:
         return f"{euros(year.numerateur)} sur {euros(year.denominateur)}"
-    return f"{_count(year.numerateur)} marché{'s' if year.denominateur >= 2 else ''} sur " + (
-        f"{_count(year.denominateur)}"
-    )
+    counted = f"{_count(year.numerateur)}\u00a0marché{'s' if year.numerateur >= 2 else ''}"
+    return f"{counted} sur {_count(year.denominateur)}"
 
 
 def situation_of(result: IndicatorResult, year: YearValue) -> tuple[str, str]:

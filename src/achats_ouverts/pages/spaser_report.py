@@ -139,8 +139,6 @@ class ReportPage:
     politique_adoption: str
     politique: str
     tableau_de_bord: str
-    indicateurs_json: str
-    indicateurs_csv: str
     donnees: str
     themes: tuple[ThemeView, ...]
     autres: tuple[IndicatorTable, ...]
@@ -314,8 +312,6 @@ def produce_spaser_reports(ctx: BuildContext) -> None:
             politique_adoption=policy.adoption,
             politique=relative_url(path, urls.POLICY),
             tableau_de_bord=relative_url(path, urls.INDICATORS),
-            indicateurs_json=relative_url(path, urls.INDICATORS_JSON),
-            indicateurs_csv=relative_url(path, urls.INDICATORS_CSV),
             donnees=relative_url(path, urls.DATA),
             themes=themes,
             autres=others,

@@ -290,6 +290,9 @@ class Publisher:
     marches_sous_seuil_publies: bool = False
     """The buyer publishes contracts below the DECP threshold on purpose: validation counts them
     in one line instead of warning about each."""
+    acheteur_central: bool = False
+    """The buyer is a central government authority (annex 2 of the code de la commande
+    publique): the EU threshold of its supplies and services is the lower one."""
     accessibilite: Accessibility = field(default_factory=Accessibility)
     identite: Identity = field(default_factory=Identity)
 
@@ -402,6 +405,7 @@ def read_publisher(doc: LocatedYaml) -> tuple[Publisher | None, list[Problem]]:
         nomenclature_cpv=r.text(("nomenclature_cpv",), required=False),
         ocid_prefixe=r.text(("ocid_prefixe",), required=False),
         marches_sous_seuil_publies=r.flag(("marches_sous_seuil_publies",), False),
+        acheteur_central=r.flag(("acheteur_central",), False),
         accessibilite=a11y,
         identite=identity,
     )

@@ -7,6 +7,7 @@ guessed by pandas. The validated text frames are kept too, so that published CSV
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts.datafolder import Dataset, Policy, Publisher, schemas
+from achats_ouverts.datafolder.thresholds import TABLES, Threshold
 from achats_ouverts.errors import DataError
 from achats_ouverts.model.aggregates import programme_columns
 from achats_ouverts.settings import source_date_epoch
@@ -30,6 +32,11 @@ class Data:
     tables: dict[str, pd.DataFrame]
     text: dict[str, pd.DataFrame]
     reference_date: date
+    thresholds: dict[str, tuple[Threshold, ...]] = dataclasses.field(
+        default_factory=lambda: dict(TABLES)
+    )
+    """The dated thresholds of the analyses (`datafolder.thresholds`, or the folder's
+    `seuils.csv`)."""
 
     @property
     def contracts(self) -> pd.DataFrame:
@@ -139,4 +146,5 @@ def load(validation: Validation) -> Data:
         tables=tables,
         text=text,
         reference_date=reference,
+        thresholds=validation.thresholds if validation.thresholds is not None else dict(TABLES),
     )

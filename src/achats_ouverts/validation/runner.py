@@ -45,6 +45,8 @@ from achats_ouverts.datafolder.problem_codes.files import (
     TYPE_ERROR,
     UNIQUE_ERROR,
 )
+from achats_ouverts.datafolder.threshold_file import read_thresholds
+from achats_ouverts.datafolder.thresholds import Threshold
 from achats_ouverts.report import Problem, Report, Severity
 from achats_ouverts.settings import Limits
 from achats_ouverts.validation import plausible, rules, table_schema
@@ -101,6 +103,8 @@ class Validation:
     publisher: Publisher | None = None
     policy: Policy | None = None
     nomenclature: cpv.Nomenclature = field(default_factory=cpv.empty_nomenclature)
+    thresholds: dict[str, tuple[Threshold, ...]] | None = None
+    """The dated thresholds of the analyses: the package's, or the folder's `seuils.csv`."""
     engine: Engine = "compiled"
     """The engine that validated the rows against the schemas."""
 
@@ -135,6 +139,8 @@ def validate(
     result.nomenclature, problems = load_nomenclature(data_dir, result.publisher, cpv_path)
     report.extend(problems)
     report.extend(check_logo(data_dir, result.publisher))
+    result.thresholds, problems = read_thresholds(data_dir)
+    report.extend(problems)
     report.extend(check_package_files(data_dir))
     for ds in schemas.DATASETS:
         progress(f"lecture de {ds.path}")

@@ -333,6 +333,26 @@ AUCUN_MARCHE = Code(
     "Le fichier des marchés ne contient aucun marché : le site n'aurait rien à publier.",
     "Vérifier l'extraction des données.",
 )
+SEUIL_INVALIDE = Code(
+    "seuil-invalide",
+    ERROR,
+    (CONFIGURATION,),
+    "`seuils.csv` (facultatif)",
+    "Une ligne de la table des seuils ne suit pas son schéma : en-tête autre que « table, "
+    "valeur, debut, fin, source », table inconnue, valeur qui n'est pas un entier positif, "
+    "date qui n'est pas AAAA-MM-JJ, source vide.",
+    "Corriger la cellule indiquée ; sans le fichier, l'outil applique sa propre table des seuils.",
+)
+SEUILS_PERIODES = Code(
+    "seuils-periodes",
+    ERROR,
+    (CONFIGURATION,),
+    "`seuils.csv` (facultatif), colonnes `debut` et `fin`",
+    "Les périodes d'une table des seuils se chevauchent, laissent un trou, ou une période finit "
+    "avant de commencer : une date aurait zéro ou deux seuils.",
+    "Faire commencer chaque période le lendemain de la fin de la précédente ; laisser vide le "
+    "début de la première et la fin de la dernière.",
+)
 
 CONFIGURATION_CODES: tuple[Code, ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, Code)

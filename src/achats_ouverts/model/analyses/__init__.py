@@ -7,7 +7,12 @@ theme as pure functions `Inputs -> Analysis` (`base`).
 """
 
 from achats_ouverts.datafolder import thresholds
-from achats_ouverts.model.analyses import environmental_clauses
+from achats_ouverts.model.analyses import (
+    amendments,
+    amounts,
+    environmental_clauses,
+    procedure_thresholds,
+)
 from achats_ouverts.model.analyses.base import (
     CONTRACT_COLUMNS,
     SIGNAL_NOT_PROOF,
@@ -35,12 +40,18 @@ def inputs_of(data: Data) -> Inputs:
         suppliers=data.suppliers,
         modifications=data.modifications,
         services=data.services,
-        thresholds={"publication-decp": thresholds.DECP_PUBLICATION},
+        thresholds=thresholds.for_buyer(data.thresholds, data.publisher.acheteur_central),
         reference_date=data.reference_date,
     )
 
 
-REGISTRY: tuple[AnalysisFunction, ...] = (environmental_clauses.environmental_clauses_2026,)
+REGISTRY: tuple[AnalysisFunction, ...] = (
+    amendments.hausse_par_modifications,
+    procedure_thresholds.proches_des_seuils,
+    procedure_thresholds.fractionnement_possible,
+    amounts.montants_a_verifier,
+    environmental_clauses.environmental_clauses_2026,
+)
 """Every analysis, in the order the site shows them."""
 
 

@@ -179,7 +179,7 @@ def situation_of(result: IndicatorResult, year: YearValue) -> tuple[str, str]:
     if year.a_venir:
         return "Année à venir", "neutre"
     if year.partielle:
-        return f"Année en cours au {french_date(result.date_reference)} : non jugée", "en-cours"
+        return "Non jugée : année en cours", "en-cours"
     if year.valeur is None:
         return "Pas de valeur mesurée", "neutre"
     met = indicators.year_verdict(result, year)

@@ -15,7 +15,7 @@ from achats_ouverts.model import YearValue
 from achats_ouverts.output import urls
 from achats_ouverts.output.indicator_views import display
 from achats_ouverts.output.reports import Period, periods
-from achats_ouverts.pages.spaser_report import base_of
+from achats_ouverts.pages.spaser_report import base_of, measure_of
 from tests.fixtures.companies import REGION_BUYER
 
 NONE_SOCIAL = "Pas de considération sociale"
@@ -136,3 +136,18 @@ def test_a_year_in_words() -> None:
     assert base_of(Result(), many) == "484\u00a0marchés sur 577"  # type: ignore[arg-type]
     Result.calcul = "part_sociale_montant"
     assert base_of(Result(), one) == "1\u00a0€ sur 5\u00a0€"  # type: ignore[arg-type]
+
+
+def test_what_each_figure_measures() -> None:
+    class Result:
+        computed = True
+        statistique = "part"
+        calcul = "part_pme_nombre"
+
+    assert measure_of(Result()) == "en nombre de marchés"  # type: ignore[arg-type]
+    Result.calcul = "part_pme_montant"
+    assert measure_of(Result()).startswith("en valeur")  # type: ignore[arg-type]
+    Result.statistique, Result.calcul = "moyenne", "taux_avance_moyen"
+    assert measure_of(Result()) == "moyenne par marché"  # type: ignore[arg-type]
+    Result.computed = False
+    assert measure_of(Result()) == "déclaré par l'acheteur"  # type: ignore[arg-type]

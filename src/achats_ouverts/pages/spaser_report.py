@@ -151,6 +151,10 @@ class ReportPage:
 def measure_of(result: IndicatorResult) -> str:
     if not result.computed:
         return "déclaré par l'acheteur"
+    if result.statistique == "moyenne":
+        return "moyenne par marché"
+    if result.statistique == "mediane":
+        return "médiane par marché"
     if "montant" in result.calcul:
         return "en valeur, au montant de la notification"
     return "en nombre de marchés"

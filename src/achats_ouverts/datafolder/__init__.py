@@ -16,6 +16,8 @@ Modules:
   Package into a folder;
 - `thresholds`: legal thresholds that change with time (the DECP publication threshold by
   notification date), as a dated table with the text that sets each value;
+- `obligations`: legal obligations that start on a given day, without an amount (environmental
+  considerations mandatory from 21 August 2026), with the texts that set them;
 - `ranges`: the plausible range of every value (numbers, integers, dates, addresses, text), which
   validation checks so that whatever it accepts can be published;
 - `yaml_safe`: reading a configuration file as small, plain YAML (file type, size, depth, aliases,

@@ -185,6 +185,11 @@ def action(action_id: str) -> str:
     return f"{POLICY}{action_id}/"
 
 
+def spaser_report(start: int, end: int) -> str:
+    """The biennial SPASER report of the years `start` to `end` (article L2111-3)."""
+    return f"{POLICY}rapport-{start}-{end}/"
+
+
 def indicator(indicator_id: str) -> str:
     return f"{INDICATORS}{indicator_id}/"
 

@@ -18,6 +18,7 @@ from achats_ouverts.output.indicator_views import (
     indicator_line,
     summary_sentence,
 )
+from achats_ouverts.output.reports import report_periods
 from achats_ouverts.output.site_info import SiteInfo
 
 
@@ -49,6 +50,8 @@ class PolicyPage:
     introduction: str
     axes: tuple[AxisView, ...]
     tableau_de_bord: str
+    rapports: tuple[tuple[str, str], ...] = ()
+    """The biennial SPASER reports: (period, link), the running one marked."""
 
     @property
     def actions(self) -> int:
@@ -117,6 +120,13 @@ def produce_policy(ctx: BuildContext) -> None:
         introduction=policy.introduction,
         axes=axes_views(data, results, page_path),
         tableau_de_bord=relative_url(page_path, urls.INDICATORS),
+        rapports=tuple(
+            (
+                p.label + (" (en cours)" if p.en_cours else ""),
+                relative_url(page_path, urls.spaser_report(p.debut, p.fin)),
+            )
+            for p in report_periods(policy.periode_debut, results.values(), data.reference_date)
+        ),
     )
     ctx.page(
         urls.POLICY,

@@ -30,6 +30,7 @@ from achats_ouverts.pages import (
     rankings,
     search,
     sitemap,
+    spaser_report,
     supplier,
 )
 
@@ -97,6 +98,13 @@ PRODUCERS: tuple[Producer, ...] = (
             urls.INDICATORS_CSV,
             urls.INDICATOR_ROWS,
         ),
+    ),
+    Producer(
+        "spaser_report.produce_spaser_reports",
+        DOCS,
+        spaser_report.produce_spaser_reports,
+        reads=(DATA, artifacts.INDICATORS),
+        addresses=(urls.POLICY,),
     ),
     Producer(
         "previews.produce_previews",

@@ -12,8 +12,13 @@ from typing import Any
 import pandas as pd
 
 from achats_ouverts.datafolder import thresholds
+from achats_ouverts.datafolder.obligations import ENVIRONMENTAL_CONSIDERATIONS
+from achats_ouverts.datafolder.problem_codes.checks import (
+    CONSIDERATION_ENVIRONNEMENTALE_A_VERIFIER,
+)
 from achats_ouverts.french import number, percent, plural
 from achats_ouverts.model import indicators, quality
+from achats_ouverts.model.analyses import environmental_clauses
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 from achats_ouverts.output.indicator_views import RowsFile, tables_of, write_frame
 from achats_ouverts.output.site_info import SiteInfo
@@ -67,6 +72,19 @@ class ReportCode:
 
 
 @dataclass(frozen=True)
+class ObligationView:
+    """A dated legal obligation the validation checks: the rule, its texts, what the data can
+    tell, and how many contracts the warning flags."""
+
+    titre: str
+    regle: str
+    sources: tuple[str, ...]
+    approximation: str
+    code: str
+    constat: str
+
+
+@dataclass(frozen=True)
 class QualityPage:
     site: SiteInfo
     seuils: str
@@ -85,6 +103,7 @@ class QualityPage:
     codes: tuple[ReportCode, ...]
     rapport: RowsFile
     completude: str
+    obligations: tuple[ObligationView, ...]
 
     @property
     def note_sens(self) -> str:
@@ -181,6 +200,25 @@ def graded_year(years: list[Any], reference: date) -> int | None:
     known = sorted(int(y) for y in years)
     complete = [y for y in known if y < reference.year or reference == date(y, 12, 31)]
     return complete[-1] if complete else (known[-1] if known else None)
+
+
+def environmental_finding(in_scope: int, known: int, flagged: int) -> str:
+    """What the data say about environmental considerations since they became mandatory."""
+    start = ENVIRONMENTAL_CONSIDERATIONS.since
+    if not in_scope:
+        return f"Aucun marché publié n'est notifié {start} : rien à vérifier pour l'instant."
+    if not flagged:
+        return (
+            f"{plural(in_scope, 'marché')} notifié{'s' if in_scope > 1 else ''} {start}, dont "
+            f"{number(known)} au champ renseigné : aucun ne déclare « Pas de considération "
+            "environnementale »."
+        )
+    return (
+        f"{plural(in_scope, 'marché')} notifié{'s' if in_scope > 1 else ''} {start}, dont "
+        f"{number(known)} au champ renseigné : {plural(flagged, 'marché')} déclare"
+        f"{'nt' if flagged > 1 else ''} « Pas de considération environnementale » "
+        f"({percent(flagged / known * 100)}), à vérifier un par un (avertissement ci-dessous)."
+    )
 
 
 def produce_quality(ctx: BuildContext) -> None:
@@ -320,6 +358,17 @@ def produce_quality(ctx: BuildContext) -> None:
         "part",
     )
     completeness_by_year: dict[Any, float] = completeness["valeur"].dropna().to_dict()
+    in_scope, known, _ = environmental_clauses.counts(data.contracts)
+    code = CONSIDERATION_ENVIRONNEMENTALE_A_VERIFIER.code
+    flagged = sum(n for _, c, n in report.counts_by_code() if c == code)
+    obligation = ObligationView(
+        titre=f"Considérations environnementales obligatoires {ENVIRONMENTAL_CONSIDERATIONS.since}",
+        regle=ENVIRONMENTAL_CONSIDERATIONS.rule,
+        sources=ENVIRONMENTAL_CONSIDERATIONS.sources,
+        approximation=ENVIRONMENTAL_CONSIDERATIONS.approximation,
+        code=code,
+        constat=environmental_finding(in_scope, known, flagged),
+    )
     page = QualityPage(
         site=SiteInfo.of(data.publisher),
         seuils=thresholds.summary(thresholds.DECP_PUBLICATION),
@@ -343,5 +392,6 @@ def produce_quality(ctx: BuildContext) -> None:
             relative_url(page_path, report_path), len(report.problems), len(report_bytes)
         ),
         completude=percent(completeness_by_year.get(year)) if year is not None else "—",
+        obligations=(obligation,),
     )
     ctx.page(page_path, "Qualité des données", render("quality.html.j2", page=page))

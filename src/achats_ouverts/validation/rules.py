@@ -18,9 +18,11 @@ import pandas as pd
 from achats_ouverts import cpv
 from achats_ouverts import vocabulary as v
 from achats_ouverts.datafolder import Policy, Publisher, thresholds
+from achats_ouverts.datafolder.obligations import ENVIRONMENTAL_CONSIDERATIONS
 from achats_ouverts.datafolder.problem_codes.checks import (
     ATTRIBUTION_SANS_MARCHE,
     AVANCE_INCOHERENTE,
+    CONSIDERATION_ENVIRONNEMENTALE_A_VERIFIER,
     CONSULTATION_SANS_ADRESSE,
     DATE_LANCEMENT_MANQUANTE,
     DUREE_INCOHERENTE,
@@ -302,6 +304,29 @@ def _rate_message(x: str) -> tuple[str, str]:
     )
 
 
+def _no_environmental_consideration_since_2026(t: View) -> pd.Series | None:
+    """Contracts notified from the day environmental considerations are mandatory whose field
+    says there is none (an empty field is unknown, not « none »). Not checked when the file
+    lacks the column (reported once as missing)."""
+    if "considerationsEnvironnementales" not in t.header:
+        return None
+    since = t.date("dateNotification") >= pd.Timestamp(ENVIRONMENTAL_CONSIDERATIONS.start)
+    none = t["considerationsEnvironnementales"] == v.PAS_DE_CONSIDERATION_ENVIRONNEMENTALE
+    return (since.fillna(False) & none).astype(bool)
+
+
+def _environmental_message(x: str) -> tuple[str, str]:
+    return (
+        f"« {x} » pour un marché notifié {ENVIRONMENTAL_CONSIDERATIONS.since}, date à partir "
+        "de laquelle toute consultation engagée doit prendre en compte des considérations "
+        "environnementales (articles L2112-2 et L2152-7) ; à vérifier : la date de notification "
+        "n'approche que la date d'engagement de la consultation",
+        "vérifier la date d'engagement de la consultation (antérieure au 21 août 2026 : rien à "
+        "corriger) ; sinon corriger considerationsEnvironnementales s'il omet une clause ou un "
+        "critère environnemental",
+    )
+
+
 # --- The table ----------------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -344,6 +369,13 @@ RULES: tuple[Rule, ...] = (
         lambda t: _below_decp_threshold(t) if _small_contracts_on_purpose(t) else None,
         fixed("", ""),
         summary=_small_contracts_summary,
+    ),
+    Rule(
+        "marches",
+        "considerationsEnvironnementales",
+        CONSIDERATION_ENVIRONNEMENTALE_A_VERIFIER,
+        _no_environmental_consideration_since_2026,
+        _environmental_message,
     ),
     Rule(
         "marches",

@@ -79,6 +79,20 @@ PUBLICATION_TARDIVE = Code(
     "Les données sont publiées plus de deux mois après la notification du marché.",
     "Publier les données dans les deux mois qui suivent la notification.",
 )
+CONSIDERATION_ENVIRONNEMENTALE_A_VERIFIER = Code(
+    "consideration-environnementale-a-verifier",
+    WARNING,
+    (CHECKS,),
+    "`marches.csv` (`considerationsEnvironnementales`)",
+    "Le marché est notifié depuis le 21 août 2026 et déclare « Pas de considération "
+    "environnementale ». Depuis cette date, tout marché dont la consultation est engagée doit "
+    "en prendre en compte (code de la commande publique, articles L2112-2 et L2152-7 ; décret "
+    "n° 2022-767). À vérifier : la date de notification ne fait qu'approcher la date "
+    "d'engagement de la consultation, que les données n'ont pas.",
+    "Vérifier la date d'engagement de la consultation : si elle est antérieure au 21 août 2026, "
+    "rien à corriger ; sinon, corriger le champ s'il omet une clause ou un critère "
+    "environnemental, ou signaler le marché.",
+)
 MONTANT_SOUS_SEUIL = Code(
     "montant-sous-seuil",
     WARNING,

@@ -7,7 +7,13 @@ theme as pure functions `Inputs -> Analysis` (`base`).
 """
 
 from achats_ouverts.datafolder import thresholds
-from achats_ouverts.model.analyses import amendments, amounts, competition, procedure_thresholds
+from achats_ouverts.model.analyses import (
+    amendments,
+    amounts,
+    competition,
+    environmental_clauses,
+    procedure_thresholds,
+)
 from achats_ouverts.model.analyses.base import (
     CONTRACT_COLUMNS,
     SIGNAL_NOT_PROOF,
@@ -49,6 +55,7 @@ REGISTRY: tuple[AnalysisFunction, ...] = (
     procedure_thresholds.proches_des_seuils,
     procedure_thresholds.fractionnement_possible,
     amounts.montants_a_verifier,
+    environmental_clauses.environmental_clauses_2026,
 )
 """Every analysis, in the order the site shows them."""
 

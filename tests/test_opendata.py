@@ -32,6 +32,7 @@ from referencing import Resource as RefResource
 from referencing.jsonschema import DRAFT4
 
 from achats_ouverts.building import build
+from achats_ouverts.model import analyses
 from achats_ouverts.model.calculations import REGISTRY
 from achats_ouverts.settings import Settings
 from tests.fixtures.companies import LILLE_SME, PARIS_LARGE, REGION_BUYER
@@ -407,7 +408,8 @@ def test_dcat_catalogue_parses_back_without_blank_nodes(rich: tuple[Path, Path])
     assert isomorphic(turtle, jsonld)
     assert not [t for triple in turtle for t in triple if isinstance(t, rdflib.BNode)]
     datasets = sorted(turtle.subjects(RDF.type, DCAT.Dataset))
-    assert len(datasets) == 8  # the seven datasets and the flat file
+    # the seven datasets, the flat file and the CSV of each analysis
+    assert len(datasets) == 8 + len(analyses.REGISTRY)
     assert (
         rdflib.URIRef("https://achats-ouverts.example.fr/donnees/marches-a-plat/#jeu") in datasets
     )

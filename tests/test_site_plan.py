@@ -54,7 +54,7 @@ def test_every_page_address_is_in_the_navigation_or_declared_outside_it() -> Non
     }
     files_only = {urls.SITEMAP_PARTS, urls.PREVIEWS}
     assert folders - set(urls.SECTIONS) == files_only, "folders of files, not pages"
-    assert len(set(urls.SECTIONS)) == len(urls.SECTIONS) == 18
+    assert len(set(urls.SECTIONS)) == len(urls.SECTIONS) == 19
     entity_pages = [
         urls.service("lycees"),
         urls.cpv_division("45"),
@@ -63,6 +63,8 @@ def test_every_page_address_is_in_the_navigation_or_declared_outside_it() -> Non
         urls.indicator("delai-paiement"),
         urls.dictionary("marches"),
         urls.ranking(2025),
+        urls.analysis("offre-unique"),
+        urls.dictionary(urls.analysis_dataset("offre-unique")),
         *(urls.shell(s) for s in urls.SHELL_SECTIONS),
     ]
     for address in [*urls.SECTIONS, *entity_pages]:

@@ -97,6 +97,23 @@ def has_environmental_consideration(contracts: pd.DataFrame) -> pd.Series:
     return result
 
 
+def single_offer(contracts: pd.DataFrame) -> pd.Series:
+    """True where exactly one offer was received, False where more (or none), NA where the
+    number of offers (`offresRecues`) is unknown: the single-bid indicator and analysis."""
+    offers = contracts["offresRecues"].astype("Float64")
+    return (offers == 1).astype("boolean")
+
+
+def no_competition(contracts: pd.DataFrame) -> pd.Series:
+    """True where the contract was passed without publicity or competition (`NO_COMPETITION`),
+    False for another procedure, NA where the procedure is not given."""
+    procedure = contracts["procedure"].fillna("")
+    result = pd.Series(pd.NA, index=contracts.index, dtype="boolean")
+    known = procedure != ""
+    result[known] = procedure[known] == NO_COMPETITION
+    return result
+
+
 def share(flags: pd.Series) -> float | None:
     """Percentage of True among known values, None when nothing is known."""
     known = flags.dropna()

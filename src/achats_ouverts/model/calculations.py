@@ -207,8 +207,8 @@ def mean_offers(t: Tables) -> pd.DataFrame:
 
 
 def single_offer_share(t: Tables) -> pd.DataFrame:
-    offers = t.contracts["offresRecues"]
-    return counted(True, offers.notna(), (offers == 1).fillna(False).astype(float), 1.0)
+    single = aggregates.single_offer(t.contracts)
+    return counted(True, single.notna(), single.fillna(False).astype(float), 1.0)
 
 
 def innovative_share(t: Tables) -> pd.DataFrame:

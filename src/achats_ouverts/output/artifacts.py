@@ -16,6 +16,7 @@ from achats_ouverts.output.context import Artifact
 
 if TYPE_CHECKING:
     from achats_ouverts.model import Data, IndicatorResult
+    from achats_ouverts.model.analyses import Analysis
     from achats_ouverts.output.context import Published
     from achats_ouverts.output.listing import ListIndex
     from achats_ouverts.report import Report
@@ -67,4 +68,11 @@ PURCHASE_PAGES: Artifact[tuple[str, ...]] = Artifact(
 )
 FEED_PAGES: Artifact[tuple[str, ...]] = Artifact(
     "pages-flux", "the address of every feed's companion page"
+)
+ANALYSES: Artifact[tuple[Analysis, ...]] = Artifact(
+    "analyses", "every analysis of `model.analyses.REGISTRY`, computed once"
+)
+ANALYSIS_FILES: Artifact[tuple[Published, ...]] = Artifact(
+    "fichiers-analyses",
+    "the analyses' files under donnees/ (analyses.json, the contracts behind each, their schemas)",
 )

@@ -44,6 +44,7 @@ CPV = "cpv/"
 DEPARTEMENTS = "departements/"
 RANKINGS = "classements/"
 SEARCH = "recherche/"
+ANALYSES = "analyses/"
 
 SECTIONS = (
     HOME,
@@ -64,6 +65,7 @@ SECTIONS = (
     DEPARTEMENTS,
     RANKINGS,
     SEARCH,
+    ANALYSES,
 )
 """Every section of the site: the home page and the folders of pages at its root."""
 NAV = (
@@ -71,6 +73,7 @@ NAV = (
     UPCOMING,
     CONTRACTS,
     RANKINGS,
+    ANALYSES,
     POLICY,
     INDICATORS,
     DATA,
@@ -97,6 +100,7 @@ NOT_IN_NAV = (
     f"/{DATA}*/",
     f"/{RANKINGS}*/",
     f"/{SEARCH}",
+    f"/{ANALYSES}*/",
 )
 """Pages outside the navigation (`mkdocs.yml`'s `not_in_nav`, gitignore-style patterns)."""
 
@@ -190,6 +194,11 @@ def indicator(indicator_id: str) -> str:
     return f"{INDICATORS}{indicator_id}/"
 
 
+def analysis(analysis_id: str) -> str:
+    """The page of one analysis of the `/analyses/` section."""
+    return f"{ANALYSES}{analysis_id}/"
+
+
 def dictionary(dataset: str) -> str:
     """The data dictionary of a dataset."""
     return f"{DATA}{dataset}/"
@@ -262,6 +271,9 @@ INDICATORS_CSV = f"{DATA}indicateurs.csv"
 
 
 INDICATOR_ROWS = f"{DATA}indicateurs/"
+ANALYSES_JSON = f"{DATA}analyses.json"
+"""Every analysis of the `/analyses/` section, its figures per year and per group."""
+ANALYSIS_ROWS = f"{DATA}analyses/"
 VERSIONS = f"{DATA}versions/"
 """The dated, immutable versions of the datasets (`exports.versions`)."""
 VERSIONS_INDEX = f"{VERSIONS}versions.json"
@@ -273,6 +285,17 @@ CITATION = f"{DATA}citation.json"
 def version(name: str, path: str = "") -> str:
     """A dated version of the datasets (`donnees/versions/2026-11-30/`), or one of its files."""
     return f"{VERSIONS}{name}/{path}"
+
+
+def analysis_rows(analysis_id: str) -> str:
+    """The contracts behind an analysis (`donnees/analyses/offre-unique.csv`)."""
+    return f"{ANALYSIS_ROWS}{analysis_id}.csv"
+
+
+def analysis_dataset(analysis_id: str) -> str:
+    """The name of an analysis' CSV as a dataset: its Data Package resource, Table Schema
+    (`schema_file`) and data dictionary (`dictionary`)."""
+    return f"analyse-{analysis_id}"
 
 
 def indicator_rows(indicator_id: str) -> str:

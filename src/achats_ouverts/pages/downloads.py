@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from achats_ouverts.datafolder import Dataset, json_text, schemas
-from achats_ouverts.exports import dcat, decp, flat, ocds, tables
+from achats_ouverts.exports import analyses, dcat, decp, flat, ocds, tables
 from achats_ouverts.exports.decp import DecpSummary
 from achats_ouverts.exports.schema_org import dataset_jsonld, organization_jsonld
 from achats_ouverts.output import BuildContext, Published, artifacts, relative_url, render, urls
@@ -242,8 +242,48 @@ def published_datasets() -> tuple[Dataset, ...]:
     return (*schemas.DATASETS, flat.FLAT)
 
 
-def dataset_of(name: str) -> Dataset:
-    return flat.FLAT if name == flat.FLAT.name else schemas.dataset(name)
+def dataset_of(name: str, extra: Iterable[Dataset] = ()) -> Dataset:
+    """A published dataset by name: the data folder's, the flat file, or one of `extra` (the
+    analyses' CSVs)."""
+    for ds in (flat.FLAT, *extra):
+        if ds.name == name:
+            return ds
+    return schemas.dataset(name)
+
+
+def analysis_datasets(ctx: BuildContext) -> tuple[Dataset, ...]:
+    """The CSV of each analysis as a dataset (`exports.analyses.dataset`)."""
+    return tuple(
+        analyses.dataset(a, urls.analysis_dataset(a.id)) for a in ctx.get(artifacts.ANALYSES)
+    )
+
+
+def write_analysis_schemas(ctx: BuildContext) -> tuple[DatasetView, ...]:
+    """The Table Schema of each analysis' CSV, and the view of that CSV as a dataset."""
+    views = []
+    for analysis in ctx.get(artifacts.ANALYSES):
+        name = urls.analysis_dataset(analysis.id)
+        schema = ctx.file(
+            urls.schema_file(name),
+            json_text(analyses.table_schema(analysis, name)).encode("utf-8"),
+        )
+        rows = FileView.of(
+            ctx.published[urls.analysis_rows(analysis.id)], f"Analyse : {analysis.titre} (CSV)"
+        )
+        ds = analyses.dataset(analysis, name)
+        views.append(
+            DatasetView(
+                name,
+                ds.title,
+                ds.description,
+                len(analysis.contracts),
+                relative_url(urls.DATA, schema.path),
+                schema.octets,
+                (rows,),
+                relative_url(urls.DATA, urls.dictionary(name)),
+            )
+        )
+    return tuple(views)
 
 
 def write_tables(
@@ -280,9 +320,10 @@ def schema_bytes(ds: Dataset) -> bytes:
     return json_text(schemas.table_schema(ds)).encode("utf-8")
 
 
-def data_package(ctx: BuildContext) -> dict[str, Any]:
-    """The Data Package of the published CSVs, with their size and SHA-256 (checked by
-    `frictionless validate`); its paths are relative to the downloads' folder."""
+def data_package(ctx: BuildContext, extra: tuple[DatasetView, ...] = ()) -> dict[str, Any]:
+    """The Data Package of the published CSVs (with `extra`, the analyses' CSVs), with their
+    size and SHA-256 (checked by `frictionless validate`); its paths are relative to the
+    downloads' folder."""
     publisher = ctx.data.publisher
     package = schemas.data_package(
         "achats-publics",
@@ -304,6 +345,16 @@ def data_package(ctx: BuildContext) -> dict[str, Any]:
         schema=flat.FLAT.schema_path,
     )
     package["resources"].append(flat_resource)
+    for view in extra:
+        resource = dict(package["resources"][0])
+        resource.update(
+            name=view.name,
+            title=view.titre,
+            description=view.description,
+            path=relative_url(urls.DATA, view.fichiers[0].adresse),
+            schema=view.schema,
+        )
+        package["resources"].append(resource)
     for resource in package["resources"]:
         published = ctx.published[f"{urls.DATA}{resource['path']}"]
         resource["bytes"] = published.octets
@@ -397,21 +448,22 @@ def produce_data_page(ctx: BuildContext) -> None:
     site = SiteInfo.of(data.publisher)
     flat_frames = flat.flat_frames(data)
     views, years = write_tables(ctx, flat_frames)
+    analysis_views = write_analysis_schemas(ctx)
     workbook = write_workbook(ctx, flat_frames)
     decp_file, decp_summary = write_decp(ctx)
     ocds_file, releases = write_ocds(ctx)
     package = FileView.of(
-        ctx.file(urls.DATA_PACKAGE, json_text(data_package(ctx)).encode()),
+        ctx.file(urls.DATA_PACKAGE, json_text(data_package(ctx, analysis_views)).encode()),
         "Data Package : description de tous les jeux (JSON)",
     )
     history = FileView.of(ctx.get(artifacts.CHANGELOG_FILE), "Journal des changements (JSON)")
     indicator_files = ctx.get(artifacts.INDICATOR_FILES)
-    others = other_files(indicator_files)
+    others = other_files((*indicator_files, *ctx.get(artifacts.ANALYSIS_FILES)))
     schema_files = [
         FileView.of(
             ctx.published[urls.schema_file(v.name)], f"Schéma : {v.titre} (Table Schema JSON)"
         )
-        for v in views
+        for v in (*views, *analysis_views)
     ]
     whole = [f for view in views for f in view.fichiers]
     archive = write_archive(
@@ -424,7 +476,7 @@ def produce_data_page(ctx: BuildContext) -> None:
         ],
         "tous": [workbook.distribution(), archive.distribution()],
     }
-    entries = catalog_datasets(ctx, views, extra)
+    entries = catalog_datasets(ctx, (*views, *analysis_views), extra)
     graph = dcat.catalog_graph(
         data.publisher, entries, data.reference_date, urls.CATALOG, urls.DATA
     )
@@ -473,8 +525,9 @@ def produce_data_page(ctx: BuildContext) -> None:
         version=relative_url(urls.DATA, urls.version(version)),
     )
     ctx.page(urls.DATA, "Données", render("downloads.html.j2", page=page), feeds=urls.MAIN_FEEDS)
-    for view, entry in zip(views, entries, strict=True):
-        produce_dictionary(ctx, site, view, entry)
+    extra_datasets = analysis_datasets(ctx)
+    for view, entry in zip((*views, *analysis_views), entries, strict=True):
+        produce_dictionary(ctx, site, view, entry, extra_datasets)
 
 
 DATA_TITLE = "Achats publics : marchés attribués, achats à venir et indicateurs"
@@ -570,9 +623,13 @@ def field_views(ds: Dataset) -> tuple[FieldView, ...]:
 
 
 def produce_dictionary(
-    ctx: BuildContext, site: SiteInfo, view: DatasetView, entry: dcat.CatalogDataset
+    ctx: BuildContext,
+    site: SiteInfo,
+    view: DatasetView,
+    entry: dcat.CatalogDataset,
+    extra: tuple[Dataset, ...] = (),
 ) -> None:
-    ds = dataset_of(view.name)
+    ds = dataset_of(view.name, extra)
     page_path = urls.dictionary(ds.name)
     references = tuple(
         ForeignKeyView(

@@ -12,6 +12,7 @@ from achats_ouverts.output import BuildContext, artifacts, urls
 from achats_ouverts.output.listing import build_list_index
 from achats_ouverts.output.plan import Plan, Producer, Stage, in_turn, in_two_processes, order
 from achats_ouverts.pages import (
+    analyses,
     changelog,
     contract,
     dashboard,
@@ -70,6 +71,14 @@ PRODUCERS: tuple[Producer, ...] = (
         addresses=(urls.RANKINGS,),
     ),
     Producer(
+        "analyses.produce_analyses",
+        DOCS,
+        analyses.produce_analyses,
+        reads=(DATA,),
+        publishes=(artifacts.ANALYSES, artifacts.ANALYSIS_FILES),
+        addresses=(urls.ANALYSES, urls.ANALYSES_JSON, urls.ANALYSIS_ROWS),
+    ),
+    Producer(
         "search.produce_search_page",
         DOCS,
         search.produce_search_page,
@@ -111,6 +120,8 @@ PRODUCERS: tuple[Producer, ...] = (
         reads=(
             DATA,
             artifacts.INDICATOR_FILES,
+            artifacts.ANALYSES,
+            artifacts.ANALYSIS_FILES,
             artifacts.CHANGELOG_FILE,
             artifacts.CURRENT_VERSION,
         ),

@@ -10,6 +10,7 @@ from achats_ouverts.datafolder import thresholds
 from achats_ouverts.model.analyses import (
     amendments,
     amounts,
+    competition,
     environmental_clauses,
     procedure_thresholds,
 )
@@ -46,6 +47,10 @@ def inputs_of(data: Data) -> Inputs:
 
 
 REGISTRY: tuple[AnalysisFunction, ...] = (
+    competition.single_bid,
+    competition.no_competition,
+    competition.concentration,
+    competition.repeated_awards,
     amendments.hausse_par_modifications,
     procedure_thresholds.proches_des_seuils,
     procedure_thresholds.fractionnement_possible,

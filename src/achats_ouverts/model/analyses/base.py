@@ -102,6 +102,9 @@ class YearFigure:
     en_cours: bool = False
     details: tuple[tuple[str, float | None], ...] = ()
     """Further named figures of that year (for concentration: the top supplier's share…)."""
+    note: str = ""
+    """Why a year has no value when it is not for lack of contracts (« moins de 30 marchés »),
+    in plain French; empty otherwise."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,8 @@ def document(analysis: Analysis) -> dict[str, Any]:
         }
         if y.details:
             entry["details"] = {name: clean(value) for name, value in y.details}
+        if y.note:
+            entry["note"] = y.note
         return entry
 
     entry: dict[str, Any] = {

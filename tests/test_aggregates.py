@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from achats_ouverts.model import aggregates
+from achats_ouverts.model.loading import reference_date
 
 
 def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -215,3 +218,27 @@ def test_programme_columns_say_what_each_purchase_is_at_the_reference_date() -> 
     assert period == [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-20")]
     quarter = by_id.loc["trimestre", ["debut", "fin"]].tolist()
     assert quarter == [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-12-31")]
+
+
+@pytest.mark.parametrize(
+    ("epoch", "expected"),
+    [
+        (None, date(2026, 3, 2)),
+        ("1764547200", date(2026, 3, 2)),  # 1 December 2025: earlier than the data
+        ("1798761600", date(2027, 1, 1)),  # 1 January 2027: a build on a later fixed day
+    ],
+)
+def test_the_reference_date_is_never_earlier_than_the_data(
+    monkeypatch: pytest.MonkeyPatch, epoch: str | None, expected: date
+) -> None:
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    contracts = pd.DataFrame(
+        {
+            "dateNotification": pd.to_datetime(["2025-06-01", "2026-02-10"]),
+            "datePublicationDonnees": pd.to_datetime(["2025-07-01", "2026-03-02"]),
+        }
+    )
+    assert reference_date(contracts) == expected

@@ -160,3 +160,18 @@ def test_previews_are_reproducible_pngs_of_1200_by_630() -> None:
     assert set(image.info) <= {"transparency", "dpi"}  # no date, no software
     assert len(first) < 40_000
     assert colours.contrast("#004a8f", colours.WHITE) >= colours.TEXT_CONTRAST
+
+
+def test_the_yearly_chart_marks_the_running_year_and_never_calls_it_the_biggest() -> None:
+    years = (
+        charts.YearAmount("2025", 3, 100.0),
+        charts.YearAmount("2026", 9, 900.0),
+    )
+    chart, sentence = charts.yearly_chart("g-6", "Sujet", years, running="2026")
+    assert "2026 (en cours)" in chart
+    assert "2025 (en cours)" not in chart
+    assert "l'année du plus gros montant est 2025" in sentence
+    assert sentence.endswith("2026 est en cours.")
+    _, closed = charts.yearly_chart("g-6", "Sujet", years)
+    assert "(en cours)" not in closed
+    assert "l'année du plus gros montant est 2026" in closed

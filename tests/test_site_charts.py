@@ -203,3 +203,23 @@ def test_previews_name_the_page_and_describe_it(demo_site: Path) -> None:
     assert tags["og:description"].startswith("Marché ")
     assert tags["og:url"].endswith(f"marches/{contract.parent.name}/")
     assert tags["og:image"].endswith("apercus/accueil.png")
+
+
+def reference_year(site: Path) -> tuple[int, bool]:
+    """The year of the data's reference date (`indicateurs.json`) and whether it is running."""
+    published = json.loads((site / "donnees" / "indicateurs.json").read_text("utf-8"))
+    day = published["date_reference"]
+    return int(day[:4]), not day.endswith("-12-31")
+
+
+def test_the_running_year_is_marked_on_entity_charts_and_rankings(demo_site: Path) -> None:
+    year, running = reference_year(demo_site)
+    assert running, "the demonstration data stops before the end of its last year"
+    entity = page(demo_site, "services/lycees/")
+    assert f"{year} (en cours)" in entity
+    assert f"{year - 1} (en cours)" not in entity
+    assert f"{year} est en cours.</figcaption>" in entity
+    assert f"l'année du plus gros montant est {year} " not in entity
+    assert "Année en cours :" in page(demo_site, f"classements/{year}/")
+    assert "Année en cours :" not in page(demo_site, f"classements/{year - 1}/")
+    assert "Année en cours :" not in page(demo_site, "classements/")

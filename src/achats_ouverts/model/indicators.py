@@ -43,6 +43,7 @@ __all__ = [
     "group_keys",
     "meets",
     "running",
+    "running_year",
     "status",
     "status_of",
     "summarise",
@@ -224,6 +225,11 @@ def status(result: IndicatorResult) -> Status:
 def running(year: int, reference: date) -> bool:
     """Whether `year` is the current year and not over at `reference` (its figures are partial)."""
     return year == reference.year and reference < date(year, 12, 31)
+
+
+def running_year(reference: date) -> str | None:
+    """The year not over at `reference`, as the tables write it; None on 31 December."""
+    return str(reference.year) if running(reference.year, reference) else None
 
 
 def clean(value: float | None, digits: int = 6) -> float | None:

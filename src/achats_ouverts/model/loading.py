@@ -114,14 +114,18 @@ def with_contract_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def reference_date(contracts_frame: pd.DataFrame) -> date:
-    """The date the data describes: SOURCE_DATE_EPOCH if set, else the latest date in the data."""
-    epoch = source_date_epoch()
-    if epoch is not None:
-        return datetime.fromtimestamp(epoch, tz=UTC).date()
+    """The date the data describes: the latest notification or publication date in the data, or
+    SOURCE_DATE_EPOCH when it is later (a build on a fixed later day). An epoch earlier than the
+    data never wins: the data shows it describes a later day, and a year it covers would read as
+    not yet begun or still running."""
     dates = pd.concat(
         [contracts_frame["dateNotification"], contracts_frame["datePublicationDonnees"]]
     ).dropna()
-    return dates.max().date() if not dates.empty else date(2000, 1, 1)
+    latest = dates.max().date() if not dates.empty else None
+    epoch = source_date_epoch()
+    fixed = datetime.fromtimestamp(epoch, tz=UTC).date() if epoch is not None else None
+    candidates = [d for d in (latest, fixed) if d is not None]
+    return max(candidates) if candidates else date(2000, 1, 1)
 
 
 def load(validation: Validation) -> Data:

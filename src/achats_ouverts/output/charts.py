@@ -633,13 +633,21 @@ class YearAmount:
     montant: float
 
 
-def yearly_chart(chart_id: str, subject: str, years: tuple[YearAmount, ...]) -> tuple[Markup, str]:
+def yearly_chart(
+    chart_id: str, subject: str, years: tuple[YearAmount, ...], running: str | None = None
+) -> tuple[Markup, str]:
     """A bar per year, as long as the amount, labelled with the count and the amount; and the
-    sentence that sums it up. Numbers in the description are written as the table writes them."""
+    sentence that sums it up. Numbers in the description are written as the table writes them.
+    The `running` year (not over at the data's date) reads « (en cours) » and is never called the
+    year of the biggest amount: its total is partial."""
+
+    def year_label(y: YearAmount) -> str:
+        return f"{y.annee} (en cours)" if y.annee == running else y.annee
+
     description = (
         "Nombre et montant HT des marchés par année. "
         + " ; ".join(
-            f"{y.annee} : {plural(y.marches, 'marché')}, {euros(y.montant)}" for y in years
+            f"{year_label(y)} : {plural(y.marches, 'marché')}, {euros(y.montant)}" for y in years
         )
         + "."
     )
@@ -649,17 +657,19 @@ def yearly_chart(chart_id: str, subject: str, years: tuple[YearAmount, ...]) -> 
         description,
         tuple(
             BarRow(
-                f"{y.annee} · {plural(y.marches, 'marché')} · {euros_short(y.montant)}",
+                f"{year_label(y)} · {plural(y.marches, 'marché')} · {euros_short(y.montant)}",
                 (max(y.montant, 0.0),),
             )
             for y in years
         ),
     )
-    biggest = max(years, key=lambda y: y.montant)
+    complete = [y for y in years if y.annee != running] or list(years)
+    biggest = max(complete, key=lambda y: y.montant)
     sentence = (
         f"De {years[0].annee} à {years[-1].annee}, "
         f"{plural(sum(y.marches for y in years), 'marché')} pour "
         f"{euros(sum(y.montant for y in years))} HT ; l'année du plus gros montant est "
-        f"{biggest.annee} ({euros(biggest.montant)} HT)."
+        f"{biggest.annee} ({euros(biggest.montant)} HT)"
+        + (f" ; {running} est en cours." if running in {y.annee for y in years} else ".")
     )
     return chart, sentence

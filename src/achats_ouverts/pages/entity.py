@@ -20,6 +20,7 @@ from markupsafe import Markup
 from achats_ouverts import cpv
 from achats_ouverts.french import euros, plural
 from achats_ouverts.model import Data, aggregates
+from achats_ouverts.model.indicators import running_year
 from achats_ouverts.output import BuildContext, artifacts, charts, relative_url, render, urls
 from achats_ouverts.output.listing import (
     ContractRow,
@@ -74,14 +75,17 @@ def profile_rows(groups: pd.DataFrame) -> tuple[ProfileRow, ...]:
     return tuple(rows)
 
 
-def yearly_chart(subject: str, rows: tuple[ProfileRow, ...]) -> tuple[Markup | None, str]:
-    """The chart of amounts and counts by year, from two years on, and its sentence."""
+def yearly_chart(
+    subject: str, rows: tuple[ProfileRow, ...], running: str | None
+) -> tuple[Markup | None, str]:
+    """The chart of amounts and counts by year, from two years on, and its sentence; the
+    `running` year is marked « (en cours) »."""
     years = tuple(
         charts.YearAmount(r.annee, r.marches, r.montant) for r in rows if r.annee != "Total"
     )
     if len(years) < 2:
         return None, ""
-    return charts.yearly_chart("graphique-annees", subject, years)
+    return charts.yearly_chart("graphique-annees", subject, years, running)
 
 
 # --- Entity pages: buying service, CPV division, département --------------------------------------
@@ -205,11 +209,12 @@ def entity_pages(
     amounts = index.contracts["montant"].fillna(0.0).to_numpy()
     tops = top_suppliers(data, index, keys, root, TOP_SUPPLIERS)
     upcoming = open_upcoming_counts(data, section)
+    running = running_year(data.reference_date)
     for entity in entities:
         rows = positions.get(entity.code, [])
         years = profiles.get(entity.code)
         annees = profile_rows(years) if years is not None else ()
-        chart, sentence = yearly_chart(entity.titre, annees)
+        chart, sentence = yearly_chart(entity.titre, annees, running)
         yield EntityPage(
             site=site,
             section=section,

@@ -17,7 +17,9 @@ import pandas as pd
 
 from achats_ouverts import cpv
 from achats_ouverts.exports import flat
+from achats_ouverts.french import french_date
 from achats_ouverts.model import Data, aggregates
+from achats_ouverts.model.indicators import running
 from achats_ouverts.output import BuildContext, artifacts, relative_url, render, urls
 from achats_ouverts.output.listing import ListIndex
 from achats_ouverts.output.site_info import WIDE, SiteInfo
@@ -62,6 +64,8 @@ class RankingPage:
     marches: int
     montant: float
     titulaires: int
+    en_cours: str | None
+    """For the year not over at the data's date: that date (the ranking is provisional)."""
     par_montant: tuple[RankedSupplier, ...]
     par_nombre: tuple[RankedSupplier, ...]
     services: tuple[RankedEntity, ...]
@@ -167,6 +171,9 @@ def ranking_pages(data: Data, index: ListIndex) -> list[RankingPage]:
                 marches=len(chosen),
                 montant=float(chosen["montant"].sum()),
                 titulaires=len(totals),
+                en_cours=french_date(data.reference_date)
+                if year is not None and running(year, data.reference_date)
+                else None,
                 par_montant=supplier_rows(index, totals, "montant_part", root),
                 par_nombre=supplier_rows(index, totals, "marches", root),
                 services=entity_rows(

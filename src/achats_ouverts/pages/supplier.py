@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from achats_ouverts.french import number
 from achats_ouverts.model import Data, aggregates
+from achats_ouverts.model.indicators import running_year
 from achats_ouverts.output import BuildContext, artifacts, charts, relative_url, render, urls
 from achats_ouverts.output.listing import (
     ContractRow,
@@ -136,6 +137,7 @@ def supplier_pages(
     idents = links["ident"].to_list()
     amounts = links["montant"].to_list()
     maker = RowMaker(index, index.contracts, root)
+    running = running_year(data.reference_date)
     start = 0
     total = len(links)
     rank = -1
@@ -157,7 +159,7 @@ def supplier_pages(
             charts.YearAmount(r.annee, r.marches, r.montant) for r in years if r.annee != "Total"
         )
         chart, sentence = (
-            charts.yearly_chart("graphique-annees", info.nom, by_year)
+            charts.yearly_chart("graphique-annees", info.nom, by_year, running)
             if len(by_year) > 1
             else (None, "")
         )

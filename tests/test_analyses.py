@@ -20,6 +20,7 @@ from achats_ouverts.exports import analyses as files
 from achats_ouverts.importing import ImportOptions, import_files
 from achats_ouverts.model.analyses import (
     REGISTRY,
+    Analysis,
     Band,
     Benchmark,
     Inputs,
@@ -458,3 +459,30 @@ def test_details_are_shown_in_their_unit() -> None:
     assert pages.detail_text("montant_total", 1500.0) == "1\u202f500\u00a0€"
     assert pages.detail_text("montant_plus_de_50_pourcent", 3.0) == "3"
     assert pages.detail_text("un-nom-inconnu", 3.0) == "3"
+
+
+def test_the_head_figure_is_the_latest_complete_year_with_a_value_else_the_running_one() -> None:
+    def figure(year: int, value: float | None, running: bool = False) -> YearFigure:
+        return YearFigure(year, value, None if value is None else 1.0, 1.0, en_cours=running)
+
+    def analysis(*years: YearFigure) -> Analysis:
+        return Analysis(
+            id="x",
+            titre="X",
+            question="?",
+            unite="%",
+            methode="",
+            limites=(),
+            annees=years,
+            breakdowns=(),
+            contracts=pd.DataFrame(),
+        )
+
+    reference = date(2026, 11, 1)
+    closed = analysis(figure(2024, 3.0), figure(2025, None), figure(2026, 9.0, running=True))
+    assert pages.latest_complete(closed, reference) == figure(2024, 3.0)
+    new_rule = analysis(figure(2025, None), figure(2026, 4.5, running=True))
+    assert pages.latest_complete(new_rule, reference) == figure(2026, 4.5, running=True)
+    nothing = analysis(figure(2025, None), figure(2026, None, running=True))
+    assert pages.latest_complete(nothing, reference) == figure(2026, None, running=True)
+    assert pages.latest_complete(analysis(), reference) is None

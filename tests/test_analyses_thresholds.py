@@ -247,6 +247,7 @@ def test_splitting_groups_twelve_months_from_the_first_contract(tmp_path: Path) 
             dateNotification=day,
             datePublicationDonnees=day,
             montant="30000.00",
+            procedure=recomputed.NO_COMPETITION,
         )
         for i, day in enumerate(days, start=1)
     ]
@@ -263,6 +264,40 @@ def test_splitting_groups_twelve_months_from_the_first_contract(tmp_path: Path) 
     assert found == {("dispense", first), ("dispense", second)}
     assert found == recomputed.splitting(tables)[1]
     assert list(analysis.contracts["groupe"].unique()) == ["F0001", "F0002"]
+
+
+def test_a_contract_passed_with_the_procedure_above_the_threshold_splits_nothing(
+    tmp_path: Path,
+) -> None:
+    """Three contracts of 30 000 € in a year go over the dispense threshold together; passed
+    with publicity and competition (an adapted procedure), they avoided nothing below it. Under
+    the EU threshold an open call for tenders is never a splitting either."""
+    days = ["2024-01-10", "2024-03-01", "2024-06-01"]
+
+    def rows(procedure: str, amount: str) -> list[dict[str, str]]:
+        return [
+            contract(
+                id=f"2024000{i}",
+                codeCPV="39160000-1",
+                dateNotification=day,
+                datePublicationDonnees=day,
+                montant=amount,
+                procedure=procedure,
+            )
+            for i, day in enumerate(days, start=1)
+        ]
+
+    for procedure, amount, kinds in (
+        ("Procédure adaptée", "30000.00", set()),
+        (recomputed.NO_COMPETITION, "30000.00", {"dispense"}),
+        ("Procédure adaptée", "100000.00", {"ue"}),
+        ("Appel d'offres ouvert", "100000.00", set()),
+    ):
+        folder = tmp_path / f"{procedure[:10]}-{amount}".replace(" ", "-")
+        analyses, tables = analyse(make_data_dir(folder, **linked(rows(procedure, amount))))
+        contracts = analyses["fractionnement-possible"].contracts
+        assert set(contracts["seuil"]) == kinds, (procedure, amount)
+        assert {g[0] for g in recomputed.splitting(tables)[1]} == kinds
 
 
 def test_no_supplier_no_splitting(tmp_path: Path) -> None:

@@ -103,6 +103,26 @@ def test_no_page_scrolls_horizontally(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.parametrize("width", [1220, 1280, 1600])
+def test_every_menu_tab_is_visible_where_the_tabs_are_shown(
+    site_url: str, new_page: Any, width: int
+) -> None:
+    """From 1220 px the theme shows the sections as tabs in one line: the last one (« À propos »)
+    is not cut off at the header's edge."""
+    page = new_page({"width": width, "height": 740})
+    page.goto(site_url, wait_until="load")
+    fits = page.evaluate(
+        """() => {
+          const list = document.querySelector('.md-tabs__list');
+          const items = [...list.querySelectorAll('.md-tabs__item')];
+          const edge = list.getBoundingClientRect().right;
+          return [items.length, items.every(i => i.getBoundingClientRect().right <= edge + 0.5)];
+        }"""
+    )
+    assert fits[0] >= 12
+    assert fits[1], "a menu tab is cut off"
+
+
 def test_pages_are_served_with_the_content_security_policy(
     site: Path, site_url: str, new_page: Any
 ) -> None:

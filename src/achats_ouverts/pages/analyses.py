@@ -136,11 +136,15 @@ def bands_text(benchmark: Benchmark, unit: str) -> str:
 
 
 def latest_complete(analysis: Analysis, reference: date) -> YearFigure | None:
-    """The latest year over at the reference date (else the latest year): the figure the index
-    and the head of the page show."""
-    done = [y for y in analysis.annees if not y.en_cours and y.annee <= reference.year]
+    """The figure the index and the head of the page show: the latest year over at the
+    reference date that has a value; else the latest year with a value (the running year of a
+    rule that only applies since it began, marked « en cours »); else the latest year."""
+    valued = [y for y in analysis.annees if y.valeur is not None and y.annee <= reference.year]
+    done = [y for y in valued if not y.en_cours]
     if done:
         return done[-1]
+    if valued:
+        return valued[-1]
     return analysis.annees[-1] if analysis.annees else None
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from achats_ouverts.datafolder.thresholds import values_by_date
+from achats_ouverts.model.aggregates import NO_COMPETITION
 from achats_ouverts.model.analyses.base import Analysis, Column, Inputs, contract_rows
 from achats_ouverts.model.analyses.counting import (
     group_breakdown,
@@ -30,6 +31,16 @@ KINDS: tuple[tuple[str, str], ...] = (
 
 NEAR = 5.0
 """A contract is near a threshold when its amount is below it by at most this percent."""
+
+ADAPTED = "Procédure adaptée"
+LIGHTER: dict[str, tuple[str, ...]] = {
+    "dispense": (NO_COMPETITION,),
+    "publicite": (NO_COMPETITION, ADAPTED),
+    "ue": (NO_COMPETITION, ADAPTED),
+}
+"""Per kind, the procedures that staying below the threshold allows and passing it would not:
+only a contract passed with one of them (or with no procedure given) can be part of a possible
+splitting; a contract passed with a formalised procedure avoided nothing."""
 
 WINDOW_MONTHS = 12
 """The contracts of one possible splitting are notified within this many months of the first."""
@@ -167,7 +178,8 @@ GROUP_COLUMNS = [
 
 
 def splitting_groups(inputs: Inputs, values: pd.DataFrame) -> pd.DataFrame:
-    """The possible splittings: per kind, the contracts below their threshold of one buying
+    """The possible splittings: per kind, the contracts below their threshold, passed with a
+    procedure the threshold would have ruled out above it (`LIGHTER`), of one buying
     service with one supplier at notification in one CPV group (3 first digits), cut into
     windows of twelve months from the first contract of each window; a window of two contracts
     or more whose amounts add up over the threshold in force at its first contract is kept.
@@ -181,6 +193,7 @@ def splitting_groups(inputs: Inputs, values: pd.DataFrame) -> pd.DataFrame:
             "date": contracts["dateNotification"],
             "uid": contracts["uid"],
             "montant": contracts["montant"],
+            "procedure": contracts["procedure"].fillna("").astype(str),
         },
         index=contracts.index,
     )
@@ -192,7 +205,8 @@ def splitting_groups(inputs: Inputs, values: pd.DataFrame) -> pd.DataFrame:
     count = 0
     for kind, _ in KINDS:
         limit = linked["ligne"].map(values[kind])
-        below = linked[(linked["montant"] > 0) & (linked["montant"] < limit)].assign(
+        lighter = linked["procedure"].isin(LIGHTER[kind]) | linked["procedure"].eq("")
+        below = linked[(linked["montant"] > 0) & (linked["montant"] < limit) & lighter].assign(
             seuil=kind, seuil_montant=limit
         )
         below = below.sort_values(
@@ -275,13 +289,18 @@ def fractionnement_possible(inputs: Inputs) -> Analysis:
         question=(
             "Quelle part des marchés appartient à un groupe de marchés d'un même service avec "
             "un même titulaire dans un même groupe CPV, notifiés en douze mois, chacun sous un "
-            "seuil mais dont la somme le dépasse ?"
+            "seuil et passé selon la procédure allégée qu'il permet, mais dont la somme le "
+            "dépasse ?"
         ),
         unite="%",
         methode=(
             _methode_seuils()
             + " Pour chaque seuil, les marchés dont le montant à la notification est inférieur "
-            "au seuil sont regroupés par service acheteur, titulaire à la notification et "
+            "au seuil et qui ont été passés selon une procédure que le dépassement du seuil "
+            "aurait interdite (sans publicité ni mise en concurrence pour le seuil de dispense ; "
+            "procédure adaptée ou sans mise en concurrence pour le seuil de publicité et le seuil "
+            "européen ; procédure non renseignée comprise) sont regroupés par service acheteur, "
+            "titulaire à la notification et "
             "groupe CPV (les trois premiers chiffres du code CPV, plus fin que la division). "
             "Dans chaque regroupement, une fenêtre s'ouvre au premier marché et réunit ceux "
             "notifiés dans les douze mois qui suivent ; le marché suivant ouvre la fenêtre "

@@ -197,6 +197,8 @@ def test_the_quality_page_shows_the_rule_and_the_count(demo_site: Path) -> None:
     since = text_file[text_file["dateNotification"] >= "2026-08-21"]
     assert flagged == (since["considerationsEnvironnementales"] == NONE).sum() > 0
     assert f"{flagged}\u00a0marchés déclarent « Pas de considération environnementale »" in text
+    links = [a.attributes.get("href") for a in tree.css(f"h2#obligation-{CODE} ~ p a")]
+    assert "../analyses/clauses-environnementales-2026/" in links
 
 
 def test_the_quality_page_sentence_without_contracts_to_check() -> None:

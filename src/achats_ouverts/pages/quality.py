@@ -82,6 +82,8 @@ class ObligationView:
     approximation: str
     code: str
     constat: str
+    analyse: str
+    """The address of the analysis that lists the contracts concerned, from this page."""
 
 
 @dataclass(frozen=True)
@@ -368,6 +370,7 @@ def produce_quality(ctx: BuildContext) -> None:
         approximation=ENVIRONMENTAL_CONSIDERATIONS.approximation,
         code=code,
         constat=environmental_finding(in_scope, known, flagged),
+        analyse=relative_url(urls.QUALITY, urls.analysis(environmental_clauses.ID)),
     )
     page = QualityPage(
         site=SiteInfo.of(data.publisher),

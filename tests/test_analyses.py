@@ -486,3 +486,11 @@ def test_the_head_figure_is_the_latest_complete_year_with_a_value_else_the_runni
     nothing = analysis(figure(2025, None), figure(2026, None, running=True))
     assert pages.latest_complete(nothing, reference) == figure(2026, None, running=True)
     assert pages.latest_complete(analysis(), reference) is None
+
+
+def test_the_head_figure_says_whether_its_year_is_complete_or_running() -> None:
+    done = YearFigure(2025, 3.0, 1.0, 1.0)
+    running = YearFigure(2026, 4.5, 1.0, 1.0, en_cours=True)
+    assert pages.head_year_text(done) == "dernière année complète (2025)"
+    assert pages.head_year_text(running) == "année en cours (2026)"
+    assert pages.head_year_text(None) == "aucune année"

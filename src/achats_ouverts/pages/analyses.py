@@ -92,6 +92,16 @@ def year_text(y: YearFigure) -> str:
     return f"{y.annee} ({RUNNING})" if y.en_cours else str(y.annee)
 
 
+def head_year_text(y: YearFigure | None) -> str:
+    """What the head figure of an analysis page is: `dernière année complète (2025)`, or
+    `année en cours (2026)` for a rule that only applies since the running year."""
+    if y is None:
+        return "aucune année"
+    if y.en_cours:
+        return f"{RUNNING} ({y.annee})"
+    return f"dernière année complète ({y.annee})"
+
+
 def band_text(benchmark: Benchmark | None, y: YearFigure, unit: str) -> str:
     """The band a year's value reads in, as it is shown (a share to a tenth of a point, an
     index to the unit); nothing for the running year (never judged)."""
@@ -313,7 +323,7 @@ def analysis_page(
         titre=analysis.titre,
         question=analysis.question,
         unite=analysis.unite,
-        annee="—" if latest is None else year_text(latest),
+        annee=head_year_text(latest),
         valeur="—" if latest is None else value_text(latest.valeur, analysis.unite),
         bande="" if latest is None else band_text(benchmark, latest, analysis.unite),
         graphique=chart(analysis),

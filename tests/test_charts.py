@@ -175,3 +175,20 @@ def test_the_yearly_chart_marks_the_running_year_and_never_calls_it_the_biggest(
     _, closed = charts.yearly_chart("g-6", "Sujet", years)
     assert "(en cours)" not in closed
     assert "l'année du plus gros montant est 2026" in closed
+
+
+def test_a_share_axis_ends_at_100_unless_zoomed_on_small_values() -> None:
+    assert charts.axis_top([3.0, 16.3], "%") == 100.0
+    assert charts.axis_top([3.0, 16.3], "%", zoom=True) == 20.0
+    assert charts.axis_top([0.4], "%", zoom=True) == 0.5
+    assert charts.axis_top([99.0], "%", zoom=True) == 100.0
+    assert charts.axis_top([], "%", zoom=True) == 1.0
+    assert charts.axis_top([80.0], "indice", zoom=True) == 100.0
+
+
+def test_analysis_charts_are_zoomed_on_their_values() -> None:
+    points = tuple(charts.Point(2022 + i, v, None, False) for i, v in enumerate((9.3, 16.3)))
+    zoomed = charts.trend_chart("g-7", "T", "D", points, "%", str, zoom=True)
+    whole = charts.trend_chart("g-7", "T", "D", points, "%", str)
+    assert ">20 %<" in zoomed.replace("\u202f", " ").replace("\xa0", " ")
+    assert ">100 %<" in whole.replace("\u202f", " ").replace("\xa0", " ")

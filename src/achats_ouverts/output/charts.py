@@ -205,9 +205,14 @@ def nice_top(value: float) -> float:
     return float(10 * power)
 
 
-def axis_top(values: Sequence[float], unit: str) -> float:
+def axis_top(values: Sequence[float], unit: str, zoom: bool = False) -> float:
+    """Where the value axis ends: 100 % for shares (a share is read against the whole), unless
+    `zoom` asks for the round number just above the values (small shares, such as signals of a
+    few percent, would otherwise lie flat on the axis)."""
     top = max(values, default=0.0)
-    return 100.0 if unit == "%" and top <= 100 else nice_top(top * 1.05)
+    if unit == "%" and top <= 100 and not zoom:
+        return 100.0
+    return min(100.0, nice_top(top * 1.05)) if unit == "%" and top <= 100 else nice_top(top * 1.05)
 
 
 @dataclass(frozen=True)
@@ -330,10 +335,12 @@ def trend_chart(
     points: tuple[Point, ...],
     unit: str,
     value_label: Callable[[float], str],
+    zoom: bool = False,
 ) -> Markup:
     """An indicator by year: the measured values as a solid line with round markers (hollow for
     the running year), each labelled with its value; the targets as a dashed line with diamond
-    markers. A value's label goes on the side away from that year's target marker."""
+    markers. A value's label goes on the side away from that year's target marker. `zoom`: the
+    axis ends just above the values, not at 100 % (`axis_top`)."""
     targets = [p for p in points if p.cible is not None]
     legend, legend_height = legend_rows(
         [(line_swatch(VALUE_COLOUR, "rond"), "Valeur mesurée (trait plein, ronds)")]
@@ -346,7 +353,7 @@ def trend_chart(
     known = [p.valeur for p in points if p.valeur is not None] + [
         p.cible for p in targets if p.cible is not None
     ]
-    top = axis_top(known, unit)
+    top = axis_top(known, unit, zoom)
     height = legend_height + 214
     band = Band(legend_height + 30, height - 48, 0.0, top)
     body = legend + grid(band, unit, axis_label(unit, top))

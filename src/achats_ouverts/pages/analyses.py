@@ -303,6 +303,7 @@ def chart(analysis: Analysis) -> Markup:
         tuple(charts.Point(y.annee, y.valeur, None, y.en_cours) for y in analysis.annees),
         analysis.unite,
         lambda value: value_text(value, analysis.unite),
+        zoom=True,
     )
 
 

@@ -192,3 +192,9 @@ def test_analysis_charts_are_zoomed_on_their_values() -> None:
     whole = charts.trend_chart("g-7", "T", "D", points, "%", str)
     assert ">20 %<" in zoomed.replace("\u202f", " ").replace("\xa0", " ")
     assert ">100 %<" in whole.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_share_ticks_keep_their_decimals() -> None:
+    assert charts.axis_label("%", 5.0)(2.5) == "2,5\u00a0%"
+    assert charts.axis_label("%", 0.5)(0.25) == "0,25\u00a0%"
+    assert charts.axis_label("%", 100.0)(50.0) == "50\u00a0%"

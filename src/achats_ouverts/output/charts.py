@@ -312,7 +312,7 @@ def axis_label(unit: str, top: float) -> Callable[[float], str]:
 
     def label(value: float) -> str:
         if unit == "%":
-            return f"{number(value)}\u00a0%"
+            return f"{number(value, 0 if value == round(value) else 2 if top < 1 else 1)}\u00a0%"
         if unit == "€" and top >= 1_000_000:
             return f"{number(value / 1_000_000, 1 if top < 10_000_000 else 0)}\u00a0M€"
         if unit == "€":

@@ -21,7 +21,7 @@ from achats_ouverts.cli import run
 from achats_ouverts.datafolder import workdirs
 from achats_ouverts.settings import Settings
 from tests.fixtures.folders import make_data_dir
-from tests.fixtures.paths import REFERENCE, ROOT
+from tests.fixtures.paths import ROOT, reference_file
 
 build_module = importlib.import_module("achats_ouverts.building.build")
 
@@ -112,9 +112,7 @@ def test_a_swallowed_interrupt_still_stops_the_publication(
 
 
 def test_sigterm_during_an_import_writes_nothing_and_leaves_nothing(tmp_path: Path) -> None:
-    sample = REFERENCE / "decp-2022_exemple-officiel_marches_avec_modifications.json"
-    if not sample.is_file():
-        pytest.skip("fichier de référence absent")
+    sample = reference_file("decp-2022_exemple-officiel_marches_avec_modifications.json")
     records = json.loads(sample.read_text(encoding="utf-8"))["marches"]["marche"]
     many = [{**r, "id": f"{r['id']}-{i}"} for i in range(6000) for r in records]
     source = tmp_path / "decp.json"

@@ -5,6 +5,7 @@ splitting, amounts to check — recomputed from the CSV files with plain pandas
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -528,3 +529,37 @@ def test_the_readme_shows_every_value_of_the_tables() -> None:
             assert f"{threshold.value:,}".replace(",", " ") in section, (name, threshold)
     for setting in ("acheteur_central: true", "seuils.csv", "seuil-invalide", "seuils-periodes"):
         assert setting in section
+
+
+def test_the_published_figures_and_files_are_recomputed_from_the_published_csv(
+    demo_site: Path,
+) -> None:
+    """The same recomputation run on what a reader downloads: `/donnees/*.csv` against
+    `/donnees/analyses.json` and `/donnees/analyses/<id>.csv`."""
+    published = demo_site / "donnees"
+    tables = recomputed.read_tables(published)
+    entries = {
+        a["id"]: a for a in json.loads((published / "analyses.json").read_text("utf-8"))["analyses"]
+    }
+
+    def listed(analysis_id: str) -> pd.DataFrame:
+        return pd.read_csv(
+            published / "analyses" / f"{analysis_id}.csv", dtype=str, keep_default_na=False
+        )
+
+    figures, behind = recomputed.amendments(tables)
+    assert recomputed.engine_figures(entries["hausse-par-modifications"]) == figures
+    assert set(listed("hausse-par-modifications")["uid"]) == behind
+    figures, near = recomputed.near_thresholds(tables)
+    assert recomputed.engine_figures(entries["proches-des-seuils"]) == figures
+    rows = listed("proches-des-seuils")
+    assert dict(zip(rows["uid"], rows["seuil"], strict=True)) == near
+    figures, groups = recomputed.splitting(tables)
+    assert recomputed.engine_figures(entries["fractionnement-possible"]) == figures
+    rows = listed("fractionnement-possible")
+    assert {
+        (str(g["seuil"].iloc[0]), frozenset(g["uid"])) for _, g in rows.groupby("groupe")
+    } == groups
+    figures, reasons = recomputed.amounts_to_check(tables)
+    assert recomputed.engine_figures(entries["montants-a-verifier"]) == figures
+    assert set(listed("montants-a-verifier")["uid"]) == set(reasons)

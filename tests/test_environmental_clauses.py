@@ -172,6 +172,29 @@ def test_demo_recomputed_from_the_published_text() -> None:
     assert recomputed(written) == expected
 
 
+def test_the_published_figures_and_file_are_recomputed_from_the_published_csv(
+    demo_site: Path,
+) -> None:
+    """What a reader downloads: `/donnees/marches.csv` gives `/donnees/analyses.json`'s figures,
+    and `/donnees/analyses/<id>.csv` lists the contracts counted."""
+    published = demo_site / "donnees"
+    text = pd.read_csv(published / "marches.csv", dtype=str, keep_default_na=False)
+    expected = recomputed(text)
+    assert expected
+    (entry,) = [
+        a
+        for a in json.loads((published / "analyses.json").read_text("utf-8"))["analyses"]
+        if a["id"] == ID
+    ]
+    for year in entry["annees"]:
+        if year["annee"] in expected:
+            assert (year["numerateur"], year["denominateur"]) == expected[year["annee"]]
+        else:
+            assert year["valeur"] is None
+    listed = pd.read_csv(published / "analyses" / f"{ID}.csv", dtype=str, keep_default_na=False)
+    assert recomputed(listed) == expected
+
+
 # --- The quality page -------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ the award went to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -22,13 +22,12 @@ from achats_ouverts.model.analyses.base import (
     Band,
     Benchmark,
     Breakdown,
-    BreakdownRow,
     Column,
     Inputs,
     YearFigure,
     contract_rows,
 )
-from achats_ouverts.model.analyses.counting import NO_SERVICE, years_of
+from achats_ouverts.model.analyses.counting import NO_SERVICE, breakdown, service_names, years_of
 from achats_ouverts.model.indicators import running
 
 PROCEDURE_BLANK = "Procédure non renseignée"
@@ -105,11 +104,6 @@ def share_figures(
     return tuple(figures)
 
 
-def service_labels(inputs: Inputs) -> dict[str, str]:
-    services = inputs.services
-    return dict(zip(services["service_id"].astype(str), services["service_nom"], strict=True))
-
-
 def division_labels(contracts: pd.DataFrame) -> dict[str, str]:
     return {
         code: f"{code} – {cpv.DIVISIONS.get(code, 'division ' + code)}"
@@ -118,35 +112,8 @@ def division_labels(contracts: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def breakdown(
-    id: str,
-    titre: str,
-    frame: pd.DataFrame,
-    column: str,
-    labels: Mapping[str, str],
-    blank: str,
-    figures: Figures,
-    order: tuple[str, ...] = (),
-) -> Breakdown:
-    """The figures of each group of `frame` by `column`: the keys of `order` first (the
-    services in the order of `services.csv`, as `counting.service_breakdown` lists them), then
-    the others by label, the blank group last. `figures` computes a group's years (a share, an
-    index with its details…), where `counting` only counts shares of flagged contracts."""
-    keys = frame[column].fillna("").astype(str).str.strip()
-    rank = {key: n for n, key in enumerate(order)}
-    named = sorted(
-        set(keys),
-        key=lambda k: (k == "", rank.get(k, len(rank)), labels.get(k, k).casefold(), k),
-    )
-    rows = tuple(
-        BreakdownRow(key, labels.get(key, key) if key else blank, figures(frame[keys == key]))
-        for key in named
-    )
-    return Breakdown(id, titre, rows)
-
-
 def service_breakdown(frame: pd.DataFrame, inputs: Inputs, figures: Figures) -> Breakdown:
-    labels = service_labels(inputs)
+    labels = service_names(inputs)
     return breakdown(
         "service",
         "Par service acheteur",

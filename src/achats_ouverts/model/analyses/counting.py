@@ -1,5 +1,6 @@
 """Counting kit shared by the analyses of this package: the notification years, a share per
-year, and the same share per buying service or per any other group.
+year, and the same figures per buying service or per any other group (`breakdown`, which takes
+any function from a group of contracts to its figures: a share, an index with its details…).
 
 A share counts the contracts flagged (`flagged`, a boolean per contract) among those that can
 be judged (`judged`); a year without any contract to judge has no value (None), never 0.
@@ -7,7 +8,7 @@ be judged (`judged`); a year without any contract to judge has no value (None), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -60,29 +61,59 @@ def service_labels(inputs: Inputs) -> pd.Series:
     return inputs.contracts["acheteur_service_id"].fillna("").astype(str).str.strip()
 
 
+def service_names(inputs: Inputs) -> dict[str, str]:
+    """The name of each buying service by its key, in the order of `services`."""
+    services = inputs.services
+    return dict(zip(services["service_id"].astype(str), services["service_nom"], strict=True))
+
+
+def breakdown(
+    id: str,
+    titre: str,
+    frame: pd.DataFrame,
+    column: str,
+    labels: Mapping[str, str],
+    blank: str,
+    figures: Callable[[pd.DataFrame], tuple[YearFigure, ...]],
+    order: tuple[str, ...] = (),
+) -> Breakdown:
+    """The figures of each group of `frame`'s rows by `column`: the keys of `order` first (the
+    services in the order of `services`), then the others by label, the blank group last
+    (labelled `blank`)."""
+    keys = frame[column].fillna("").astype(str).str.strip()
+    rank = {key: n for n, key in enumerate(order)}
+    named = sorted(
+        set(keys),
+        key=lambda k: (k == "", rank.get(k, len(rank)), labels.get(k, k).casefold(), k),
+    )
+    rows = tuple(
+        BreakdownRow(key, labels.get(key, key) if key else blank, figures(frame[keys == key]))
+        for key in named
+    )
+    return Breakdown(id, titre, rows)
+
+
 def service_breakdown(
     inputs: Inputs, years: tuple[int, ...], flagged: pd.Series, judged: pd.Series
 ) -> Breakdown:
     """The share per buying service (`service_nom`), services in the order of `services`, then
     any service the contracts name that `services` lacks, then the blank service."""
-    keys = service_labels(inputs)
-    names = dict(
-        zip(inputs.services["service_id"].astype(str), inputs.services["service_nom"], strict=True)
+    names = service_names(inputs)
+    contracts = inputs.contracts
+
+    def figures(group: pd.DataFrame) -> tuple[YearFigure, ...]:
+        return share_figures(inputs, years, flagged, judged & contracts.index.isin(group.index))
+
+    return breakdown(
+        "service",
+        "Par service acheteur",
+        contracts,
+        "acheteur_service_id",
+        names,
+        NO_SERVICE,
+        figures,
+        tuple(names),
     )
-    present = set(keys)
-    ordered = [k for k in names if k in present]
-    ordered += sorted(k for k in present if k and k not in names)
-    if "" in present:
-        ordered.append("")
-    rows = tuple(
-        BreakdownRow(
-            key=key,
-            label=str(names.get(key, key)) if key else NO_SERVICE,
-            annees=share_figures(inputs, years, flagged, judged & (keys == key)),
-        )
-        for key in ordered
-    )
-    return Breakdown(id="service", titre="Par service acheteur", rows=rows)
 
 
 def group_breakdown(

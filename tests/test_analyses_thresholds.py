@@ -344,6 +344,22 @@ def test_amendment_bounds_for_works_and_supplies(tmp_path: Path) -> None:
     }
 
 
+def test_an_amount_grown_by_more_than_half_is_counted_apart(tmp_path: Path) -> None:
+    rows = [
+        contract(id="20240001", montant="100000.00", montantActuel="150000.00"),
+        contract(id="20240002", montant="100000.00", montantActuel="160000.00"),
+    ]
+    modifications = [
+        {**MODIFICATION, "uid": r["uid"], "montant": r["montantActuel"], "dureeMois": ""}
+        for r in rows
+    ]
+    folder = make_data_dir(tmp_path / "d", **linked(rows), modifications=modifications)
+    analyses, _ = analyse(folder)
+    details = dict(analyses["hausse-par-modifications"].annees[0].details)
+    assert details["montant_plus_de_50_pourcent"] == 1.0
+    assert details["duree_plus_de_50_pourcent"] == 0.0
+
+
 def test_placeholders_and_huge_amounts(tmp_path: Path) -> None:
     rows = [
         contract(id="20240001", montant="1.00"),

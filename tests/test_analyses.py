@@ -494,3 +494,17 @@ def test_the_head_figure_says_whether_its_year_is_complete_or_running() -> None:
     assert pages.head_year_text(done) == "dernière année complète (2025)"
     assert pages.head_year_text(running) == "année en cours (2026)"
     assert pages.head_year_text(None) == "aucune année"
+
+
+def test_the_published_bands_are_the_ones_the_references_set(published: dict[str, Any]) -> None:
+    """Single bid: Scoreboard ≤ 10 % good, > 20 % poor; no competition: ≤ 5 %, > 10 %;
+    concentration: over 2 500 highly concentrated."""
+    bands = {
+        a["id"]: [(b["jusqua"], b["libelle"]) for b in a["reference"]["bandes"]]
+        for a in published["document"]["analyses"]
+        if "reference" in a
+    }
+    assert bands["offre-unique"] == [(10.0, "bon"), (20.0, "moyen"), (None, "faible")]
+    assert bands["sans-mise-en-concurrence"] == [(5.0, "bon"), (10.0, "moyen"), (None, "faible")]
+    assert bands["concentration"][-2][0] == 2500.0
+    assert bands["concentration"][-1][0] is None
